@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "skype-parallel-load",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "skype-parallel-load", targets: ["skype-parallel-load"]),
+        .library(name: "SkypeLoad", targets: ["SkypeLoad"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        // posix_spawn with extra descriptors, pipe2 and prctl are not visible through Glibc.
+        .target(
+            name: "CProcessShims",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .target(
+            name: "SkypeLoad",
+            dependencies: [
+                "CLibPQ",
+                "CZstd",
+                "CProcessShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "skype-parallel-load",
+            dependencies: [
+                "SkypeLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SkypeLoadTests",
+            dependencies: ["SkypeLoad", "skype-parallel-load"]
+        ),
+    ]
+)

@@ -1,0 +1,39 @@
+#include "CProcessShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int sp_spawn(const char *path, char *const argv[], const int *parent_fds,
+             const int *child_fds, int fd_count, pid_t *pid) {
+    posix_spawn_file_actions_t actions;
+    int rc = posix_spawn_file_actions_init(&actions);
+    if (rc != 0) return rc;
+    int highest = 2;
+    for (int i = 0; i < fd_count && rc == 0; i++) {
+        // dup2 onto itself would keep O_CLOEXEC set; callers always map to a different number.
+        rc = posix_spawn_file_actions_adddup2(&actions, parent_fds[i], child_fds[i]);
+        if (child_fds[i] > highest) highest = child_fds[i];
+    }
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, highest + 1);
+    if (rc == 0) rc = posix_spawn(pid, path, &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc;
+}
+
+int sp_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+}
+
+int sp_set_parent_death_signal(int signal) {
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0) == 0 ? 0 : errno;
+}
+
+void sp_ignore_sigpipe(void) {
+    signal(SIGPIPE, SIG_IGN);
+}

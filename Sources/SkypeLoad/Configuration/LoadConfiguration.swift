@@ -1,0 +1,63 @@
+/// Everything a load needs, built at the edge (the command line, the environment) and passed
+/// in: the library never reads argv or the environment itself.
+public struct LoadConfiguration: Sendable {
+    /// The export: a path, or `-` for standard input.
+    public var exportPath: String
+    /// A libpq connection string or URL; empty lets libpq use the PG* variables and `~/.pgpass`.
+    public var conninfo: String
+    /// The PostgreSQL schema that holds the tables. Default `skype`.
+    public var schema: String = "skype"
+    /// Worker processes. Default: the number of CPU cores.
+    public var workers: Int = LoadConfiguration.processorCount
+    /// Connections (and loading threads) in each worker's pool. Default 2: one loads while the
+    /// other waits on the server.
+    public var connectionsPerWorker: Int = 2
+    /// How the export is cut into shards.
+    public var splitter = SplitterConfiguration()
+    /// The executable workers are started from (this program). Required.
+    public var workerExecutable: String
+    /// Where to write the report as JSON, if anywhere.
+    public var metricsJSONPath: String?
+    /// How progress is shown on standard error.
+    public var progress: ProgressMode = .automatic(interval: 10)
+    /// The largest zstd window accepted, as a power of two. Default 31 (`zstd --long=31`).
+    public var zstdWindowLogMax: Int32 = 31
+
+    public init(exportPath: String, conninfo: String, workerExecutable: String) {
+        self.exportPath = exportPath
+        self.conninfo = conninfo
+        self.workerExecutable = workerExecutable
+    }
+
+    /// Shards a worker may hold at once: one per connection plus one waiting, so a connection
+    /// never idles while the coordinator is busy, and memory stays bounded by
+    /// `workers × (connectionsPerWorker + 1) × shardBytes`.
+    public var shardsInFlightPerWorker: Int { connectionsPerWorker + 1 }
+
+    public static var processorCount: Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Checks the values that would make a load fail later in a less clear way.
+    public func validate() throws {
+        func invalid(_ message: String) -> LoadError { LoadError(.configuration, message) }
+        guard workers >= 1 && workers <= 256 else { throw invalid("--workers must be between 1 and 256") }
+        guard connectionsPerWorker >= 1 && connectionsPerWorker <= 16 else {
+            throw invalid("--connections-per-worker must be between 1 and 16")
+        }
+        guard splitter.shardBytes >= 1024 else { throw invalid("--shard-size must be at least 1 KiB") }
+        guard !schema.isEmpty && schema.utf8.count <= 63 else { throw invalid("--schema must be 1 to 63 bytes long") }
+    }
+}
+
+/// How progress is reported while a load runs.
+public enum ProgressMode: Sendable, Equatable {
+    /// A redrawn line on a terminal, else a plain line every `interval` seconds.
+    case automatic(interval: Double)
+    /// A plain line every `interval` seconds.
+    case lines(interval: Double)
+    /// Nothing.
+    case none
+}
+
+import Foundation

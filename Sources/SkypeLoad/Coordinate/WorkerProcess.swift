@@ -1,0 +1,74 @@
+import CProcessShims
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A worker process the coordinator started from its own executable, with a shard pipe to
+/// its standard input and an event pipe from its descriptor 3.
+final class WorkerProcess {
+    let index: Int
+    let pid: pid_t
+    let shards: FrameWriter
+    let events: FrameReader
+    private var reaped = false
+    private(set) var exitDescription = "running"
+
+    /// Spawns `executable worker` (posix_spawn, never a bare fork of this multithreaded process).
+    init(index: Int, executable: String) throws {
+        self.index = index
+        var shardPipe: [Int32] = [0, 0]
+        var eventPipe: [Int32] = [0, 0]
+        guard sp_pipe_cloexec(&shardPipe) == 0 else { throw Self.systemError("pipe") }
+        guard sp_pipe_cloexec(&eventPipe) == 0 else {
+            close(shardPipe[0]); close(shardPipe[1])
+            throw Self.systemError("pipe")
+        }
+        let arguments = [executable, "worker"]
+        var cArguments = arguments.map { strdup($0) }
+        cArguments.append(nil)
+        defer { cArguments.forEach { free($0) } }
+        let parentDescriptors: [Int32] = [shardPipe[0], eventPipe[1]]
+        let childDescriptors: [Int32] = [WorkerRuntime.shardDescriptor, WorkerRuntime.eventDescriptor]
+        var pid: pid_t = 0
+        let status = sp_spawn(executable, cArguments, parentDescriptors, childDescriptors, 2, &pid)
+        close(shardPipe[0])
+        close(eventPipe[1])
+        guard status == 0 else {
+            close(shardPipe[1]); close(eventPipe[0])
+            throw LoadError(.workerFailed, "cannot start worker \(index) from \(executable): \(String(cString: strerror(status)))")
+        }
+        self.pid = pid
+        shards = FrameWriter(descriptor: shardPipe[1])
+        events = FrameReader(descriptor: eventPipe[0])
+    }
+
+    /// Ends the shard stream: the worker finishes what it holds and exits.
+    func closeShards() {
+        shards.close()
+    }
+
+    /// Waits for the process to exit and describes how it ended.
+    @discardableResult
+    func reap() -> String {
+        guard !reaped else { return exitDescription }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        reaped = true
+        let signal = status & 0x7f
+        if signal == 0 {
+            exitDescription = "exited with code \((status >> 8) & 0xff)"
+        } else {
+            exitDescription = "killed by signal \(signal)"
+        }
+        return exitDescription
+    }
+
+    func kill() {
+        if !reaped { _ = Glibc.kill(pid, SIGKILL) }
+    }
+
+    private static func systemError(_ call: String) -> LoadError {
+        LoadError(.system, "\(call) failed: \(String(cString: strerror(errno)))")
+    }
+}

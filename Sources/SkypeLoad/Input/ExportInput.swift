@@ -1,0 +1,96 @@
+/// The container formats an export arrives in, recognised by their first bytes.
+public enum ContainerFormat: String, Sendable, Codable {
+    case zstd
+    case tar
+    case json
+}
+
+/// An opened export: a stream of `messages.json` bytes, whatever wrapped them.
+public final class ExportInput {
+    /// The path as the user named it (`-` for standard input).
+    public let path: String
+    /// The containers peeled off, outermost first, such as `[.zstd, .tar, .json]`.
+    public let formats: [ContainerFormat]
+    /// The stream of JSON bytes.
+    public let source: ByteSource
+    /// The entry name inside a tar, or nil for a bare JSON file.
+    public let entry: String?
+    /// The file's size on disk, when known, for progress.
+    public let storedSize: Int64?
+    private let file: FileByteSource
+
+    /// The name of the one entry of the tar that holds the messages.
+    public static let messagesEntry = "messages.json"
+
+    /// Opens `path` (or standard input for `-`) and peels off zstd and tar layers found by magic bytes.
+    /// - Parameter zstdWindowLogMax: passed to ``ZstdByteSource``.
+    public init(path: String, zstdWindowLogMax: Int32 = 31) throws {
+        self.path = path
+        let file = try FileByteSource(path: path)
+        self.file = file
+        self.storedSize = file.size
+        let location = LoadError.Location(file: path)
+        var formats: [ContainerFormat] = []
+        var current: ByteSource = file
+        var entry: String?
+        while true {
+            let peekable = PeekableByteSource(current)
+            let head = try peekable.peek(512)
+            current = peekable
+            if head.isEmpty {
+                throw LoadError(.notAnExport, formats.last.map { "the \($0.rawValue) layer is empty" } ?? "the file is empty",
+                                location: .init(file: path, offset: 0),
+                                hint: "A Skype export is a .tar (optionally zstd-compressed) or its messages.json")
+            }
+            if Self.isZstd(head) && !formats.contains(.zstd) {
+                formats.append(.zstd)
+                current = try ZstdByteSource(peekable, windowLogMax: zstdWindowLogMax, location: location)
+                continue
+            }
+            if Self.isTar(head) && !formats.contains(.tar) {
+                formats.append(.tar)
+                let tar = try TarEntrySource(peekable, wanted: Self.messagesEntry, location: location)
+                entry = tar.entryName
+                current = tar
+                continue
+            }
+            if Self.looksLikeJSONObject(head) {
+                formats.append(.json)
+                break
+            }
+            let shown = head.prefix(16).map { byte -> String in
+                (0x20..<0x7f).contains(byte) ? String(UnicodeScalar(byte)) : "."
+            }.joined()
+            let layer = formats.isEmpty ? "" : " after \(formats.map(\.rawValue).joined(separator: "+"))"
+            throw LoadError(.notAnExport,
+                            "not a Skype export: the content\(layer) starts with «\(shown)», not zstd, tar or a JSON object",
+                            location: .init(file: path, entry: entry, offset: 0),
+                            hint: "Pass the export's .tar, .tar.zst, messages.json or messages.json.zst")
+        }
+        self.formats = formats
+        self.source = current
+        self.entry = entry
+    }
+
+    /// Bytes of the stored file consumed so far.
+    public var storedBytesRead: Int64 { file.storedBytesRead }
+
+    static func isZstd(_ head: [UInt8]) -> Bool {
+        head.count >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD
+    }
+
+    static func isTar(_ head: [UInt8]) -> Bool {
+        guard head.count >= 512 else { return false }
+        if Array(head[257..<262]) == Array("ustar".utf8) { return true }
+        // A pre-POSIX tar has no magic, only a valid header checksum.
+        return head[0] != 0 && TarEntrySource.checksumMatches(head)
+    }
+
+    /// A UTF-8 byte-order mark and whitespace may precede the object.
+    static func looksLikeJSONObject(_ head: [UInt8]) -> Bool {
+        var index = 0
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        while index < head.count, [0x20, 0x09, 0x0A, 0x0D].contains(head[index]) { index += 1 }
+        return index < head.count && head[index] == UInt8(ascii: "{")
+    }
+}

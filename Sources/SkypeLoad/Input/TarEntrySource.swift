@@ -1,0 +1,207 @@
+/// Reads one entry of a tar stream (ustar, pax or GNU) without extracting anything to disk:
+/// other entries are read past, the wanted one is returned byte for byte.
+public final class TarEntrySource: ByteSource {
+    private let upstream: ByteSource
+    private let location: LoadError.Location
+    private var remaining: Int64 = 0
+    /// The entry's name as the archive spells it.
+    public private(set) var entryName: String = ""
+    /// The entry's size in bytes.
+    public private(set) var entrySize: Int64 = 0
+    /// Offset of the entry's first byte within the (decompressed) tar stream.
+    public private(set) var entryOffset: Int64 = 0
+    private var tarOffset: Int64 = 0
+
+    /// Reads headers until an entry whose name, without a leading `./`, is `wanted`.
+    /// - Throws: ``LoadError`` `.notAnExport` when the archive has no such entry.
+    public init(_ upstream: ByteSource, wanted: String, location: LoadError.Location) throws {
+        self.upstream = upstream
+        self.location = location
+        try seek(to: wanted)
+    }
+
+    public var storedBytesRead: Int64 { upstream.storedBytesRead }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard remaining > 0 else { return 0 }
+        let wanted = Int(min(Int64(buffer.count), remaining))
+        let count = try upstream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))
+        if count == 0 {
+            var where_ = location
+            where_.entry = entryName
+            where_.offset = entrySize - remaining
+            where_.storedOffset = upstream.storedBytesRead
+            throw LoadError(.inputTruncated,
+                            "the archive ends \(remaining) bytes before the end of \(entryName)",
+                            location: where_, hint: "The file is truncated: copy or download it again")
+        }
+        remaining -= Int64(count)
+        tarOffset += Int64(count)
+        return count
+    }
+
+    private func seek(to wanted: String) throws {
+        var header = [UInt8](repeating: 0, count: 512)
+        var longName: String?
+        var paxName: String?
+        var paxSize: Int64?
+        var sawAnyHeader = false
+        while true {
+            let headerOffset = tarOffset
+            let got = try header.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
+            tarOffset += Int64(got)
+            if got == 0 && sawAnyHeader { break }
+            guard got == 512 else {
+                throw error(.inputTruncated, "the archive ends inside an entry header", at: headerOffset)
+            }
+            if header.allSatisfy({ $0 == 0 }) { break }
+            guard Self.checksumMatches(header) else {
+                throw error(.inputCorrupt, "a tar header's checksum does not match", at: headerOffset)
+            }
+            sawAnyHeader = true
+            let type = header[156]
+            var size = try Self.number(header[124..<136], field: "size", offset: headerOffset, location: location)
+            if let override = paxSize { size = override }
+            var name: String
+            if let long = paxName ?? longName {
+                name = long
+            } else {
+                name = Self.string(header[0..<100])
+                let prefix = Self.string(header[345..<500])
+                if Self.string(header[257..<262]) == "ustar" && !prefix.isEmpty { name = prefix + "/" + name }
+            }
+            switch type {
+            case UInt8(ascii: "L"):
+                longName = Self.string(try readData(size, at: headerOffset)[...])
+                continue
+            case UInt8(ascii: "x"):
+                let records = try readData(size, at: headerOffset)
+                (paxName, paxSize) = Self.parsePax(records)
+                continue
+            case UInt8(ascii: "g"):
+                _ = try readData(size, at: headerOffset)
+                continue
+            default:
+                break
+            }
+            longName = nil
+            paxName = nil
+            paxSize = nil
+            let normalized = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+            let isFile = type == 0 || type == UInt8(ascii: "0") || type == UInt8(ascii: "7")
+            if isFile && normalized == wanted {
+                entryName = normalized
+                entrySize = size
+                entryOffset = tarOffset
+                remaining = size
+                return
+            }
+            try skip(Self.padded(size), at: headerOffset)
+        }
+        throw LoadError(.notAnExport, "the archive has no \(wanted)", location: location,
+                        hint: "A Skype export is a tar with messages.json at its root")
+    }
+
+    private func readData(_ size: Int64, at offset: Int64) throws -> [UInt8] {
+        guard size <= 1 << 20 else {
+            throw error(.inputCorrupt, "a tar extended header claims \(size) bytes", at: offset)
+        }
+        var data = [UInt8](repeating: 0, count: Int(Self.padded(size)))
+        let got = try data.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
+        tarOffset += Int64(got)
+        guard got == data.count else { throw error(.inputTruncated, "the archive ends inside an extended header", at: offset) }
+        return Array(data[0..<Int(size)])
+    }
+
+    private func skip(_ count: Int64, at offset: Int64) throws {
+        var left = count
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        while left > 0 {
+            let chunk = Int(min(left, Int64(scratch.count)))
+            let got = try scratch.withUnsafeMutableBytes {
+                try upstream.readFully(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<chunk]))
+            }
+            tarOffset += Int64(got)
+            guard got == chunk else { throw error(.inputTruncated, "the archive ends inside an entry", at: offset) }
+            left -= Int64(chunk)
+        }
+    }
+
+    private func error(_ code: LoadError.Code, _ message: String, at offset: Int64) -> LoadError {
+        var where_ = location
+        where_.offset = offset
+        where_.storedOffset = upstream.storedBytesRead
+        let hint = code == .inputTruncated ? "The file is truncated: copy or download it again"
+                                           : "The archive is damaged: copy or download it again"
+        return LoadError(code, message, location: where_, hint: hint)
+    }
+
+    static func padded(_ size: Int64) -> Int64 { (size + 511) / 512 * 512 }
+
+    static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
+    }
+
+    static func checksumMatches(_ header: [UInt8]) -> Bool {
+        var sum = 0
+        for (index, byte) in header.enumerated() {
+            sum += (148..<156).contains(index) ? 32 : Int(byte)
+        }
+        let stored = string(header[148..<156]).trimmingCharacters(in: " ")
+        return Int(stored, radix: 8) == sum
+    }
+
+    /// Octal, or base-256 when the high bit of the first byte is set (GNU, for sizes over 8 GiB).
+    static func number(_ field: ArraySlice<UInt8>, field name: String, offset: Int64,
+                       location: LoadError.Location) throws -> Int64 {
+        if let first = field.first, first & 0x80 != 0 {
+            var value: Int64 = Int64(first & 0x7f)
+            for byte in field.dropFirst() {
+                guard value < Int64.max >> 8 else { break }
+                value = value << 8 | Int64(byte)
+            }
+            return value
+        }
+        let text = string(field).trimmingCharacters(in: " ")
+        if text.isEmpty { return 0 }
+        guard let value = Int64(text, radix: 8) else {
+            var where_ = location
+            where_.offset = offset
+            throw LoadError(.inputCorrupt, "a tar header's \(name) field is not a number", location: where_)
+        }
+        return value
+    }
+
+    /// pax records are `LENGTH key=value\n`; only `path` and `size` matter here.
+    static func parsePax(_ data: [UInt8]) -> (String?, Int64?) {
+        var path: String?
+        var size: Int64?
+        var index = 0
+        while index < data.count {
+            guard let space = data[index...].firstIndex(of: UInt8(ascii: " ")),
+                  let length = Int(String(decoding: data[index..<space], as: UTF8.self)),
+                  length > 0, index + length <= data.count else { break }
+            let record = data[(space + 1)..<(index + length)]
+            if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
+                let key = String(decoding: record[record.startIndex..<equals], as: UTF8.self)
+                var value = record[(equals + 1)...]
+                if value.last == UInt8(ascii: "\n") { value = value.dropLast() }
+                let text = String(decoding: value, as: UTF8.self)
+                if key == "path" { path = text }
+                if key == "size" { size = Int64(text) }
+            }
+            index += length
+        }
+        return (path, size)
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var slice = Substring(self)
+        while slice.first == set { slice = slice.dropFirst() }
+        while slice.last == set || slice.last == "\0" { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

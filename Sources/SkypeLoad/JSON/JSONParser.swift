@@ -1,0 +1,272 @@
+/// A JSON parser for one value held in memory (a message, a conversation's header): small
+/// documents, so a tree is fine here; the export as a whole is never parsed this way.
+///
+/// Strings are repaired for PostgreSQL as they are decoded (NUL, invalid UTF-8 and lone
+/// surrogates become U+FFFD) and every repair is counted.
+public struct JSONParser {
+    /// A syntax error at `offset` bytes from the start of the parsed bytes.
+    public struct SyntaxError: Error, Sendable, Equatable {
+        public var offset: Int
+        public var message: String
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var position = 0
+    private var depth = 0
+    /// The repairs made so far.
+    public private(set) var repairs = RepairCounts()
+    private var scratch: [UInt8] = []
+
+    static let maximumDepth = 512
+
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// Parses `bytes` as exactly one JSON value (surrounding whitespace allowed).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, repairs: inout RepairCounts) throws(SyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes)
+        let value = try parser.parseDocument()
+        repairs.add(parser.repairs)
+        return value
+    }
+
+    /// Convenience for tests and small values.
+    public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
+        var repairs = RepairCounts()
+        var outcome: Result<JSONValue, SyntaxError> = .success(.null)
+        Array(text.utf8).withUnsafeBytes { buffer in
+            outcome = Result { () throws(SyntaxError) in try parse(buffer, repairs: &repairs) }
+        }
+        return try outcome.get()
+    }
+
+    public mutating func parseDocument() throws(SyntaxError) -> JSONValue {
+        let value = try parseValue()
+        skipWhitespace()
+        if position < bytes.count { throw fail("unexpected data after the value") }
+        return value
+    }
+
+    private func fail(_ message: String) -> SyntaxError {
+        SyntaxError(offset: position, message: message)
+    }
+
+    @inline(__always)
+    private func peek() -> UInt8? {
+        position < bytes.count ? bytes[position] : nil
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(SyntaxError) -> JSONValue {
+        skipWhitespace()
+        guard let byte = peek() else { throw fail("the value ends early") }
+        switch byte {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw fail("unexpected character «\(Self.printable(byte))»")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(SyntaxError) {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw fail("the value ends early") }
+        for index in 0..<count where bytes[position + index] != word.utf8Start[index] {
+            throw fail("unexpected character «\(Self.printable(bytes[position + index]))»")
+        }
+        position += count
+    }
+
+    private mutating func parseNumber() throws(SyntaxError) -> String {
+        let start = position
+        if peek() == UInt8(ascii: "-") { position += 1 }
+        var digits = 0
+        while let byte = peek(), byte >= 0x30 && byte <= 0x39 { position += 1; digits += 1 }
+        guard digits > 0 else { throw fail("a number has no digits") }
+        if peek() == UInt8(ascii: ".") {
+            position += 1
+            var fraction = 0
+            while let byte = peek(), byte >= 0x30 && byte <= 0x39 { position += 1; fraction += 1 }
+            guard fraction > 0 else { throw fail("a number has no digits after its point") }
+        }
+        if let byte = peek(), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            position += 1
+            if let sign = peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { position += 1 }
+            var exponent = 0
+            while let byte = peek(), byte >= 0x30 && byte <= 0x39 { position += 1; exponent += 1 }
+            guard exponent > 0 else { throw fail("a number has no exponent digits") }
+        }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    private mutating func parseArray() throws(SyntaxError) -> JSONValue {
+        position += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth)") }
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") { position += 1; return .array(elements) }
+        while true {
+            elements.append(try parseValue())
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"): position += 1; return .array(elements)
+            case nil: throw fail("the array ends early")
+            default: throw fail("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    private mutating func parseObject() throws(SyntaxError) -> JSONValue {
+        position += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth)") }
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") { position += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
+            let key = try parseString()
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
+            position += 1
+            members.append((key, try parseValue()))
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"): position += 1; return .object(members)
+            case nil: throw fail("the object ends early")
+            default: throw fail("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    /// At the opening quote; returns the decoded, repaired text.
+    private mutating func parseString() throws(SyntaxError) -> String {
+        position += 1
+        let start = position
+        // Fast path: plain ASCII without escapes needs no copy.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte >= 0x80 || byte == 0 { break }
+            position += 1
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+        var rawStart = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                appendRepairingUTF8(UnsafeRawBufferPointer(rebasing: bytes[rawStart..<position]))
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return String(decoding: scratch, as: UTF8.self)
+                }
+                try parseEscape()
+                rawStart = position
+                continue
+            }
+            position += 1
+        }
+        throw fail("a string is not closed")
+    }
+
+    private mutating func parseEscape() throws(SyntaxError) {
+        position += 1
+        guard let code = peek() else { throw fail("a string ends inside an escape") }
+        position += 1
+        switch code {
+        case UInt8(ascii: "\""): scratch.append(0x22)
+        case UInt8(ascii: "\\"): scratch.append(0x5C)
+        case UInt8(ascii: "/"): scratch.append(0x2F)
+        case UInt8(ascii: "b"): scratch.append(0x08)
+        case UInt8(ascii: "f"): scratch.append(0x0C)
+        case UInt8(ascii: "n"): scratch.append(0x0A)
+        case UInt8(ascii: "r"): scratch.append(0x0D)
+        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "u"):
+            let unit = try hex4()
+            if unit == 0 {
+                repairs.nulCharacters += 1
+                appendScalar(0xFFFD)
+            } else if (0xD800...0xDBFF).contains(unit) {
+                // A high surrogate must be followed by an escaped low one.
+                if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                    let saved = position
+                    position += 2
+                    let low = try hex4()
+                    if (0xDC00...0xDFFF).contains(low) {
+                        appendScalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                    } else {
+                        position = saved
+                        repairs.loneSurrogates += 1
+                        appendScalar(0xFFFD)
+                    }
+                } else {
+                    repairs.loneSurrogates += 1
+                    appendScalar(0xFFFD)
+                }
+            } else if (0xDC00...0xDFFF).contains(unit) {
+                repairs.loneSurrogates += 1
+                appendScalar(0xFFFD)
+            } else {
+                appendScalar(unit)
+            }
+        default:
+            position -= 1
+            throw fail("unknown escape «\\\(Self.printable(code))»")
+        }
+    }
+
+    private mutating func hex4() throws(SyntaxError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw fail("a \\u escape ends early") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
+            default: throw fail("a \\u escape has a non-hex digit")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func appendScalar(_ value: UInt32) {
+        UTF8Repair.appendScalar(value, to: &scratch)
+    }
+
+    private mutating func appendRepairingUTF8(_ raw: UnsafeRawBufferPointer) {
+        UTF8Repair.append(raw, to: &scratch, repairs: &repairs)
+    }
+
+    static func printable(_ byte: UInt8) -> String {
+        (0x20..<0x7f).contains(byte) ? String(UnicodeScalar(byte)) : "0x" + String(byte, radix: 16, uppercase: true)
+    }
+}

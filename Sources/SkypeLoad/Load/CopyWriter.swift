@@ -1,0 +1,71 @@
+/// Builds rows in PostgreSQL's COPY text format in memory; ``PostgresConnection/copyIn(_:data:)``
+/// sends them in large chunks.
+public struct CopyWriter {
+    /// The rows written so far.
+    public private(set) var buffer: [UInt8] = []
+    private var fieldsInRow = 0
+
+    public init() {}
+
+    /// Appends a text field, escaped; nil is SQL NULL.
+    public mutating func field(_ value: String?) {
+        separate()
+        guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
+        var text = value
+        text.withUTF8 { CopyEncoding.appendEscaped($0, to: &buffer) }
+    }
+
+    /// Appends an integer field.
+    public mutating func field(_ value: Int64?) {
+        separate()
+        guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
+        buffer.append(contentsOf: String(value).utf8)
+    }
+
+    /// Appends a boolean field.
+    public mutating func field(_ value: Bool) {
+        separate()
+        buffer.append(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
+
+    /// Ends the row.
+    public mutating func endRow() {
+        buffer.append(0x0A)
+        fieldsInRow = 0
+    }
+
+    private mutating func separate() {
+        if fieldsInRow > 0 { buffer.append(0x09) }
+        fieldsInRow += 1
+    }
+}
+
+/// The escaping rules of COPY's text format.
+public enum CopyEncoding {
+    /// Escapes backslash, tab, newline and carriage return. NUL cannot be sent at all; the
+    /// JSON parser has already replaced it, and any left (from other sources) becomes U+FFFD.
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var cleanStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let escape: UInt8
+            switch byte {
+            case 0x5C: escape = 0x5C
+            case 0x09: escape = UInt8(ascii: "t")
+            case 0x0A: escape = UInt8(ascii: "n")
+            case 0x0D: escape = UInt8(ascii: "r")
+            case 0x00: escape = 0
+            default: continue
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cleanStart..<index]))
+            if escape == 0 {
+                output.append(contentsOf: UTF8Repair.replacement)
+            } else {
+                output.append(0x5C)
+                output.append(escape)
+            }
+            cleanStart = index + 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cleanStart..<bytes.count]))
+    }
+}

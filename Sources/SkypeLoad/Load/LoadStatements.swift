@@ -1,0 +1,112 @@
+/// The SQL a shard's transaction runs, with the schema name quoted once. Values always travel
+/// as bind parameters or COPY data, never inside the SQL text.
+struct LoadStatements {
+    let schema: String
+
+    init(schema: String) {
+        self.schema = PostgresConnection.quoteIdentifier(schema)
+    }
+
+    /// Claims the shard; inserts nothing (0 rows) when it is already loaded or being loaded by
+    /// another transaction, which this one then waits for.
+    var claimShard: String {
+        """
+        INSERT INTO \(schema).shard_ledger (shard_key, run_id, ordinal, conversation_ids, message_count, byte_count, worker)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shard_key) DO NOTHING
+        """
+    }
+
+    /// Staging tables live only inside the transaction, so the load works through
+    /// transaction-mode poolers.
+    var createStaging: String {
+        """
+        CREATE TEMP TABLE stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP;
+        CREATE TEMP TABLE stage_conversations (
+            id text, display_name text, title text, kind text, topic text, version bigint,
+            properties jsonb, thread_properties jsonb, ordinal integer) ON COMMIT DROP;
+        CREATE TEMP TABLE stage_members (conversation_id text, participant_id text) ON COMMIT DROP;
+        """
+    }
+
+    var copyMessages: String {
+        "COPY stage_messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN"
+    }
+
+    var copyConversations: String {
+        "COPY stage_conversations (\(ConversationRecord.columns.joined(separator: ", "))) FROM STDIN"
+    }
+
+    var copyMembers: String {
+        "COPY stage_members (conversation_id, participant_id) FROM STDIN"
+    }
+
+    /// Adds the messages not already present; repeats within the shard merge too.
+    var mergeMessages: String {
+        "INSERT INTO \(schema).messages SELECT * FROM stage_messages ON CONFLICT DO NOTHING"
+    }
+
+    /// A newer export's header wins; the counts are left to ``finalize``.
+    var mergeConversations: String {
+        """
+        INSERT INTO \(schema).conversations (id, display_name, title, kind, topic, version, properties, thread_properties)
+        SELECT DISTINCT ON (id) id, display_name, title, kind, topic, version, properties, thread_properties
+        FROM stage_conversations ORDER BY id, ordinal DESC
+        ON CONFLICT (id) DO UPDATE SET
+            display_name = EXCLUDED.display_name, title = EXCLUDED.title, kind = EXCLUDED.kind,
+            topic = EXCLUDED.topic, version = EXCLUDED.version, properties = EXCLUDED.properties,
+            thread_properties = EXCLUDED.thread_properties, updated_at = now()
+        """
+    }
+
+    var mergeMembers: String {
+        """
+        INSERT INTO \(schema).participants (conversation_id, participant_id, source)
+        SELECT DISTINCT conversation_id, participant_id, 'member' FROM stage_members
+        ON CONFLICT DO NOTHING
+        """
+    }
+
+    var recordShard: String {
+        "UPDATE \(schema).shard_ledger SET rows_inserted = $2 WHERE shard_key = $1"
+    }
+
+    /// Recomputes counts, time range and observed senders of the conversations that shards
+    /// committed since the last finalisation touched. Done once, by the coordinator, after the
+    /// shards: doing it per shard would make slices of one conversation wait for each other.
+    var finalize: String {
+        """
+        WITH touched AS (
+            SELECT DISTINCT unnest(conversation_ids) AS id FROM \(schema).shard_ledger WHERE NOT finalized
+        ), counted AS (
+            SELECT m.conversation_id, count(*) AS n, min(m.sent_at) AS first_at, max(m.sent_at) AS last_at
+            FROM \(schema).messages m JOIN touched t ON t.id = m.conversation_id
+            GROUP BY m.conversation_id
+        ), senders AS (
+            INSERT INTO \(schema).participants (conversation_id, participant_id, source)
+            SELECT DISTINCT m.conversation_id, m.sender_id, 'sender'
+            FROM \(schema).messages m JOIN touched t ON t.id = m.conversation_id
+            WHERE m.sender_id IS NOT NULL AND m.sender_id <> ''
+            ON CONFLICT DO NOTHING
+        ), updated AS (
+            UPDATE \(schema).conversations c
+            SET message_count = counted.n, first_message_at = counted.first_at, last_message_at = counted.last_at
+            FROM counted WHERE c.id = counted.conversation_id
+        )
+        UPDATE \(schema).shard_ledger SET finalized = true WHERE NOT finalized
+        """
+    }
+
+    var startRun: String {
+        """
+        INSERT INTO \(schema).load_runs (export_path, workers, status) VALUES ($1, $2, 'running') RETURNING id
+        """
+    }
+
+    var finishRun: String {
+        """
+        UPDATE \(schema).load_runs
+        SET finished_at = now(), status = $2, export_user = $3, export_date = $4, report = $5::jsonb
+        WHERE id = $1
+        """
+    }
+}

@@ -1,0 +1,173 @@
+import CLibPQ
+
+/// One libpq connection, used by one thread at a time. Calls block, so it lives on a thread
+/// of its own, never on Swift concurrency's cooperative pool.
+public final class PostgresConnection {
+    private var connection: OpaquePointer?
+
+    /// A failed statement or connection attempt.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// The five-character SQLSTATE, when the server sent one.
+        public var sqlState: String?
+        public var message: String
+        public var description: String {
+            sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message
+        }
+    }
+
+    /// Connects with a libpq connection string or URL; an empty string lets libpq use the PG*
+    /// variables and `~/.pgpass`. The string is never included in errors: it may hold a password.
+    public init(conninfo: String, applicationName: String = "skype-parallel-load") throws(Failure) {
+        let keys = ["dbname", "application_name", "client_encoding"]
+        let values = [conninfo, applicationName, "UTF8"]
+        var cKeys = keys.map { strdup($0) }
+        var cValues = values.map { strdup($0) }
+        cKeys.append(nil)
+        cValues.append(nil)
+        defer {
+            cKeys.forEach { free($0) }
+            cValues.forEach { free($0) }
+        }
+        // expand_dbname = 1: the first dbname value may be a whole connection string or URL.
+        let keyPointers = cKeys.map { UnsafePointer($0) }
+        let valuePointers = cValues.map { UnsafePointer($0) }
+        connection = PQconnectdbParams(keyPointers, valuePointers, 1)
+        guard let connection, PQstatus(connection) == CONNECTION_OK else {
+            let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            if let connection { PQfinish(connection) }
+            self.connection = nil
+            throw Failure(sqlState: nil, message: "cannot connect to PostgreSQL: " + Self.trimmed(message))
+        }
+    }
+
+    deinit {
+        if let connection { PQfinish(connection) }
+    }
+
+    /// False once the server or the network dropped the connection.
+    public var isHealthy: Bool {
+        guard let connection else { return false }
+        return PQstatus(connection) == CONNECTION_OK
+    }
+
+    /// The server's version number, such as 150018.
+    public var serverVersion: Int {
+        connection.map { Int(PQserverVersion($0)) } ?? 0
+    }
+
+    /// Runs one or more statements without parameters; returns the rows of the last one.
+    @discardableResult
+    public func execute(_ sql: String) throws(Failure) -> QueryResult {
+        let result = PQexec(connection, sql)
+        return try check(result)
+    }
+
+    /// Runs one statement with text parameters sent separately from the SQL (never spliced in).
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?]) throws(Failure) -> QueryResult {
+        var cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { cValues.forEach { free($0) } }
+        let pointers = cValues.map { UnsafePointer($0) }
+        let result = PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        return try check(result)
+    }
+
+    /// Runs `COPY ... FROM STDIN` with `data` (rows in COPY text format), sent in 64 KiB
+    /// chunks: one libpq call per row is several times slower.
+    /// - Returns: the number of rows the server reports as copied.
+    @discardableResult
+    public func copyIn(_ sql: String, data: [UInt8]) throws(Failure) -> Int {
+        let start = PQexec(connection, sql)
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try check(start)
+            throw Failure(sqlState: nil, message: "the server did not enter COPY mode")
+        }
+        PQclear(start)
+        let chunk = 64 * 1024
+        let sent: Bool = data.withUnsafeBytes { all in
+            var offset = 0
+            while offset < all.count {
+                let count = min(chunk, all.count - offset)
+                let ok = all.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
+                    PQputCopyData(connection, $0, Int32(count)) == 1
+                }
+                if !ok { return false }
+                offset += count
+            }
+            return true
+        }
+        guard sent, PQputCopyEnd(connection, nil) == 1 else {
+            let failure = lastFailure()
+            while let result = PQgetResult(connection) { PQclear(result) }
+            throw failure
+        }
+        var copied = 0
+        var failure: Failure?
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+                PQclear(result)
+            } else if failure == nil {
+                do { _ = try check(result) } catch let error { failure = error }
+            } else {
+                PQclear(result)
+            }
+        }
+        if let failure { throw failure }
+        return copied
+    }
+
+    /// Quotes a name for SQL (`"my ""schema"""`); every user-supplied identifier goes through it.
+    public static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private func check(_ result: OpaquePointer?) throws(Failure) -> QueryResult {
+        guard let result else { throw lastFailure() }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return QueryResult(result)
+        default:
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
+            throw Failure(sqlState: state, message: Self.trimmed(message))
+        }
+    }
+
+    private func lastFailure() -> Failure {
+        let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "no connection"
+        return Failure(sqlState: nil, message: Self.trimmed(message))
+    }
+
+    private static func trimmed(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+}
+
+/// The rows of a statement, copied out of libpq as text.
+public struct QueryResult: Sendable {
+    /// Each row's values; nil for SQL NULL.
+    public var rows: [[String?]]
+    /// The command's affected-row count (`INSERT 0 5` gives 5); 0 when it reports none.
+    public var affectedRows: Int
+
+    init(_ result: OpaquePointer) {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            for column in 0..<columnCount {
+                values.append(PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
+            }
+            rows.append(values)
+        }
+        self.rows = rows
+        affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+}
+
+import Foundation

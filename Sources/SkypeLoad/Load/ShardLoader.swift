@@ -1,0 +1,90 @@
+/// Loads one shard in one transaction on one connection: claim the shard in the ledger, COPY
+/// the rows into staging tables, merge them, record the counts, commit. Either all of it
+/// commits or none of it does.
+struct ShardLoader {
+    let statements: LoadStatements
+    let runID: Int64
+    let worker: Int
+
+    init(schema: String, runID: Int64, worker: Int) {
+        statements = LoadStatements(schema: schema)
+        self.runID = runID
+        self.worker = worker
+    }
+
+    func load(_ shard: Shard, on connection: PostgresConnection) throws -> ShardMetrics {
+        let started = MonotonicClock.now()
+        let key = ShardKey.of(shard)
+        var metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
+        metrics.bytesIn = shard.byteCount
+        metrics.messages = shard.messageCount
+
+        let parseStart = MonotonicClock.now()
+        let rows = try ShardTransformer().transform(shard)
+        metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
+        metrics.messages = rows.messages
+        metrics.conversations = rows.conversations
+        metrics.messageTypes = rows.messageTypes
+        metrics.repairs = rows.repairs
+        metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+
+        do {
+            try connection.execute("BEGIN")
+            let claimed = try connection.execute(statements.claimShard, [
+                key, String(runID), String(shard.ordinal), Self.textArray(rows.conversationIDs),
+                String(shard.messageCount), String(shard.byteCount), String(worker),
+            ])
+            guard claimed.affectedRows == 1 else {
+                try connection.execute("ROLLBACK")
+                metrics.alreadyLoaded = true
+                metrics.totalSeconds = MonotonicClock.seconds(since: started)
+                return metrics
+            }
+            let copyStart = MonotonicClock.now()
+            try connection.execute(statements.createStaging)
+            try send(rows.messageRows, with: statements.copyMessages, on: connection)
+            try send(rows.conversationRows, with: statements.copyConversations, on: connection)
+            try send(rows.memberRows, with: statements.copyMembers, on: connection)
+            metrics.bytesOut = rows.messageRows.count + rows.conversationRows.count + rows.memberRows.count
+            metrics.copySeconds = MonotonicClock.seconds(since: copyStart)
+
+            let mergeStart = MonotonicClock.now()
+            metrics.rowsInserted = try connection.execute(statements.mergeMessages).affectedRows
+            if !rows.conversationRows.isEmpty {
+                try connection.execute(statements.mergeConversations)
+            }
+            if !rows.memberRows.isEmpty {
+                try connection.execute(statements.mergeMembers)
+            }
+            try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted)])
+            metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)
+
+            let commitStart = MonotonicClock.now()
+            try connection.execute("COMMIT")
+            metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
+        } catch {
+            if connection.isHealthy { try? connection.execute("ROLLBACK") }
+            throw error
+        }
+        metrics.totalSeconds = MonotonicClock.seconds(since: started)
+        return metrics
+    }
+
+    private func send(_ rows: [UInt8], with sql: String, on connection: PostgresConnection) throws {
+        guard !rows.isEmpty else { return }
+        try connection.copyIn(sql, data: rows)
+    }
+
+    /// A PostgreSQL array literal of text, every element quoted.
+    static func textArray(_ values: [String]) -> String {
+        let elements = values.map { value -> String in
+            var escaped = ""
+            for character in value {
+                if character == "\"" || character == "\\" { escaped.append("\\") }
+                escaped.append(character)
+            }
+            return "\"" + escaped + "\""
+        }
+        return "{" + elements.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The framing on the pipes between coordinator and workers: a 4-byte little-endian payload
+/// length, a 1-byte kind, then the payload. Kinds are per direction (``WorkerProtocol``).
+public enum FrameIO {
+    /// Frames larger than this are refused: a corrupt length must not allocate gigabytes.
+    public static let maximumPayload = 1 << 30
+}
+
+/// Writes frames to a descriptor. Not thread-safe: callers serialise writes.
+public final class FrameWriter: @unchecked Sendable {
+    public let descriptor: Int32
+
+    public init(descriptor: Int32) { self.descriptor = descriptor }
+
+    public func write(kind: UInt8, payload: [UInt8]) throws {
+        var header = [UInt8](repeating: 0, count: 5)
+        let length = UInt32(payload.count).littleEndian
+        withUnsafeBytes(of: length) { header.replaceSubrange(0..<4, with: $0) }
+        header[4] = kind
+        try writeAll(header)
+        try writeAll(payload)
+    }
+
+    public func close() {
+        _ = Glibc.close(descriptor)
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw LoadError(.workerFailed, "writing to a worker pipe failed: \(String(cString: strerror(errno)))")
+                }
+                done += count
+            }
+        }
+    }
+}
+
+/// Reads frames from a descriptor.
+public final class FrameReader: @unchecked Sendable {
+    public let descriptor: Int32
+
+    public init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The next frame, or nil at a clean end of stream (between frames).
+    public func read() throws -> (kind: UInt8, payload: [UInt8])? {
+        var header = [UInt8](repeating: 0, count: 5)
+        let got = try readAll(&header)
+        if got == 0 { return nil }
+        guard got == 5 else { throw LoadError(.workerProtocol, "a pipe ended inside a frame header") }
+        let length = Int(UInt32(header[0]) | UInt32(header[1]) << 8 | UInt32(header[2]) << 16 | UInt32(header[3]) << 24)
+        guard length <= FrameIO.maximumPayload else {
+            throw LoadError(.workerProtocol, "a frame claims \(length) bytes, more than the protocol allows")
+        }
+        var payload = [UInt8](repeating: 0, count: length)
+        guard try readAll(&payload) == length else {
+            throw LoadError(.workerProtocol, "a pipe ended inside a frame")
+        }
+        return (header[4], payload)
+    }
+
+    public func close() {
+        _ = Glibc.close(descriptor)
+    }
+
+    private func readAll(_ bytes: inout [UInt8]) throws -> Int {
+        let descriptor = self.descriptor
+        return try bytes.withUnsafeMutableBytes { buffer -> Int in
+            var done = 0
+            while done < buffer.count {
+                let count = Glibc.read(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if count == 0 { break }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw LoadError(.workerProtocol, "reading a worker pipe failed: \(String(cString: strerror(errno)))")
+                }
+                done += count
+            }
+            return done
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The messages between the coordinator and its workers. Version it whenever a frame changes:
+/// a worker of another version refuses to start rather than misreading shards.
+public enum WorkerProtocol {
+    public static let version = 1
+
+    /// Frame kinds from the coordinator to a worker.
+    public enum ToWorker: UInt8 {
+        /// JSON ``WorkerSettings``, once, first.
+        case configure = 1
+        /// A binary ``Shard`` (``ShardCodec``).
+        case shard = 2
+    }
+
+    /// Frame kinds from a worker to the coordinator.
+    public enum ToCoordinator: UInt8 {
+        /// JSON ``WorkerEvent``.
+        case event = 1
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(value))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(payload))
+        } catch {
+            throw LoadError(.workerProtocol, "a \(type) frame could not be decoded: \(error)")
+        }
+    }
+}
+
+/// What a worker needs to know, sent over its pipe (never on its command line, which any
+/// user can read in `/proc`): the connection string may hold a password.
+public struct WorkerSettings: Codable, Sendable {
+    public var protocolVersion: Int
+    public var worker: Int
+    public var conninfo: String
+    public var schema: String
+    public var runID: Int64
+    public var connections: Int
+}
+
+/// What a worker tells the coordinator.
+public enum WorkerEvent: Codable, Sendable {
+    /// The worker started and speaks `protocolVersion`.
+    case ready(pid: Int32, protocolVersion: Int)
+    /// A shard committed, or was found already committed.
+    case shardLoaded(ShardMetrics)
+    /// A shard could not be loaded; its transaction was rolled back.
+    case shardFailed(ordinal: Int, label: String, message: String, sqlState: String?)
+    /// The shard pipe ended and every shard is done: the worker exits next.
+    case finished
+}

@@ -1,0 +1,50 @@
+/// The merged report of a load: what every worker did, the totals, and how the run ended.
+/// Printed at the end, written with `--metrics-json`, and stored in `load_runs.report`.
+public struct LoadReport: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable {
+        case completed
+        case failed
+    }
+
+    public var reportVersion = 1
+    public var runID: Int64?
+    public var export: String
+    public var formats: [ContainerFormat] = []
+    public var exportUser: String?
+    public var exportDate: String?
+    public var status: Status = .completed
+    /// The error that ended a failed run.
+    public var error: String?
+    public var workers: [WorkerSummary] = []
+    /// The sum of the `workers` lines.
+    public var totals = WorkerSummary(worker: nil)
+    /// What the splitter found in the export (messages include rejected ones).
+    public var exportConversations = 0
+    public var exportMessages = 0
+    public var shards = 0
+    public var storedBytes: Int64 = 0
+    public var jsonBytes: Int64 = 0
+    public var elapsedSeconds = 0.0
+    public var finalizeSeconds = 0.0
+    public var messagesPerSecond = 0.0
+    public var messageTypes: [String: Int] = [:]
+    public var repairs = RepairCounts()
+    public var rejects: [String: Int] = [:]
+
+    public init(export: String) { self.export = export }
+
+    /// Merges one shard's figures into its worker's line and the totals.
+    public mutating func add(_ shard: ShardMetrics) {
+        while workers.count <= shard.worker { workers.append(WorkerSummary(worker: workers.count)) }
+        workers[shard.worker].add(shard)
+        totals.add(shard)
+        for (type, count) in shard.messageTypes { messageTypes[type, default: 0] += count }
+        for (reason, count) in shard.rejects { rejects[reason, default: 0] += count }
+        repairs.add(shard.repairs)
+    }
+
+    /// True when every shard the export was cut into is accounted for, loaded now or before.
+    public var allShardsAccountedFor: Bool {
+        totals.shardsLoaded + totals.shardsAlreadyLoaded == shards
+    }
+}

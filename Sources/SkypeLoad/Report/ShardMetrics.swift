@@ -1,0 +1,50 @@
+/// What loading one shard took and did, reported by a worker over its event pipe.
+public struct ShardMetrics: Sendable, Codable, Equatable {
+    public var ordinal: Int
+    public var shardKey: String
+    public var worker: Int
+    /// True when the ledger already held the shard: nothing was written.
+    public var alreadyLoaded: Bool
+    public var messages: Int
+    /// Messages that were new to the database.
+    public var rowsInserted: Int
+    public var conversations: Int
+    /// Bytes of raw JSON in the shard.
+    public var bytesIn: Int
+    /// Bytes of COPY data sent to the server.
+    public var bytesOut: Int
+    public var parseSeconds: Double
+    public var copySeconds: Double
+    public var mergeSeconds: Double
+    public var commitSeconds: Double
+    /// Wall time from receipt to commit.
+    public var totalSeconds: Double
+    public var retries: Int
+    public var messageTypes: [String: Int]
+    public var repairs: RepairCounts
+    public var rejects: [String: Int]
+
+    public init(ordinal: Int, shardKey: String, worker: Int) {
+        self.ordinal = ordinal
+        self.shardKey = shardKey
+        self.worker = worker
+        alreadyLoaded = false
+        messages = 0
+        rowsInserted = 0
+        conversations = 0
+        bytesIn = 0
+        bytesOut = 0
+        parseSeconds = 0
+        copySeconds = 0
+        mergeSeconds = 0
+        commitSeconds = 0
+        totalSeconds = 0
+        retries = 0
+        messageTypes = [:]
+        repairs = RepairCounts()
+        rejects = [:]
+    }
+
+    /// Messages that were already present (repeats in the export, or an earlier load).
+    public var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted }
+}

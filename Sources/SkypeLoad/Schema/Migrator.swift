@@ -1,0 +1,50 @@
+/// Applies the embedded migrations that a database lacks, once, even when several loads start
+/// at the same moment (an advisory lock serialises them).
+public struct Migrator {
+    public let schema: String
+    public let migrations: [Migration]
+
+    public init(schema: String, migrations: [Migration] = Migration.all) {
+        self.schema = schema
+        self.migrations = migrations
+    }
+
+    /// Brings the schema up to date; returns the versions it applied (empty when current).
+    @discardableResult
+    public func migrate(_ connection: PostgresConnection) throws -> [Int] {
+        let quoted = PostgresConnection.quoteIdentifier(schema)
+        do {
+            try connection.execute("BEGIN")
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", ["skype-parallel-load migrate " + schema])
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(quoted)")
+            try connection.execute("SET LOCAL search_path TO \(quoted)")
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    integer PRIMARY KEY,
+                    name       text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """)
+            let present = Set(try connection.execute("SELECT version FROM schema_migrations").rows.compactMap { $0[0].flatMap { Int($0) } })
+            let newest = migrations.map(\.version).max() ?? 0
+            if let unknown = present.filter({ $0 > newest }).max() {
+                try? connection.execute("ROLLBACK")
+                throw LoadError(.schema, "schema \(schema) is at version \(unknown), newer than this tool knows (\(newest))",
+                                hint: "Use a newer skype-parallel-load, or another --schema")
+            }
+            var applied: [Int] = []
+            for migration in migrations.sorted(by: { $0.version < $1.version }) where !present.contains(migration.version) {
+                try connection.execute(migration.sql)
+                try connection.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                       [String(migration.version), migration.name])
+                applied.append(migration.version)
+            }
+            try connection.execute("COMMIT")
+            return applied
+        } catch let failure as PostgresConnection.Failure {
+            try? connection.execute("ROLLBACK")
+            throw LoadError(.schema, "cannot prepare schema \(schema): \(failure)",
+                            hint: "The database user needs CREATE rights on the database (or an existing schema)")
+        }
+    }
+}

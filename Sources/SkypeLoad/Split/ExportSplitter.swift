@@ -1,0 +1,397 @@
+/// One streaming pass over `messages.json` that finds conversation and message boundaries
+/// and hands them to a ``ShardBuilder``, without ever holding more than one message (or one
+/// conversation header value) in memory.
+///
+/// It is a recursive-descent reader over a refillable window: the window keeps the bytes from
+/// the start of the value being captured, so a message is copied once, into its shard. Inside
+/// messages it only tracks strings and nesting; the worker parses each message fully.
+public final class ExportSplitter {
+    private let source: ByteSource
+    private let configuration: SplitterConfiguration
+    private let location: LoadError.Location
+    private let builder: ShardBuilder
+
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var position = 0
+    private var end = 0
+    /// Stream offset of `buffer[0]`.
+    private var base: Int64 = 0
+    /// Start of the value being captured; the window keeps everything from here.
+    private var mark: Int?
+    private var ended = false
+
+    private var summary = ExportSummary()
+    private var conversationOrdinal = 0
+
+    /// - Parameters:
+    ///   - source: the bytes of `messages.json`.
+    ///   - location: the file and entry, for error messages.
+    ///   - emit: called with each shard, in order, on the calling thread.
+    public init(source: ByteSource, configuration: SplitterConfiguration, location: LoadError.Location,
+                emit: @escaping (Shard) throws -> Void) {
+        self.source = source
+        self.configuration = configuration
+        self.location = location
+        self.builder = ShardBuilder(shardBytes: configuration.shardBytes,
+                                    spillDirectory: configuration.spillDirectory, emit: emit)
+        let capacity = min(1 << 20, max(4096, configuration.maximumValueBytes))
+        buffer = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Bytes of JSON consumed so far.
+    public var jsonOffset: Int64 { base + Int64(position) }
+
+    /// Reads the whole export, emitting shards as they fill.
+    public func run() throws -> ExportSummary {
+        try skipByteOrderMark()
+        guard let first = try nextNonWhitespace(), first == UInt8(ascii: "{") else {
+            throw LoadError(.notAnExport, "messages.json is not a JSON object", location: here(),
+                            hint: "A Skype export's messages.json starts with {\"userId\": ...")
+        }
+        var sawConversations = false
+        try forEachMember { key in
+            switch key {
+            case "conversations":
+                sawConversations = true
+                try readConversations()
+            case "userId":
+                summary.userID = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
+            case "exportDate":
+                summary.exportDate = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
+            default:
+                try skipValue()
+            }
+        }
+        if let extra = try nextNonWhitespace(), extra != 0 {
+            throw syntaxError("unexpected data after the end of the export object")
+        }
+        guard sawConversations else {
+            throw LoadError(.notAnExport, "messages.json has no \"conversations\" array", location: here(),
+                            hint: "This JSON file is not a Skype export")
+        }
+        try builder.finish()
+        summary.shards = builder.shardCount
+        summary.jsonBytes = jsonOffset
+        return summary
+    }
+
+    // MARK: - Structure
+
+    private func readConversations() throws {
+        guard let first = try nextNonWhitespace() else { throw truncated("the conversations array") }
+        if first == UInt8(ascii: "n") { return try skipValue() }
+        guard first == UInt8(ascii: "[") else {
+            throw LoadError(.notAnExport, "\"conversations\" is not an array", location: here())
+        }
+        try forEachElement {
+            guard let next = try self.nextNonWhitespace() else { throw self.truncated("the conversations array") }
+            if next == UInt8(ascii: "n") { return try self.skipValue() }
+            guard next == UInt8(ascii: "{") else {
+                throw self.syntaxError("conversation \(self.conversationOrdinal) is not an object")
+            }
+            try self.readConversation()
+        }
+    }
+
+    private static let headerKeys: Set<String> = ["id", "displayName", "version", "properties", "threadProperties"]
+
+    private func readConversation() throws {
+        let ordinal = conversationOrdinal
+        conversationOrdinal += 1
+        builder.beginConversation()
+        var header: [(String, [UInt8])] = []
+        var id: String?
+        var sawMessageList = false
+        try forEachMember { key in
+            if key == "MessageList" && !sawMessageList {
+                sawMessageList = true
+                try self.readMessageList(conversation: id)
+            } else if Self.headerKeys.contains(key) && !header.contains(where: { $0.0 == key }) {
+                let raw = try self.captureValue(limit: self.configuration.maximumValueBytes) ?? []
+                header.append((key, raw))
+                if key == "id", let text = self.decodeText(raw), !text.isEmpty {
+                    id = text
+                    self.builder.conversationIDKnown(text)
+                }
+            } else {
+                try self.skipValue()
+            }
+        }
+        // A conversation without an id still loads, under a name that says so.
+        let conversationID = id ?? "unknown-conversation-\(ordinal)"
+        var json: [UInt8] = [UInt8(ascii: "{")]
+        for (index, (key, raw)) in header.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: "\"\(key)\":".utf8)
+            json.append(contentsOf: raw)
+        }
+        json.append(UInt8(ascii: "}"))
+        try builder.endConversation(id: conversationID, header: json)
+        summary.conversations += 1
+    }
+
+    private func readMessageList(conversation: String?) throws {
+        guard let first = try nextNonWhitespace() else { throw truncated("a MessageList") }
+        if first == UInt8(ascii: "n") { return try skipValue() }
+        guard first == UInt8(ascii: "[") else {
+            throw syntaxError("MessageList of conversation \(conversation ?? "#\(conversationOrdinal - 1)") is not an array")
+        }
+        var index = 0
+        try forEachElement {
+            _ = try self.nextNonWhitespace()
+            let offset = self.jsonOffset
+            self.mark = self.position
+            defer { self.mark = nil }
+            try self.skipValue(limit: self.configuration.maximumValueBytes)
+            let start = self.mark ?? self.position
+            try self.builder.addMessage(UnsafeRawBufferPointer(rebasing: self.buffer[start..<self.position]),
+                                        offset: offset, index: index)
+            index += 1
+            self.summary.messages += 1
+        }
+    }
+
+    /// At `{`: calls `body` with each key, positioned at its value; `body` must consume the value.
+    private func forEachMember(_ body: (String) throws -> Void) throws {
+        position += 1
+        guard let first = try nextNonWhitespace() else { throw truncated("an object") }
+        if first == UInt8(ascii: "}") { position += 1; return }
+        while true {
+            guard let quote = try nextNonWhitespace() else { throw truncated("an object") }
+            guard quote == UInt8(ascii: "\"") else { throw syntaxError("expected a key in quotes") }
+            let key = try readKey()
+            guard let colon = try nextNonWhitespace() else { throw truncated("an object") }
+            guard colon == UInt8(ascii: ":") else { throw syntaxError("expected ':' after the key \"\(key)\"") }
+            position += 1
+            try body(key)
+            guard let separator = try nextNonWhitespace() else { throw truncated("an object") }
+            position += 1
+            if separator == UInt8(ascii: ",") { continue }
+            if separator == UInt8(ascii: "}") { return }
+            position -= 1
+            throw syntaxError("expected ',' or '}' after the value of \"\(key)\"")
+        }
+    }
+
+    /// At `[`: calls `body` positioned at each element; `body` must consume the element.
+    private func forEachElement(_ body: () throws -> Void) throws {
+        position += 1
+        guard let first = try nextNonWhitespace() else { throw truncated("an array") }
+        if first == UInt8(ascii: "]") { position += 1; return }
+        while true {
+            try body()
+            guard let separator = try nextNonWhitespace() else { throw truncated("an array") }
+            position += 1
+            if separator == UInt8(ascii: ",") { continue }
+            if separator == UInt8(ascii: "]") { return }
+            position -= 1
+            throw syntaxError("expected ',' or ']' in an array")
+        }
+    }
+
+    // MARK: - Values
+
+    /// At the opening quote of a key; keys of interest are short and unescaped.
+    private func readKey() throws -> String {
+        mark = position
+        defer { mark = nil }
+        try skipValue(limit: 1 << 16)
+        let start = (mark ?? position) + 1
+        let raw = UnsafeRawBufferPointer(rebasing: buffer[start..<(position - 1)])
+        return String(decoding: raw, as: UTF8.self)
+    }
+
+    /// Copies the next value's raw bytes; nil for `null`.
+    private func captureValue(limit: Int) throws -> [UInt8]? {
+        _ = try nextNonWhitespace()
+        mark = position
+        defer { mark = nil }
+        try skipValue(limit: limit)
+        let start = mark ?? position
+        let raw = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<position]))
+        return raw == Array("null".utf8) ? nil : raw
+    }
+
+    private func decodeText(_ raw: [UInt8]) -> String? {
+        var repairs = RepairCounts()
+        let value = raw.withUnsafeBytes { try? JSONParser.parse($0, repairs: &repairs) }
+        return value?.text
+    }
+
+    /// Steps over one value. Containers are checked for balanced brackets and closed strings
+    /// only; the worker's parser checks each message fully.
+    private func skipValue(limit: Int = Int.max) throws {
+        guard let first = try nextNonWhitespace() else { throw truncated("a value") }
+        let valueStart = jsonOffset
+        switch first {
+        case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""):
+            try skipContainerOrString(limit: limit, valueStart: valueStart)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            try skipScalar()
+        default:
+            throw syntaxError("unexpected character «\(JSONParser.printable(first))» where a value belongs")
+        }
+    }
+
+    private func skipScalar() throws {
+        while true {
+            while position < end {
+                switch buffer[position] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D:
+                    return
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "E"):
+                    position += 1
+                default:
+                    throw syntaxError("unexpected character «\(JSONParser.printable(buffer[position]))» in a literal")
+                }
+            }
+            guard try refill() else { return }
+        }
+    }
+
+    /// The hot loop: a byte scan that tracks strings, escapes and a stack of open brackets.
+    private func skipContainerOrString(limit: Int, valueStart: Int64) throws {
+        var stack: [UInt8] = []
+        var inString = false
+        var escaped = false
+        while true {
+            var index = position
+            let stop = end
+            let bytes = buffer
+            while index < stop {
+                let byte = bytes[index]
+                index += 1
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == 0x5C {
+                        escaped = true
+                    } else if byte == 0x22 {
+                        inString = false
+                        if stack.isEmpty { position = index; return }
+                    }
+                    continue
+                }
+                switch byte {
+                case 0x22:
+                    inString = true
+                case UInt8(ascii: "{"):
+                    stack.append(UInt8(ascii: "}"))
+                case UInt8(ascii: "["):
+                    stack.append(UInt8(ascii: "]"))
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    guard stack.last == byte else {
+                        position = index - 1
+                        throw syntaxError("a «\(JSONParser.printable(byte))» closes nothing that is open")
+                    }
+                    stack.removeLast()
+                    if stack.isEmpty { position = index; return }
+                default:
+                    break
+                }
+            }
+            position = index
+            if jsonOffset - valueStart > Int64(limit) {
+                throw LoadError(.messageTooLarge, "a value is larger than \(limit) bytes",
+                                location: here(offset: valueStart),
+                                hint: "Raise --max-value-bytes if this export really holds such a message")
+            }
+            guard try refill() else {
+                throw truncated(inString ? "a string" : "a value that started at byte \(valueStart)")
+            }
+        }
+    }
+
+    // MARK: - Window
+
+    private func skipByteOrderMark() throws {
+        _ = try ensure(3)
+        if end - position >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+            position += 3
+        }
+    }
+
+    /// The next byte that is not JSON whitespace, without consuming it; nil at the end.
+    private func nextNonWhitespace() throws -> UInt8? {
+        while true {
+            while position < end {
+                let byte = buffer[position]
+                switch byte {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return byte
+                }
+            }
+            guard try refill() else { return nil }
+        }
+    }
+
+    private func ensure(_ count: Int) throws -> Bool {
+        while end - position < count {
+            guard try refill() else { return false }
+        }
+        return true
+    }
+
+    /// Reads more bytes, keeping those from `mark` (or `position`); false at the end of the stream.
+    private func refill() throws -> Bool {
+        if ended { return false }
+        let keep = mark ?? position
+        if keep > 0 {
+            let kept = end - keep
+            if kept > 0, let to = buffer.baseAddress, let from = buffer.baseAddress?.advanced(by: keep) {
+                to.copyMemory(from: from, byteCount: kept)
+            }
+            base += Int64(keep)
+            position -= keep
+            end -= keep
+            if mark != nil { mark = 0 }
+        }
+        if end == buffer.count {
+            // The captured value fills the window: grow it, up to the value limit.
+            let grown = min(buffer.count * 2, configuration.maximumValueBytes + (1 << 20))
+            guard grown > buffer.count else {
+                throw LoadError(.messageTooLarge, "a value is larger than \(configuration.maximumValueBytes) bytes",
+                                location: here(offset: base),
+                                hint: "Raise --max-value-bytes if this export really holds such a message")
+            }
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: grown, alignment: 16)
+            larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
+            buffer.deallocate()
+            buffer = larger
+        }
+        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        if count == 0 {
+            ended = true
+            return false
+        }
+        end += count
+        return true
+    }
+
+    // MARK: - Errors
+
+    private func here(offset: Int64? = nil) -> LoadError.Location {
+        var where_ = location
+        where_.offset = offset ?? jsonOffset
+        where_.storedOffset = source.storedBytesRead
+        return where_
+    }
+
+    private func syntaxError(_ message: String) -> LoadError {
+        let from = max(0, position - 32)
+        let to = min(end, position + 32)
+        let context = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[from..<to]), as: UTF8.self)
+            .map { $0.isASCII && ($0.asciiValue ?? 0) < 0x20 ? " " : String($0) }.joined()
+        return LoadError(.inputCorrupt, "JSON syntax error: \(message)", location: here(),
+                         hint: "The export is damaged at this point; repair or re-export it and run again (committed shards are kept)",
+                         context: context)
+    }
+
+    private func truncated(_ what: String) -> LoadError {
+        LoadError(.inputTruncated, "the export ends in the middle of \(what)", location: here(),
+                  hint: "The file is truncated: copy or download it again, then rerun (committed shards are kept)")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Holds slices of a conversation whose `id` is not known yet (its `MessageList` came before
+/// its `id` key) in an unlinked temporary file, so that memory stays bounded however large
+/// the conversation is.
+final class SliceSpill {
+    private let descriptor: Int32
+    private var writeOffset: Int64 = 0
+    private var slices: [(offset: Int64, length: Int, slice: Int, count: Int)] = []
+
+    init(directory: String) throws {
+        var template = Array((directory + "/skype-parallel-load-spill-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw LoadError(.system, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))",
+                            hint: "Set TMPDIR to a writable directory with room for the largest conversation")
+        }
+        descriptor = fd
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+
+    deinit { close(descriptor) }
+
+    var isEmpty: Bool { slices.isEmpty }
+
+    func append(_ part: ConversationPart) throws {
+        try part.messages.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(writeOffset) + off_t(done))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw LoadError(.system, "cannot write a temporary file: \(String(cString: strerror(errno)))",
+                                    hint: "Free disk space in TMPDIR")
+                }
+                done += count
+            }
+        }
+        slices.append((writeOffset, part.messages.count, part.slice, part.messageCount))
+        writeOffset += Int64(part.messages.count)
+    }
+
+    /// Reads the slices back in order, one at a time, and forgets them.
+    func drain(conversationID: String, _ body: (ConversationPart) throws -> Void) throws {
+        for entry in slices {
+            var messages = [UInt8](repeating: 0, count: entry.length)
+            try messages.withUnsafeMutableBytes { bytes in
+                var done = 0
+                while done < entry.length {
+                    let count = pread(descriptor, bytes.baseAddress! + done, entry.length - done, off_t(entry.offset) + off_t(done))
+                    if count < 0 && errno == EINTR { continue }
+                    guard count > 0 else {
+                        throw LoadError(.system, "cannot read back a temporary file", hint: "Check TMPDIR")
+                    }
+                    done += count
+                }
+            }
+            try body(ConversationPart(conversationID: conversationID, slice: entry.slice, header: nil,
+                                      messages: messages, messageCount: entry.count))
+        }
+        slices = []
+        writeOffset = 0
+        _ = ftruncate(descriptor, 0)
+    }
+}

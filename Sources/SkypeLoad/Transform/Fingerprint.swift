@@ -1,0 +1,32 @@
+/// FNV-1a, 64 bits: a deterministic hash (Swift's `Hasher` is seeded per process, so it
+/// cannot name anything stored in a database).
+public struct Fingerprint: Sendable {
+    public private(set) var value: UInt64 = 0xcbf29ce484222325
+
+    public init() {}
+
+    public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var hash = value
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100000001b3
+        }
+        value = hash
+    }
+
+    public mutating func add(_ text: String?) {
+        if var text {
+            text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+        }
+        // A separator that UTF-8 text never contains keeps ("ab","c") apart from ("a","bc").
+        withUnsafeBytes(of: UInt8(0xFF)) { add($0) }
+    }
+
+    public var signed: Int64 { Int64(bitPattern: value) }
+
+    /// 16 lowercase hex digits.
+    public var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,140 @@
+/// Parses each message of a shard and writes the rows that represent it.
+public struct ShardTransformer {
+    public init() {}
+
+    public func transform(_ shard: Shard) throws -> TransformedShard {
+        var result = TransformedShard()
+        var messageWriter = CopyWriter()
+        var conversationWriter = CopyWriter()
+        var memberWriter = CopyWriter()
+        for part in shard.parts {
+            result.conversationIDs.append(part.conversationID)
+            try part.forEachMessage { offset, index, bytes in
+                var repairs = RepairCounts()
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(bytes, repairs: &repairs)
+                } catch {
+                    result.rejects[.invalidJSON, default: 0] += 1
+                    return
+                }
+                switch Self.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
+                case let .success(record):
+                    result.repairs.add(repairs)
+                    result.messages += 1
+                    result.messageTypes[record.messageType ?? "(none)", default: 0] += 1
+                    record.write(to: &messageWriter)
+                case let .failure(reason):
+                    result.rejects[reason, default: 0] += 1
+                }
+            }
+            if let header = part.header {
+                var repairs = RepairCounts()
+                let value = (try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }) ?? .object([])
+                result.repairs.add(repairs)
+                let record = Self.conversation(from: value, id: part.conversationID)
+                record.write(to: &conversationWriter, ordinal: shard.ordinal)
+                for member in record.members {
+                    memberWriter.field(record.id)
+                    memberWriter.field(member)
+                    memberWriter.endRow()
+                }
+                result.conversations += 1
+            }
+        }
+        result.messageRows = messageWriter.buffer
+        result.conversationRows = conversationWriter.buffer
+        result.memberRows = memberWriter.buffer
+        return result
+    }
+
+    /// The row for one message, or why it cannot have one.
+    public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
+        -> Result<MessageRecord, RejectReason> {
+        guard case .object = value else { return .failure(.notAnObject) }
+        guard let arrival = value["originalarrivaltime"]?.text, let time = SkypeTimestamp(arrival) else {
+            return .failure(.unreadableTimestamp)
+        }
+        let properties = value["properties"]
+        let content = value["content"]?.text
+        let type = value["messagetype"]?.text
+        let sender = value["from"]?.text.map(normalizeSender)
+        var fingerprint = Fingerprint()
+        fingerprint.add(time.postgresText)
+        fingerprint.add(sender)
+        fingerprint.add(type)
+        fingerprint.add(content)
+        let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+        let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+        let propertiesJSON = properties.flatMap { $0.isNull ? nil : JSONWriter.string($0) }
+        let references = value["amsreferences"].flatMap { $0.isNull ? nil : JSONWriter.string($0) }
+        return .success(MessageRecord(
+            conversationID: conversationID,
+            messageID: value["id"]?.text ?? "",
+            fingerprint: fingerprint.signed,
+            sentAt: time.postgresText,
+            senderID: sender,
+            senderName: value["displayName"]?.text,
+            messageType: type,
+            content: content,
+            bodyText: content.map { PlainText.from(html: $0) },
+            isEdited: editTime != nil,
+            isDeleted: deleteTime != nil,
+            editedAt: editTime.flatMap { EpochTime.postgresText(milliseconds: $0) },
+            deletedAt: deleteTime.flatMap { EpochTime.postgresText(milliseconds: $0) },
+            version: value["version"]?.text.flatMap(integerPart),
+            properties: propertiesJSON,
+            amsReferences: references,
+            sourceOffset: offset,
+            sourceIndex: index))
+    }
+
+    /// The conversation's row, from the JSON object of its own keys.
+    public static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
+        let threadProperties = header["threadProperties"]
+        let displayName = header["displayName"]?.text
+        let topic = threadProperties?["topic"]?.text
+        let title = [displayName, topic].compactMap { $0 }.first { !$0.isEmpty } ?? id
+        return ConversationRecord(
+            id: id,
+            displayName: displayName,
+            title: title,
+            kind: ConversationKind(conversationID: id),
+            topic: topic,
+            version: header["version"]?.text.flatMap(integerPart),
+            properties: header["properties"].flatMap { $0.isNull ? nil : JSONWriter.string($0) },
+            threadProperties: threadProperties.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
+            members: members(threadProperties?["members"]))
+    }
+
+    /// `members` is either a JSON-encoded string of an array of ids, or an array of
+    /// `{"MemberMri": ...}` objects (or, in some files, of plain ids).
+    static func members(_ value: JSONValue?) -> [String] {
+        guard let value else { return [] }
+        var list = value
+        if case let .string(text) = value, let parsed = try? JSONParser.parse(text) { list = parsed }
+        guard case let .array(elements) = list else { return [] }
+        var seen = Set<String>()
+        var result: [String] = []
+        for element in elements {
+            let id = element.text ?? element["MemberMri"]?.text ?? element["mri"]?.text ?? element["id"]?.text
+            if let id, !id.isEmpty, seen.insert(id).inserted { result.append(id) }
+        }
+        return result
+    }
+
+    /// `from` as an MRI: a contacts URL keeps only what follows its last `/contacts/`.
+    static func normalizeSender(_ from: String) -> String {
+        if let range = from.range(of: "/contacts/", options: .backwards) {
+            return String(from[range.upperBound...])
+        }
+        return from
+    }
+
+    /// Epoch-ms versions are ints or floats (`1594056032575.0`): the integer part, exactly.
+    static func integerPart(_ text: String) -> Int64? {
+        Int64(text.split(separator: ".", maxSplits: 1).first.map(String.init) ?? text)
+    }
+}
+
+import Foundation

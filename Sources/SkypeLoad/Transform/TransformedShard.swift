@@ -1,0 +1,24 @@
+/// A shard turned into COPY rows, ready to send, with what was learned on the way.
+public struct TransformedShard: Sendable {
+    /// Rows for the messages staging table, COPY text format.
+    public var messageRows: [UInt8] = []
+    /// Rows for the conversations staging table.
+    public var conversationRows: [UInt8] = []
+    /// Rows (`conversation_id`, `participant_id`) for listed members.
+    public var memberRows: [UInt8] = []
+    /// Messages turned into rows.
+    public var messages = 0
+    /// Conversations whose header this shard carries.
+    public var conversations = 0
+    /// Messages by `messagetype`.
+    public var messageTypes: [String: Int] = [:]
+    public var repairs = RepairCounts()
+    /// Messages that could not be loaded, by reason.
+    public var rejects: [RejectReason: Int] = [:]
+    /// The conversations this shard touches, for the ledger.
+    public var conversationIDs: [String] = []
+
+    public init() {}
+
+    public var rejectCount: Int { rejects.values.reduce(0, +) }
+}

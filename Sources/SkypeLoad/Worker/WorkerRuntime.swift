@@ -1,0 +1,104 @@
+import CProcessShims
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker process: reads shards from its input pipe, loads each on one of its own
+/// connections (one thread per connection, since libpq calls block), and reports every shard
+/// on its event pipe.
+public final class WorkerRuntime: @unchecked Sendable {
+    /// Descriptor the coordinator maps the shard pipe to.
+    public static let shardDescriptor: Int32 = 0
+    /// Descriptor the coordinator maps the event pipe to.
+    public static let eventDescriptor: Int32 = 3
+
+    private let reader: FrameReader
+    private let events: FrameWriter
+    private let eventLock = NSLock()
+
+    public init(shardDescriptor: Int32 = WorkerRuntime.shardDescriptor,
+                eventDescriptor: Int32 = WorkerRuntime.eventDescriptor) {
+        reader = FrameReader(descriptor: shardDescriptor)
+        events = FrameWriter(descriptor: eventDescriptor)
+    }
+
+    /// Runs until the shard pipe ends; returns the process exit code.
+    public func run() -> Int32 {
+        // Die with the coordinator, even after `kill -9` of it: no orphan keeps loading.
+        _ = sp_set_parent_death_signal(SIGKILL)
+        if getppid() == 1 { return 1 }
+        sp_ignore_sigpipe()
+        do {
+            try send(.ready(pid: getpid(), protocolVersion: WorkerProtocol.version))
+            guard let first = try reader.read(), first.kind == WorkerProtocol.ToWorker.configure.rawValue else {
+                throw LoadError(.workerProtocol, "the coordinator did not send settings first")
+            }
+            let settings = try WorkerProtocol.decode(WorkerSettings.self, from: first.payload)
+            guard settings.protocolVersion == WorkerProtocol.version else {
+                throw LoadError(.workerProtocol,
+                                "coordinator speaks protocol \(settings.protocolVersion), this worker \(WorkerProtocol.version)",
+                                hint: "Run the coordinator and workers from the same build")
+            }
+            try serve(settings)
+            try send(.finished)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("skype-parallel-load worker: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    private func serve(_ settings: WorkerSettings) throws {
+        let queue = BlockingQueue<Shard>(capacity: max(1, settings.connections))
+        let loader = ShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker)
+        let done = DispatchGroup()
+        for _ in 0..<max(1, settings.connections) {
+            done.enter()
+            let thread = Thread { [self] in
+                defer { done.leave() }
+                self.loadShards(from: queue, with: loader, settings: settings)
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        defer {
+            queue.close()
+            done.wait()
+        }
+        while let frame = try reader.read() {
+            guard frame.kind == WorkerProtocol.ToWorker.shard.rawValue else {
+                throw LoadError(.workerProtocol, "unexpected frame kind \(frame.kind)")
+            }
+            queue.push(try ShardCodec.decode(frame.payload))
+        }
+    }
+
+    /// One connection's loop. A connection is opened lazily and opened again if it breaks.
+    private func loadShards(from queue: BlockingQueue<Shard>, with loader: ShardLoader, settings: WorkerSettings) {
+        var connection: PostgresConnection?
+        while let shard = queue.pop() {
+            do {
+                if connection?.isHealthy != true {
+                    connection = nil
+                    connection = try PostgresConnection(conninfo: settings.conninfo,
+                                                        applicationName: "skype-parallel-load worker \(settings.worker)")
+                }
+                guard let connection else { continue }
+                let metrics = try loader.load(shard, on: connection)
+                try send(.shardLoaded(metrics))
+            } catch {
+                let failure = error as? PostgresConnection.Failure
+                let message = failure?.message ?? String(describing: error)
+                try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label, message: message, sqlState: failure?.sqlState))
+            }
+        }
+    }
+
+    private func send(_ event: WorkerEvent) throws {
+        let payload = try WorkerProtocol.encode(event)
+        try eventLock.withLock {
+            try events.write(kind: WorkerProtocol.ToCoordinator.event.rawValue, payload: payload)
+        }
+    }
+}

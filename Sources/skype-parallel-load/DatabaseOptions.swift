@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// Where the database is and which schema to use, shared by the commands that need one.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "PostgreSQL connection URL or libpq string. Default: $DATABASE_URL, else the PG* variables.",
+        valueName: "url"))
+    var database: String?
+
+    @Option(name: .long, help: "PostgreSQL schema for the tables.")
+    var schema: String = "skype"
+
+    /// The connection string; the environment is read here, at the edge, never in the library.
+    func conninfo(environment: [String: String]) -> String {
+        database ?? environment["DATABASE_URL"] ?? ""
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SkypeLoad
+
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load an export (the default command).",
+        discussion: """
+            Examples:
+              skype-parallel-load export.tar.zst
+              skype-parallel-load --workers 4 --database postgres://me@db/chats export.tar
+              zstd -dc export.tar.zst | skype-parallel-load -
+
+            Exit codes: 0 loaded (or already loaded), 1 failed (what committed stays committed; \
+            rerun to resume), 64 bad usage.
+            """
+    )
+
+    @Argument(help: "The export: .tar, .tar.zst, messages.json, messages.json.zst, or - for standard input.")
+    var export: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Worker processes. Default: the number of CPU cores.")
+    var workers: Int = LoadConfiguration.processorCount
+
+    @Option(help: "PostgreSQL connections per worker.")
+    var connectionsPerWorker: Int = 2
+
+    @Option(help: "Bytes of JSON per shard (suffixes K, M allowed).")
+    var shardSize: String = "4M"
+
+    @Option(help: "Largest single message or header accepted (suffixes K, M allowed).")
+    var maxValueBytes: String = "64M"
+
+    @Option(help: "Write the report as JSON to this path.")
+    var metricsJSON: String?
+
+    @Option(help: "Seconds between progress lines when standard error is not a terminal.")
+    var progressInterval: Double = 10
+
+    @Flag(help: "Show no progress.")
+    var quiet = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    func run() throws {
+        let logger = makeLogger(level: logLevel)
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = LoadConfiguration(
+            exportPath: export,
+            conninfo: database.conninfo(environment: environment),
+            workerExecutable: try executablePath())
+        configuration.schema = database.schema
+        configuration.workers = workers
+        configuration.connectionsPerWorker = connectionsPerWorker
+        configuration.splitter.shardBytes = try byteCount(shardSize, option: "--shard-size")
+        configuration.splitter.maximumValueBytes = try byteCount(maxValueBytes, option: "--max-value-bytes")
+        configuration.splitter.spillDirectory = environment["TMPDIR"] ?? "/tmp"
+        configuration.metricsJSONPath = metricsJSON
+        configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
+
+        let outcome = Coordinator(configuration: configuration, logger: logger).run()
+        print(ReportPrinter.text(outcome.report), terminator: "")
+        if let path = metricsJSON {
+            do {
+                try ReportPrinter.json(outcome.report).write(to: URL(fileURLWithPath: path))
+            } catch {
+                printError("cannot write \(path): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+        if let error = outcome.error {
+            printError(error.description)
+            throw ExitCode(outcome.exitCode)
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
