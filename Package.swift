@@ -45,9 +45,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Realistic synthetic exports for tests, the demo and benchmarks.
+        .target(name: "SyntheticExport"),
+        .executableTarget(
+            name: "skype-export-generator",
+            dependencies: [
+                "SyntheticExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "SkypeLoadTests",
-            dependencies: ["SkypeLoad", "skype-parallel-load"]
+            dependencies: ["SkypeLoad", "SyntheticExport", "skype-parallel-load", "skype-export-generator"]
         ),
     ]
 )

@@ -38,6 +38,8 @@ public final class PostgresConnection {
             self.connection = nil
             throw Failure(sqlState: nil, message: "cannot connect to PostgreSQL: " + Self.trimmed(message))
         }
+        // NOTICEs ("schema already exists, skipping") would land in the middle of the progress display.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
 
     deinit {

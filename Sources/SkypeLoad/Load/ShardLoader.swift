@@ -19,6 +19,12 @@ struct ShardLoader {
         metrics.bytesIn = shard.byteCount
         metrics.messages = shard.messageCount
 
+        if try !connection.execute(statements.shardIsLoaded, [key]).rows.isEmpty {
+            metrics.alreadyLoaded = true
+            metrics.totalSeconds = MonotonicClock.seconds(since: started)
+            return metrics
+        }
+
         let parseStart = MonotonicClock.now()
         let rows = try ShardTransformer().transform(shard)
         metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
@@ -35,8 +41,10 @@ struct ShardLoader {
                 String(shard.messageCount), String(shard.byteCount), String(worker),
             ])
             guard claimed.affectedRows == 1 else {
+                // Another transaction committed it between the check and the claim.
                 try connection.execute("ROLLBACK")
                 metrics.alreadyLoaded = true
+                metrics.rowsInserted = 0
                 metrics.totalSeconds = MonotonicClock.seconds(since: started)
                 return metrics
             }

@@ -37,7 +37,8 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public mutating func add(_ shard: ShardMetrics) {
         while workers.count <= shard.worker { workers.append(WorkerSummary(worker: workers.count)) }
         workers[shard.worker].add(shard)
-        totals.add(shard)
+        // Summed from the lines, in their order, so the totals equal the sum of the lines exactly.
+        totals = workers.reduce(into: WorkerSummary(worker: nil)) { $0.add($1) }
         for (type, count) in shard.messageTypes { messageTypes[type, default: 0] += count }
         for (reason, count) in shard.rejects { rejects[reason, default: 0] += count }
         repairs.add(shard.repairs)

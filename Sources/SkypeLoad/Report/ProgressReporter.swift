@@ -19,7 +19,7 @@ final class ProgressReporter {
     private let interval: Double
     private let enabled: Bool
     private let started = MonotonicClock.now()
-    private var lastPrinted: UInt64 = 0
+    private lazy var lastPrinted: UInt64 = started
     private var drewLine = false
 
     init(mode: ProgressMode) {

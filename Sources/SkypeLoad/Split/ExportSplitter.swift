@@ -381,6 +381,8 @@ public final class ExportSplitter {
     }
 
     private func syntaxError(_ message: String) -> LoadError {
+        // Read a little ahead so the message can show what follows the error.
+        _ = try? ensure(32)
         let from = max(0, position - 32)
         let to = min(end, position + 32)
         let context = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[from..<to]), as: UTF8.self)

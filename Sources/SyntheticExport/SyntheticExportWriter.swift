@@ -1,0 +1,284 @@
+import Foundation
+
+/// Writes a realistic synthetic `messages.json`: the keys, types, markup and hazards that real
+/// Skype exports contain (see `shared/skype-export-format.md`), streamed, in any size.
+public struct SyntheticExportWriter {
+    public let options: SyntheticExportOptions
+
+    public init(options: SyntheticExportOptions) { self.options = options }
+
+    /// Streams the JSON to `sink` in chunks of about 1 MiB.
+    public func write(to sink: (inout [UInt8]) throws -> Void) throws -> SyntheticExportManifest {
+        var rng = SplitMix64(seed: options.seed)
+        var manifest = SyntheticExportManifest()
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 21)
+        func flushIfLarge(_ out: inout [UInt8], _ manifest: inout SyntheticExportManifest) throws {
+            if out.count >= 1 << 20 {
+                manifest.bytes += out.count
+                try sink(&out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        out += Array(#"{"userId":"8:live:.cid.5f7427f5c0ffee","exportDate":"2025-03-08T17:40","conversations":["#.utf8)
+        let counts = conversationSizes(&rng)
+        manifest.conversations = counts.count
+        manifest.largestConversation = counts.max() ?? 0
+        for (index, count) in counts.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            let conversation = Conversation(index: index, seed: options.seed)
+            let listFirst = options.hazards && index % 7 == 3
+            out += Array("{".utf8)
+            if listFirst {
+                try writeMessageList(conversation, count: count, rng: &rng, out: &out, manifest: &manifest, flush: flushIfLarge)
+                out.append(UInt8(ascii: ","))
+                out += conversation.headerJSON(hazards: options.hazards)
+            } else {
+                out += conversation.headerJSON(hazards: options.hazards)
+                out.append(UInt8(ascii: ","))
+                try writeMessageList(conversation, count: count, rng: &rng, out: &out, manifest: &manifest, flush: flushIfLarge)
+            }
+            out += Array("}".utf8)
+            try flushIfLarge(&out, &manifest)
+        }
+        out += Array("]}\n".utf8)
+        manifest.bytes += out.count
+        try sink(&out)
+        return manifest
+    }
+
+    /// Writes the export as a file.
+    public func write(toFile path: String) throws -> SyntheticExportManifest {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        return try write { bytes in try handle.write(contentsOf: bytes) }
+    }
+
+    private func conversationSizes(_ rng: inout SplitMix64) -> [Int] {
+        let total = options.messages
+        let count = max(1, min(options.conversations, max(1, total)))
+        var sizes = [Int](repeating: 0, count: count)
+        var remaining = total
+        if count >= 4 && total >= 400 {
+            sizes[1] = total / 4
+            remaining -= sizes[1]
+        }
+        if count >= 3 { sizes[count - 1] = 0 }  // one empty conversation
+        let fillable = (0..<count).filter { sizes[$0] == 0 && !(count >= 3 && $0 == count - 1) }
+        for _ in 0..<remaining {
+            // Skewed: low indexes get more, as real chat lists do.
+            let pick = fillable[Int(min(rng.next() % UInt64(fillable.count), rng.next() % UInt64(fillable.count)))]
+            sizes[pick] += 1
+        }
+        return sizes
+    }
+
+    private func writeMessageList(_ conversation: Conversation, count: Int, rng: inout SplitMix64,
+                                  out: inout [UInt8], manifest: inout SyntheticExportManifest,
+                                  flush: (inout [UInt8], inout SyntheticExportManifest) throws -> Void) throws {
+        out += Array(#""MessageList":["#.utf8)
+        var previous: [UInt8]?
+        var previousID: UInt64 = 0
+        // Newest first, as real exports are.
+        var time: UInt64 = 1_741_455_600_000 - UInt64(conversation.index) * 3_600_000
+        for index in 0..<count {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            manifest.messages += 1
+            if options.hazards, let previous, rng.next() % 97 == 0 {
+                out += previous
+                manifest.exactDuplicates += 1
+                try flush(&out, &manifest)
+                continue
+            }
+            time -= 1_000 + rng.next() % 600_000
+            var id = time
+            if options.hazards, previousID != 0, rng.next() % 211 == 0 {
+                id = previousID
+                manifest.sharedIDs += 1
+            }
+            let message = makeMessage(conversation, id: id, time: time, rng: &rng)
+            out += message
+            previous = message
+            previousID = id
+            try flush(&out, &manifest)
+        }
+        out += Array("]".utf8)
+    }
+
+    private func makeMessage(_ conversation: Conversation, id: UInt64, time: UInt64, rng: inout SplitMix64) -> [UInt8] {
+        let sender = conversation.members[Int(rng.next() % UInt64(conversation.members.count))]
+        let roll = rng.next() % 100
+        var type = "RichText"
+        var content: String
+        var properties = "null"
+        switch roll {
+        case 0..<70:
+            content = text(&rng)
+        case 70..<76:
+            type = "RichText/UriObject"
+            let doc = "0-weu-d8-" + hex(&rng, 32)
+            content = #"<URIObject type="Picture.1" uri="https://api.asm.skype.com/v1/objects/\#(doc)" url_thumbnail="https://api.asm.skype.com/v1/objects/\#(doc)/views/imgt1" doc_id="\#(doc)">To view this shared photo, go to: <a href="https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)">https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)</a><OriginalName v="IMG_\#(rng.next() % 9999).jpg"/><FileSize v="\#(rng.next() % 3_000_000)"/></URIObject>"#
+        case 76..<80:
+            type = "Event/Call"
+            content = #"<partlist type="ended" alt=""><part identity="\#(sender)"><name>\#(conversation.name(of: sender))</name><duration>\#(rng.next() % 5000).\#(rng.next() % 100)</duration></part></partlist>"#
+        case 80..<83:
+            type = "ThreadActivity/AddMember"
+            content = "<addmember><eventtime>\(time)</eventtime><initiator>\(sender)</initiator><target>8:live:new\(rng.next() % 1000)</target></addmember>"
+        case 83..<88:
+            content = #"<quote author="\#(sender)" authorname="\#(conversation.name(of: sender))" timestamp="\#(time / 1000 - 60)" messageid="\#(id - 60_000)"><legacyquote>[\#(time / 1000 - 60)] \#(conversation.name(of: sender)): </legacyquote>\#(text(&rng))<legacyquote>&lt;&lt;&lt; </legacyquote></quote>\#(text(&rng))"#
+        case 88..<92:
+            content = text(&rng) + #"<e_m a="\#(sender)" ts_ms="\#(time - 5000)" ts="\#(time / 1000)" t="61"></e_m>"#
+            properties = #"{"edittime":"\#(time + 30_000)"}"#
+        case 92..<94:
+            content = ""
+            properties = #"{"deletetime":"\#(time + 60_000)"}"#
+        case 94..<97:
+            content = #"Hey <at id="\#(sender)">\#(conversation.name(of: sender))</at> <ss type="smile">:)</ss> "# + text(&rng)
+            properties = #"{"emotions":[{"key":"like","users":[{"mri":"\#(sender)","time":\#(time + 1000),"value":"\#(time)"}]}]}"#
+        default:
+            type = "Poll"
+            content = #"<URIObject type="Poll" optionsEncoded="Yes|No">Poll: lunch?</URIObject>"#
+        }
+        var contentJSON = jsonString(content)
+        if options.hazards {
+            switch rng.next() % 500 {
+            case 0: contentJSON.insert(contentsOf: Array(#"\u0000"#.utf8), at: contentJSON.count - 1)
+            case 1: contentJSON.insert(contentsOf: Array(#"\ud83d"#.utf8), at: contentJSON.count - 1)
+            case 2: contentJSON.insert(contentsOf: [0xC3, 0x28], at: contentJSON.count - 1)  // invalid UTF-8
+            case 3: contentJSON.insert(contentsOf: Array(#"tab\there\\back\\slash \\N \\. line\nbreak"#.utf8), at: contentJSON.count - 1)
+            case 4: contentJSON.insert(contentsOf: Array("😀 مرحبا".utf8), at: contentJSON.count - 1)
+            default: break
+            }
+        }
+        let fraction = time % 1000
+        let arrival = isoTime(time, fraction: fraction)
+        let displayName: String
+        if sender == conversation.owner { displayName = rng.next() % 2 == 0 ? "null" : #""""# }
+        else { displayName = jsonString(conversation.name(of: sender)).asString }
+        var from = jsonString(sender).asString
+        if options.hazards && rng.next() % 50 == 0 {
+            from = jsonString("https://azeus1-client-s.gateway.messenger.live.com/v1/users/ME/contacts/" + sender).asString
+        }
+        // Built as bytes: the invalid UTF-8 hazard must reach the file as it is.
+        var json = Array(#"{"id":"\#(id)","displayName":\#(displayName),"originalarrivaltime":"\#(arrival)","messagetype":"\#(type)","version":\#(id),"content":"#.utf8)
+        json += contentJSON
+        json += Array(#","conversationid":\#(jsonString(conversation.id).asString),"from":\#(from),"properties":\#(properties),"amsreferences":null}"#.utf8)
+        return json
+    }
+
+    private func text(_ rng: inout SplitMix64) -> String {
+        let target = max(1, Int(rng.next() % UInt64(2 * options.averageTextLength)))
+        var text = ""
+        while text.utf8.count < target {
+            if !text.isEmpty { text += " " }
+            let word = Self.words[Int(rng.next() % UInt64(Self.words.count))]
+            text += word
+            if rng.next() % 40 == 0 { text += " &amp; <b>bold</b>" }
+            if rng.next() % 60 == 0 { text += #" <a href="https://example.org/x">https://example.org/x</a>"# }
+        }
+        return text
+    }
+
+    static let words = ("lorem ipsum dolor sit amet meeting tomorrow coffee project deadline review "
+        + "thanks great idea photo weekend travel call later sounds good café naïve résumé über "
+        + "straße 東京 привет שלום release build test database shard worker kafka postgres").split(separator: " ").map(String.init)
+
+    private func hex(_ rng: inout SplitMix64, _ count: Int) -> String {
+        var text = ""
+        while text.count < count { text += String(rng.next(), radix: 16) }
+        return String(text.prefix(count))
+    }
+
+    private func isoTime(_ ms: UInt64, fraction: UInt64) -> String {
+        let seconds = Int(ms / 1000)
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func pad(_ value: Int?, _ width: Int = 2) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        // Trailing zeros dropped, as Skype writes them: .920 becomes .92, .000 disappears.
+        var fractionText = ""
+        if fraction > 0 {
+            fractionText = "." + pad(Int(fraction), 3)
+            while fractionText.hasSuffix("0") { fractionText.removeLast() }
+        }
+        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))\(fractionText)Z"
+    }
+
+    func jsonString(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+        return out
+    }
+}
+
+/// One generated conversation: its id, members and header.
+struct Conversation {
+    let index: Int
+    let id: String
+    let members: [String]
+    let owner = "8:live:.cid.5f7427f5c0ffee"
+    let isGroup: Bool
+
+    init(index: Int, seed: UInt64) {
+        self.index = index
+        var rng = SplitMix64(seed: seed &+ UInt64(index) &* 7919)
+        switch index % 10 {
+        case 0, 1, 2, 3, 4:
+            isGroup = true
+            id = "19:" + String(rng.next(), radix: 16) + String(rng.next(), radix: 16) + "@thread.skype"
+        case 9:
+            isGroup = false
+            id = index == 9 ? "48:notes" : "28:concierge-bot-\(index)"
+        default:
+            isGroup = false
+            id = "8:live:friend\(index)"
+        }
+        var members = [owner]
+        if isGroup {
+            for member in 0..<(2 + Int(rng.next() % 6)) { members.append("8:live:member\(index)x\(member)") }
+        } else {
+            members.append(id.hasPrefix("8:") ? id : "8:live:someone\(index)")
+        }
+        self.members = members
+    }
+
+    func name(of member: String) -> String {
+        member == owner ? "Me Myself" : "Person " + (member.split(separator: ":").last.map(String.init) ?? member).capitalized
+    }
+
+    func headerJSON(hazards: Bool) -> [UInt8] {
+        let displayName = index % 4 == 0 && hazards ? "null" : "\"Chat \(index) ☕\""
+        let version = index % 2 == 0 ? "1594056032575.0" : "1594056032575"
+        var threadProperties = "null"
+        if isGroup {
+            let memberList = members.map { "\\\"\($0)\\\"" }.joined(separator: ",")
+            let membersJSON = index % 3 == 0
+                ? "[" + members.map { #"{"MemberMri":"\#($0)"}"# }.joined(separator: ",") + "]"
+                : "\"[\(memberList)]\""
+            threadProperties = #"{"membercount":\#(members.count),"topic":"Topic \#(index)","members":\#(membersJSON)}"#
+        }
+        let json = #""id":"\#(id)","displayName":\#(displayName),"version":\#(version),"properties":{"conversationblocked":false,"lastimreceivedtime":"2025-03-01T10:00:00.123Z","consumptionhorizon":"1;2;3"},"threadProperties":\#(threadProperties),"messages":null"#
+        return Array(json.utf8)
+    }
+}
+
+private extension Array where Element == UInt8 {
+    var asString: String { String(decoding: self, as: UTF8.self) }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import SkypeLoad
+
+/// The executable as a user runs it: exit codes, one-line errors, standard input.
+@Suite struct CommandLineTests {
+    func runLoader(_ arguments: [String], db: DatabaseFixture, stdin: String? = nil) throws -> Shell.Output {
+        try Shell.run(TestEnvironment.loaderExecutable,
+                      ["--database", db.url, "--schema", db.schema, "--quiet"] + arguments, stdin: stdin)
+    }
+
+    @Test func loadsFromStandardInput() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 1500, conversations: 6)
+        let path = try export.wrapped([.tar, .zstd], in: directory)
+        let output = try runLoader(["--workers", "2", "-"], db: db, stdin: path)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("completed"))
+        #expect(try db.count("messages") == export.manifest.distinctMessages)
+    }
+
+    @Test func aSecondRunSaysNothingWasLeftToDo() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 500, conversations: 4)
+        #expect(try runLoader(["--workers", "2", export.messagesJSON], db: db).status == 0)
+        let again = try runLoader(["--workers", "2", export.messagesJSON], db: db)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("nothing to do"))
+    }
+
+    @Test func truncatedExportFailsWithFileAndOffsetAndLeavesNoPartialShard() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 6000, conversations: 10)
+        let good = try export.wrapped([.tar, .zstd], in: directory)
+        let data = try Data(contentsOf: URL(fileURLWithPath: good))
+        let cut = directory.path("cut.tar.zst")
+        try data.prefix(data.count * 2 / 3).write(to: URL(fileURLWithPath: cut))
+
+        let output = try runLoader(["--workers", "2", "--shard-size", "64K", cut], db: db)
+        #expect(output.status == 1)
+        let errorLines = output.stderr.split(separator: "\n").filter { $0.contains("error:") }
+        #expect(errorLines.count == 1)
+        #expect(errorLines.first?.contains(cut) == true)
+        #expect(errorLines.first?.contains("byte") == true)
+        #expect(output.stdout.contains("FAILED"))
+        // Every committed shard is whole: the ledger's counts match the rows.
+        #expect(try db.scalar("SELECT coalesce(sum(rows_inserted), 0) FROM $schema.shard_ledger") == String(try db.count("messages")))
+        // The good file then completes the load.
+        #expect(try runLoader(["--workers", "2", "--shard-size", "64K", good], db: db).status == 0)
+        #expect(try db.count("messages") == export.manifest.distinctMessages)
+    }
+
+    @Test func aFileThatIsNotAnExportFailsBeforeTouchingTheDatabase() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let notes = directory.path("notes.txt")
+        try Data("dear diary".utf8).write(to: URL(fileURLWithPath: notes))
+        let output = try runLoader([notes], db: db)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains(notes))
+        #expect(output.stderr.contains("at byte 0"))
+        #expect(output.stderr.contains("not a Skype export"))
+        #expect(try db.scalar("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '$schema'") == "0")
+    }
+
+    @Test func badDatabaseURLSaysWhatToDo() throws {
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 50, conversations: 2)
+        let output = try Shell.run(TestEnvironment.loaderExecutable,
+                                   ["--database", "postgres://nobody:s3cret@127.0.0.1:1/none", "--quiet", export.messagesJSON])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("DATABASE_URL"))
+        #expect(!output.stderr.contains("s3cret"))
+    }
+
+    @Test func migrateCreatesTheSchemaOnce() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let first = try Shell.run(TestEnvironment.loaderExecutable, ["migrate", "--database", db.url, "--schema", db.schema])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("applied"))
+        let second = try Shell.run(TestEnvironment.loaderExecutable, ["migrate", "--database", db.url, "--schema", db.schema])
+        #expect(second.stdout.contains("up to date"))
+    }
+}

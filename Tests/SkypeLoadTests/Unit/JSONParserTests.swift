@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import SkypeLoad
+
+@Suite struct JSONParserTests {
+    private func parse(_ bytes: [UInt8]) throws -> (JSONValue, RepairCounts) {
+        var repairs = RepairCounts()
+        let value = try bytes.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
+        return (value, repairs)
+    }
+
+    @Test func parsesNestedValuesAndKeepsNumbersExact() throws {
+        let value = try JSONParser.parse(#"{"id": 1741455209205123, "v": 1594056032575.0, "a": [true, false, null, "x"], "o": {}}"#)
+        #expect(value["id"] == .number("1741455209205123"))
+        #expect(value["v"]?.text == "1594056032575.0")
+        #expect(value["a"] == .array([.bool(true), .bool(false), .null, .string("x")]))
+        #expect(value["o"] == .object([]))
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try JSONParser.parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#)
+        #expect(value == .string("a\"b\\c/d\n\té😀"))
+    }
+
+    @Test func repairsNulLoneSurrogatesAndInvalidUTF8() throws {
+        var bytes = Array(#"["x\u0000y", "\ud83d", "\ude00z", ""#.utf8)
+        bytes += [0xC3, 0x28, 0xFF]
+        bytes += Array(#""]"#.utf8)
+        let (value, repairs) = try parse(bytes)
+        #expect(value == .array([.string("x\u{FFFD}y"), .string("\u{FFFD}"), .string("\u{FFFD}z"), .string("\u{FFFD}(\u{FFFD}")]))
+        #expect(repairs.nulCharacters == 1)
+        #expect(repairs.loneSurrogates == 2)
+        #expect(repairs.invalidUTF8 == 2)
+    }
+
+    @Test func keepsValidMultibyteText() throws {
+        let text = "東京 привет שלום 😀 café"
+        let (value, repairs) = try parse(Array("\"\(text)\"".utf8))
+        #expect(value == .string(text))
+        #expect(repairs.total == 0)
+    }
+
+    @Test(arguments: [
+        #"{"a" 1}"#, #"{"a":1,}"#, #"[1 2]"#, #""open"#, #"{"a":tru}"#, #"[1]x"#, #""\q""#, "-", "[",
+    ])
+    func rejectsSyntaxErrors(_ text: String) {
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func writerRoundTrips() throws {
+        let text = #"{"a":"x\"y\\z\n","b":[1,2.5,null,true],"c":{"d":"é"}}"#
+        let value = try JSONParser.parse(text)
+        #expect(JSONWriter.string(value) == text)
+    }
+}

@@ -1,0 +1,83 @@
+import Testing
+@testable import SkypeLoad
+
+@Suite struct TransformTests {
+    private func record(_ json: String, conversation: String = "19:g@thread.skype") throws -> MessageRecord {
+        let value = try JSONParser.parse(json)
+        return try ShardTransformer.message(from: value, conversationID: conversation, offset: 10, index: 2).get()
+    }
+
+    @Test func readsTheFieldsRealExportsHave() throws {
+        let message = try record(#"{"id":"1741455209205","displayName":null,"originalarrivaltime":"2025-03-08T17:33:29.92Z","messagetype":"RichText","version":1741455209205.0,"content":"Hi <b>there</b>&amp;you","from":"https://x.gateway.messenger.live.com/v1/users/ME/contacts/8:live:bob","properties":{"edittime":"1741455219205"},"amsreferences":["0-weu-d8-1"]}"#)
+        #expect(message.messageID == "1741455209205")
+        #expect(message.sentAt == "2025-03-08 17:33:29.920000+00:00")
+        #expect(message.senderID == "8:live:bob")
+        #expect(message.senderName == nil)
+        #expect(message.version == 1741455209205)
+        #expect(message.bodyText == "Hi there&you")
+        #expect(message.isEdited)
+        #expect(message.editedAt == "2025-03-08 17:33:39.205+00")
+        #expect(message.amsReferences == #"["0-weu-d8-1"]"#)
+        #expect(message.sourceOffset == 10 && message.sourceIndex == 2)
+    }
+
+    @Test func deletedMessagesKeepTheirRow() throws {
+        let message = try record(#"{"id":"1","originalarrivaltime":"2025-03-08T17:33:29Z","content":"","properties":{"deletetime":"1741455219205"}}"#)
+        #expect(message.isDeleted)
+        #expect(message.content == "")
+    }
+
+    @Test func unreadableTimeIsARejectNeverNow() throws {
+        let value = try JSONParser.parse(#"{"id":"1","originalarrivaltime":"yesterday","content":"x"}"#)
+        let result = ShardTransformer.message(from: value, conversationID: "8:a", offset: 0, index: 0)
+        #expect(throws: RejectReason.unreadableTimestamp) { try result.get() }
+    }
+
+    @Test func fingerprintSeparatesDistinctMessagesSharingAnID() throws {
+        let a = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"one","from":"8:a"}"#)
+        let b = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"two","from":"8:a"}"#)
+        let c = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"one","from":"8:a","properties":{"emotions":[]}}"#)
+        #expect(a.fingerprint != b.fingerprint)
+        #expect(a.fingerprint == c.fingerprint)
+    }
+
+    @Test func membersInBothForms() throws {
+        let asString = try JSONParser.parse(#"{"members":"[\"8:live:a\",\"8:live:b\"]"}"#)
+        let asArray = try JSONParser.parse(#"{"members":[{"MemberMri":"8:live:a"},{"MemberMri":"8:live:b"}]}"#)
+        #expect(ShardTransformer.members(asString["members"]) == ["8:live:a", "8:live:b"])
+        #expect(ShardTransformer.members(asArray["members"]) == ["8:live:a", "8:live:b"])
+    }
+
+    @Test func conversationTitleFallsBackToTopicThenID() throws {
+        let named = ShardTransformer.conversation(from: try JSONParser.parse(#"{"displayName":"Team"}"#), id: "19:x")
+        let topic = ShardTransformer.conversation(from: try JSONParser.parse(#"{"displayName":null,"threadProperties":{"topic":"Trip"}}"#), id: "19:x")
+        let bare = ShardTransformer.conversation(from: try JSONParser.parse(#"{"displayName":""}"#), id: "8:live:bob")
+        #expect(named.title == "Team")
+        #expect(topic.title == "Trip")
+        #expect(bare.title == "8:live:bob")
+        #expect(bare.kind == .oneToOne)
+        #expect(named.kind == .group)
+    }
+
+    @Test func plainTextDoesNotGlueWords() {
+        #expect(PlainText.from(html: "line one<br>line two") == "line one line two")
+        #expect(PlainText.from(html: #"Hey <at id="8:live:a">Ann</at>, look"#) == "Hey @Ann, look")
+        #expect(PlainText.from(html: #"<quote author="a"><legacyquote>[1] A: </legacyquote>quoted<legacyquote>&lt;&lt;&lt; </legacyquote></quote>reply"#) == "quoted reply")
+        #expect(PlainText.from(html: #"edited<e_m a="x" ts_ms="1" t="61"></e_m>"#) == "edited")
+        #expect(PlainText.from(html: #"<ss type="smile">:)</ss> &lt;3 &#128512;"#) == ":) <3 😀")
+    }
+
+    @Test func shardCodecRoundTrips() throws {
+        var part = ConversationPart(conversationID: "19:x", slice: 3, header: Array(#"{"id":"19:x"}"#.utf8))
+        Array(#"{"id":"1"}"#.utf8).withUnsafeBytes { part.appendMessage($0, offset: 123, index: 4) }
+        let shard = Shard(ordinal: 9, parts: [part, ConversationPart(conversationID: "8:y", slice: 0, header: nil)])
+        let decoded = try ShardCodec.decode(ShardCodec.encode(shard))
+        #expect(ShardKey.of(decoded) == ShardKey.of(shard))
+        #expect(decoded.ordinal == 9)
+        #expect(decoded.parts.map(\.conversationID) == ["19:x", "8:y"])
+        #expect(decoded.parts[0].messageCount == 1)
+        decoded.parts[0].forEachMessage { offset, index, bytes in
+            #expect(offset == 123 && index == 4 && String(decoding: bytes, as: UTF8.self) == #"{"id":"1"}"#)
+        }
+    }
+}
