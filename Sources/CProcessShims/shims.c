@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
@@ -36,4 +37,8 @@ int sp_set_parent_death_signal(int signal) {
 
 void sp_ignore_sigpipe(void) {
     signal(SIGPIPE, SIG_IGN);
+}
+
+void sp_release_free_memory(void) {
+    malloc_trim(0);
 }

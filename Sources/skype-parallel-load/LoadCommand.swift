@@ -30,7 +30,7 @@ struct LoadCommand: ParsableCommand {
     var connectionsPerWorker: Int = 2
 
     @Option(help: "Bytes of JSON per shard (suffixes K, M allowed).")
-    var shardSize: String = "4M"
+    var shardSize: String = "2M"
 
     @Option(help: "Largest single message or header accepted (suffixes K, M allowed).")
     var maxValueBytes: String = "64M"

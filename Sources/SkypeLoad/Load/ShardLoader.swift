@@ -20,7 +20,10 @@ struct ShardLoader {
         metrics.messages = shard.messageCount
 
         if try !connection.execute(statements.shardIsLoaded, [key]).rows.isEmpty {
+            // Counted as skipped, not as messages loaded, so rates describe this run's work.
             metrics.alreadyLoaded = true
+            metrics.messages = 0
+            metrics.bytesIn = 0
             metrics.totalSeconds = MonotonicClock.seconds(since: started)
             return metrics
         }
@@ -43,8 +46,8 @@ struct ShardLoader {
             guard claimed.affectedRows == 1 else {
                 // Another transaction committed it between the check and the claim.
                 try connection.execute("ROLLBACK")
+                metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
                 metrics.alreadyLoaded = true
-                metrics.rowsInserted = 0
                 metrics.totalSeconds = MonotonicClock.seconds(since: started)
                 return metrics
             }

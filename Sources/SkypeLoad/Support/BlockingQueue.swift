@@ -4,7 +4,8 @@ import Foundation
 /// waits for a slow consumer instead of filling memory.
 public final class BlockingQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// Taken slots are set to nil at once: a popped shard must not stay alive in the array.
+    private var items: [Element?] = []
     private var head = 0
     private var closed = false
     /// The most elements held at once; `push` waits while the queue is full.
@@ -56,8 +57,9 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
     private func takeLocked() -> Element? {
         guard head < items.count else { return nil }
         let element = items[head]
+        items[head] = nil
         head += 1
-        if head > 64 && head * 2 > items.count {
+        if head >= 32 && head * 2 >= items.count {
             items.removeFirst(head)
             head = 0
         }

@@ -86,6 +86,9 @@ public final class WorkerRuntime: @unchecked Sendable {
                 }
                 guard let connection else { continue }
                 let metrics = try loader.load(shard, on: connection)
+                // A shard's buffers are megabytes; hand them back to the system rather than
+                // letting each thread's malloc arena keep its high-water mark.
+                sp_release_free_memory()
                 try send(.shardLoaded(metrics))
             } catch {
                 let failure = error as? PostgresConnection.Failure
