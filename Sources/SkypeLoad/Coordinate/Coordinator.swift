@@ -197,11 +197,13 @@ public final class Coordinator {
     }
 
     private func record(_ error: LoadError) {
+        // The first error ends up in the outcome, which the caller shows; later ones are
+        // usually consequences of it (workers stopping), logged for whoever wants detail.
         if firstFailure == nil {
             firstFailure = error
-            logger.error("\(error.description)")
+            logger.debug("load failing: \(error.description)")
         } else {
-            logger.debug("further error: \(error.description)")
+            logger.notice("further error: \(error.description)")
         }
     }
 
