@@ -51,7 +51,8 @@ public final class Coordinator {
             try startWorkers(runID: report.runID ?? 0)
             try split(input)
         } catch let error as LoadError {
-            record(error)
+            // A worker's failure stops the splitter by being rethrown: it is recorded already.
+            if firstFailure == nil { record(error) }
         } catch {
             record(LoadError(.system, String(describing: error)))
         }

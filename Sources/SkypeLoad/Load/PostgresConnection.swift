@@ -67,7 +67,7 @@ public final class PostgresConnection {
     /// Runs one statement with text parameters sent separately from the SQL (never spliced in).
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?]) throws(Failure) -> QueryResult {
-        var cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
+        let cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { cValues.forEach { free($0) } }
         let pointers = cValues.map { UnsafePointer($0) }
         let result = PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)

@@ -74,7 +74,7 @@ struct ShardLoader {
             try connection.execute("COMMIT")
             metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
         } catch {
-            if connection.isHealthy { try? connection.execute("ROLLBACK") }
+            if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
             throw error
         }
         metrics.totalSeconds = MonotonicClock.seconds(since: started)

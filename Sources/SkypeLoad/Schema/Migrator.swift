@@ -28,7 +28,7 @@ public struct Migrator {
             let present = Set(try connection.execute("SELECT version FROM schema_migrations").rows.compactMap { $0[0].flatMap { Int($0) } })
             let newest = migrations.map(\.version).max() ?? 0
             if let unknown = present.filter({ $0 > newest }).max() {
-                try? connection.execute("ROLLBACK")
+                _ = try? connection.execute("ROLLBACK")
                 throw LoadError(.schema, "schema \(schema) is at version \(unknown), newer than this tool knows (\(newest))",
                                 hint: "Use a newer skype-parallel-load, or another --schema")
             }
@@ -42,7 +42,7 @@ public struct Migrator {
             try connection.execute("COMMIT")
             return applied
         } catch let failure as PostgresConnection.Failure {
-            try? connection.execute("ROLLBACK")
+            _ = try? connection.execute("ROLLBACK")
             throw LoadError(.schema, "cannot prepare schema \(schema): \(failure)",
                             hint: "The database user needs CREATE rights on the database (or an existing schema)")
         }

@@ -9,7 +9,7 @@ public struct ShardTransformer {
         var memberWriter = CopyWriter()
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
-            try part.forEachMessage { offset, index, bytes in
+            part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
                 let value: JSONValue
                 do {
