@@ -35,8 +35,11 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Largest single message or header accepted (suffixes K, M allowed).")
     var maxValueBytes: String = "64M"
 
-    @Option(help: "Write the report as JSON to this path.")
+    @Option(help: "Write the report as JSON to this path (schema: Docs/report.schema.json).")
     var metricsJSON: String?
+
+    @Option(help: "Write the report in Prometheus text format to this path.")
+    var metricsProm: String?
 
     @Option(help: "Seconds between progress lines when standard error is not a terminal.")
     var progressInterval: Double = 10
@@ -63,20 +66,31 @@ struct LoadCommand: ParsableCommand {
         configuration.metricsJSONPath = metricsJSON
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
 
-        let outcome = Coordinator(configuration: configuration, logger: logger).run()
+        let coordinator = Coordinator(configuration: configuration, logger: logger)
+        let signals = StopSignals { signal in coordinator.requestStop(signal: signal) }
+        let outcome = coordinator.run()
+        signals.cancel()
+
         print(ReportPrinter.text(outcome.report), terminator: "")
-        if let path = metricsJSON {
-            do {
+        do {
+            if let path = metricsJSON {
                 try ReportPrinter.json(outcome.report).write(to: URL(fileURLWithPath: path))
-            } catch {
-                printError("cannot write \(path): \(error.localizedDescription)")
-                throw ExitCode(1)
             }
+            if let path = metricsProm {
+                try Data(PrometheusRenderer.render(outcome.report).utf8).write(to: URL(fileURLWithPath: path))
+            }
+        } catch {
+            printError("cannot write the metrics file: \(error.localizedDescription)")
+            throw ExitCode(1)
         }
         if let error = outcome.error {
-            printError(error.description)
-            throw ExitCode(outcome.exitCode)
+            if outcome.signal != nil {
+                TerminalOutput.standardError.log("skype-parallel-load: stopped: \(error.description)")
+            } else {
+                printError(error.description)
+            }
         }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
 

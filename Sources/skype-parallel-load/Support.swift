@@ -1,17 +1,34 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SkypeLoad
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("skype-parallel-load: error: \(message)\n".utf8))
+    TerminalOutput.standardError.log("skype-parallel-load: error: \(message)")
+}
+
+/// Turns SIGINT and SIGTERM into a graceful stop: the handlers run on a dispatch queue, not in
+/// signal context, and the default action (death) is disabled while they are installed.
+final class StopSignals {
+    private let sources: [DispatchSourceSignal]
+
+    init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
 }
 
 func makeLogger(level: Logger.Level) -> Logger {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
+    LoggingSystem.bootstrap { label in TerminalLogHandler(label: label, level: level) }
     var logger = Logger(label: "skype-parallel-load")
     logger.logLevel = level
     return logger

@@ -5,7 +5,9 @@ import Logging
 /// Runs a load: streams the export once, cuts it into shards, feeds them to worker processes
 /// with bounded shards in flight, merges the workers' metrics into one report, and records the
 /// run in the database.
-public final class Coordinator {
+///
+/// Used from one thread, except ``requestStop(signal:)``, which any thread may call.
+public final class Coordinator: @unchecked Sendable {
     private let configuration: LoadConfiguration
     private let logger: Logger
 
@@ -15,12 +17,20 @@ public final class Coordinator {
     private var report: LoadReport
     private var firstFailure: LoadError?
     private var shardsDispatched = 0
-    private var shardsDone = 0
     private var progress: ProgressReporter
     private var input: ExportInput?
+    private var dispatchNanoseconds: UInt64 = 0
+    private var phaseIntervals: [WritableKeyPath<PhaseSeconds, Double>: IntervalUnion] = [:]
+    private var latencies: [Double] = []
+    private let stopSignal = Locked<Int32?>(nil)
+    private var interruptedBy: Int32?
 
     private struct WorkerState {
+        /// Shards sent and not yet reported back.
         var inFlight = 0
+        /// Shards a connection has started on, by ordinal, with their labels.
+        var loading: [Int: String] = [:]
+        var messages = 0
         var ready = false
         var finished = false
         var ended = false
@@ -32,6 +42,22 @@ public final class Coordinator {
         self.report = LoadReport(export: configuration.exportPath)
         self.progress = ProgressReporter(mode: configuration.progress)
     }
+
+    /// Asks the load to stop: no new shard is sent, the shards the workers hold finish, the
+    /// report is written. Safe to call from any thread (a signal handler's queue). A second
+    /// call stops the workers at once; their open transactions roll back.
+    public func requestStop(signal: Int32) {
+        let again = stopSignal.withLock { current -> Bool in
+            defer { if current == nil { current = signal } }
+            return current != nil
+        }
+        if again {
+            for worker in workersSnapshot.withLock({ $0 }) { worker.kill() }
+        }
+    }
+
+    /// The workers, for `requestStop` on another thread.
+    private let workersSnapshot = Locked<[WorkerProcess]>([])
 
     /// Loads the export. Never throws: failures are in the outcome, next to the report.
     public func run() -> LoadOutcome {
@@ -64,12 +90,13 @@ public final class Coordinator {
         report.elapsedSeconds = MonotonicClock.seconds(since: started)
         report.messagesPerSecond = Double(report.totals.messages) / max(0.001, report.elapsedSeconds)
         if let input { report.storedBytes = input.storedBytesRead }
-        report.status = firstFailure == nil ? .completed : .failed
+        summarisePhases()
+        report.status = interruptedBy != nil ? .interrupted : firstFailure == nil ? .completed : .failed
         report.error = firstFailure?.description
         if let connection, let runID = report.runID {
             storeReport(on: connection, runID: runID)
         }
-        return LoadOutcome(report: report, error: firstFailure)
+        return LoadOutcome(report: report, error: firstFailure, signal: interruptedBy)
     }
 
     // MARK: - Database
@@ -107,6 +134,8 @@ public final class Coordinator {
                              hint: "Rerun the same command; the counts are refreshed at the end of every load"))
         }
         report.finalizeSeconds = MonotonicClock.seconds(since: finalizeStart)
+        report.phases.wallSeconds.finalize = report.finalizeSeconds
+        report.phases.summedSeconds.finalize = report.finalizeSeconds
     }
 
     private func storeReport(on connection: PostgresConnection, runID: Int64) {
@@ -122,6 +151,7 @@ public final class Coordinator {
         for index in 0..<configuration.workers {
             let worker = try WorkerProcess(index: index, executable: configuration.workerExecutable)
             workers.append(worker)
+            workersSnapshot.withLock { $0.append(worker) }
             workerStates.append(WorkerState())
             report.workers.append(WorkerSummary(worker: index))
             let settings = WorkerSettings(protocolVersion: WorkerProtocol.version, worker: index,
@@ -172,12 +202,17 @@ public final class Coordinator {
             if version != WorkerProtocol.version {
                 record(LoadError(.workerProtocol, "worker \(index) speaks protocol \(version), the coordinator \(WorkerProtocol.version)"))
             }
+        case let .shardStarted(ordinal, label)?:
+            workerStates[index].loading[ordinal] = label
         case let .shardLoaded(metrics)?:
             workerStates[index].inFlight -= 1
-            shardsDone += 1
+            workerStates[index].loading[metrics.ordinal] = nil
+            workerStates[index].messages += metrics.messages
             report.add(metrics)
-        case let .shardFailed(_, label, message, sqlState)?:
+            collectPhases(metrics)
+        case let .shardFailed(ordinal, label, message, sqlState)?:
             workerStates[index].inFlight -= 1
+            workerStates[index].loading[ordinal] = nil
             let state = sqlState.map { " (SQLSTATE \($0))" } ?? ""
             record(LoadError(.database, "worker \(index) could not load the shard: \(message)\(state)",
                              location: .init(file: configuration.exportPath, shard: label),
@@ -193,6 +228,7 @@ public final class Coordinator {
                 record(LoadError(.workerFailed, "worker \(index) (pid \(workers[index].pid)) \(how) with \(held) shards in flight",
                                  hint: "Those shards were rolled back; rerun to load them"))
                 workerStates[index].inFlight = 0
+                workerStates[index].loading = [:]
             }
         }
     }
@@ -214,25 +250,46 @@ public final class Coordinator {
         // Offsets count bytes of the JSON: inside the tar entry, or of the decompressed stream.
         let entry = input.entry ?? (input.formats.contains(.zstd) ? "decompressed JSON" : nil)
         let location = LoadError.Location(file: input.path, entry: entry)
-        let splitter = ExportSplitter(source: input.source, configuration: configuration.splitter, location: location) { shard in
+        let timed = TimedByteSource(input.source)
+        let splitter = ExportSplitter(source: timed, configuration: configuration.splitter, location: location) { shard in
             try self.dispatch(shard)
         }
-        let summary = try splitter.run()
-        report.exportUser = summary.userID
-        report.exportDate = summary.exportDate
-        report.exportConversations = summary.conversations
-        report.exportMessages = summary.messages
-        report.shards = summary.shards
-        report.jsonBytes = summary.jsonBytes
+        let splitStart = MonotonicClock.now()
+        defer {
+            let summary = splitter.summarySoFar
+            report.exportUser = summary.userID
+            report.exportDate = summary.exportDate
+            report.exportConversations = summary.conversations
+            report.exportMessages = summary.messages
+            report.shards = summary.shards
+            report.jsonBytes = summary.jsonBytes
+            // Whatever the splitter did not spend reading or handing shards over was its own work.
+            let total = MonotonicClock.now() - splitStart
+            report.phases.wallSeconds.decompress = Double(timed.nanoseconds) / 1e9
+            report.phases.wallSeconds.dispatch = Double(dispatchNanoseconds) / 1e9
+            report.phases.wallSeconds.split = Double(total &- timed.nanoseconds &- dispatchNanoseconds) / 1e9
+            report.phases.summedSeconds.decompress = report.phases.wallSeconds.decompress
+            report.phases.summedSeconds.dispatch = report.phases.wallSeconds.dispatch
+            report.phases.summedSeconds.split = report.phases.wallSeconds.split
+        }
+        _ = try splitter.run()
     }
 
     /// Hands a shard to the least busy worker, waiting (and merging events) while every worker
     /// holds its maximum: the coordinator never runs ahead of the slowest consumers.
     private func dispatch(_ shard: Shard) throws {
+        let started = MonotonicClock.now()
+        defer { dispatchNanoseconds += MonotonicClock.now() - started }
         let limit = configuration.shardsInFlightPerWorker
         while true {
             while let event = events.pop(before: Date.distantPast) { handle(event) }
             if let failure = firstFailure { throw failure }
+            if let signal = stopSignal.withLock({ $0 }) {
+                interruptedBy = signal
+                throw LoadError(.interrupted, "interrupted by signal \(signal) after \(shardsDispatched) shards",
+                                location: .init(file: configuration.exportPath),
+                                hint: "Committed shards are kept; run the same command again to resume")
+            }
             let candidates = workerStates.indices.filter { !workerStates[$0].ended && workerStates[$0].inFlight < limit }
             if let index = candidates.min(by: { workerStates[$0].inFlight < workerStates[$1].inFlight }) {
                 try workers[index].shards.write(kind: WorkerProtocol.ToWorker.shard.rawValue, payload: ShardCodec.encode(shard))
@@ -247,9 +304,39 @@ public final class Coordinator {
     }
 
     private func tickProgress() {
-        progress.update(ProgressReporter.Snapshot(
+        progress.update(progressSnapshot())
+    }
+
+    private func progressSnapshot() -> ProgressReporter.Snapshot {
+        let loading = workerStates.reduce(0) { $0 + $1.loading.count }
+        let lines = workerStates.enumerated().map { index, state in
+            ProgressReporter.WorkerLine(
+                index: index,
+                state: state.ended ? "exited" : state.loading.isEmpty ? "idle" : "loading",
+                shards: state.loading.sorted { $0.key < $1.key }.map(\.value),
+                messages: state.messages)
+        }
+        return ProgressReporter.Snapshot(
+            export: configuration.exportPath,
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
-            shardsDispatched: shardsDispatched, shardsDone: shardsDone,
-            inFlight: workerStates.reduce(0) { $0 + $1.inFlight }, messagesDone: report.totals.messages))
+            messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
+            shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,
+            queued: workerStates.reduce(0) { $0 + $1.inFlight } - loading, workers: lines)
+    }
+
+    private func collectPhases(_ metrics: ShardMetrics) {
+        guard !metrics.alreadyLoaded else { return }
+        phaseIntervals[\.parse, default: IntervalUnion()].add(start: metrics.parseStartedAt, seconds: metrics.parseSeconds)
+        phaseIntervals[\.copy, default: IntervalUnion()].add(start: metrics.copyStartedAt, seconds: metrics.copySeconds)
+        phaseIntervals[\.merge, default: IntervalUnion()].add(start: metrics.mergeStartedAt, seconds: metrics.mergeSeconds)
+        phaseIntervals[\.commit, default: IntervalUnion()].add(start: metrics.commitStartedAt, seconds: metrics.commitSeconds)
+        latencies.append(metrics.totalSeconds)
+    }
+
+    private func summarisePhases() {
+        for (phase, union) in phaseIntervals {
+            report.phases.wallSeconds[keyPath: phase] = union.seconds
+        }
+        report.shardLatency = LatencySummary(samples: latencies)
     }
 }

@@ -2,7 +2,13 @@
 public struct LoadOutcome: Sendable {
     public var report: LoadReport
     public var error: LoadError?
+    /// The signal that interrupted the load, if one did.
+    public var signal: Int32?
 
-    /// The process exit code: 0 for a clean load, 1 for a failure.
-    public var exitCode: Int32 { error == nil ? 0 : 1 }
+    /// The process exit code: 0 for a clean load, 128 + the signal after an interruption
+    /// (130 for SIGINT, 143 for SIGTERM), 1 for a failure.
+    public var exitCode: Int32 {
+        if let signal { return 128 + signal }
+        return error == nil ? 0 : 1
+    }
 }

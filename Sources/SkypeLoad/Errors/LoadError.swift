@@ -17,6 +17,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
             case workerFailed
             case configuration
             case system
+            case interrupted
         }
         fileprivate let base: Base
 
@@ -42,6 +43,8 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         public static let configuration = Code(base: .configuration)
         /// A system call failed.
         public static let system = Code(base: .system)
+        /// The user stopped the load (SIGINT or SIGTERM).
+        public static let interrupted = Code(base: .interrupted)
 
         public var description: String { base.rawValue }
     }

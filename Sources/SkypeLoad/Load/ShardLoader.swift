@@ -29,6 +29,7 @@ struct ShardLoader {
         }
 
         let parseStart = MonotonicClock.now()
+        metrics.parseStartedAt = parseStart
         let rows = try ShardTransformer().transform(shard)
         metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
         metrics.messages = rows.messages
@@ -52,6 +53,7 @@ struct ShardLoader {
                 return metrics
             }
             let copyStart = MonotonicClock.now()
+            metrics.copyStartedAt = copyStart
             try connection.execute(statements.createStaging)
             try send(rows.messageRows, with: statements.copyMessages, on: connection)
             try send(rows.conversationRows, with: statements.copyConversations, on: connection)
@@ -60,6 +62,7 @@ struct ShardLoader {
             metrics.copySeconds = MonotonicClock.seconds(since: copyStart)
 
             let mergeStart = MonotonicClock.now()
+            metrics.mergeStartedAt = mergeStart
             metrics.rowsInserted = try connection.execute(statements.mergeMessages).affectedRows
             if !rows.conversationRows.isEmpty {
                 try connection.execute(statements.mergeConversations)
@@ -71,6 +74,7 @@ struct ShardLoader {
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)
 
             let commitStart = MonotonicClock.now()
+            metrics.commitStartedAt = commitStart
             try connection.execute("COMMIT")
             metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
         } catch {

@@ -3,7 +3,7 @@ import Foundation
 /// The messages between the coordinator and its workers. Version it whenever a frame changes:
 /// a worker of another version refuses to start rather than misreading shards.
 public enum WorkerProtocol {
-    public static let version = 1
+    public static let version = 2
 
     /// Frame kinds from the coordinator to a worker.
     public enum ToWorker: UInt8 {
@@ -47,6 +47,8 @@ public struct WorkerSettings: Codable, Sendable {
 public enum WorkerEvent: Codable, Sendable {
     /// The worker started and speaks `protocolVersion`.
     case ready(pid: Int32, protocolVersion: Int)
+    /// A connection began loading a shard (the coordinator shows it in the progress display).
+    case shardStarted(ordinal: Int, label: String)
     /// A shard committed, or was found already committed.
     case shardLoaded(ShardMetrics)
     /// A shard could not be loaded; its transaction was rolled back.

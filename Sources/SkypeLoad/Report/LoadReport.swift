@@ -3,6 +3,8 @@
 public struct LoadReport: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable {
         case completed
+        /// Stopped by SIGINT or SIGTERM: committed shards stay, a rerun resumes.
+        case interrupted
         case failed
     }
 
@@ -27,6 +29,12 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var elapsedSeconds = 0.0
     public var finalizeSeconds = 0.0
     public var messagesPerSecond = 0.0
+    /// Time per phase, wall clock and summed over workers.
+    public var phases = PhaseTimes()
+    /// Receipt-to-commit time of the shards loaded in this run.
+    public var shardLatency = LatencySummary()
+    /// Retried statements, by SQLSTATE.
+    public var retriesBySQLState: [String: Int] = [:]
     public var messageTypes: [String: Int] = [:]
     public var repairs = RepairCounts()
     public var rejects: [String: Int] = [:]
@@ -41,6 +49,12 @@ public struct LoadReport: Sendable, Codable, Equatable {
         totals = workers.reduce(into: WorkerSummary(worker: nil)) { $0.add($1) }
         for (type, count) in shard.messageTypes { messageTypes[type, default: 0] += count }
         for (reason, count) in shard.rejects { rejects[reason, default: 0] += count }
+        for (state, count) in shard.retriesBySQLState { retriesBySQLState[state, default: 0] += count }
+        // The workers' phase sums are the totals line's, so the two always agree.
+        phases.summedSeconds.parse = totals.parseSeconds
+        phases.summedSeconds.copy = totals.copySeconds
+        phases.summedSeconds.merge = totals.mergeSeconds
+        phases.summedSeconds.commit = totals.commitSeconds
         repairs.add(shard.repairs)
     }
 

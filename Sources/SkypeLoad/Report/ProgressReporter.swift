@@ -3,30 +3,43 @@ import Foundation
 import Glibc
 #endif
 
-/// The live view of a load on standard error: a redrawn line on a terminal, a timestamped line
-/// at an interval otherwise. Called from the coordinator's loop, it costs a clock read per call.
+/// The live view of a load on standard error: a block redrawn in place on a terminal, a plain
+/// timestamped line at an interval otherwise. Called from the coordinator's loop; between
+/// redraws a call costs one clock read.
 final class ProgressReporter {
-    struct Snapshot {
-        var storedBytesRead: Int64
-        var storedSize: Int64?
-        var shardsDispatched: Int
-        var shardsDone: Int
-        var inFlight: Int
-        var messagesDone: Int
+    struct WorkerLine {
+        var index: Int
+        var state: String
+        var shards: [String]
+        var messages: Int
     }
 
+    struct Snapshot {
+        var export: String
+        var storedBytesRead: Int64
+        var storedSize: Int64?
+        var messagesDone: Int
+        var shardsDone: Int
+        var shardsSkipped: Int
+        var loading: Int
+        var queued: Int
+        var workers: [WorkerLine]
+    }
+
+    private let output: TerminalOutput
     private let redraw: Bool
     private let interval: Double
     private let enabled: Bool
     private let started = MonotonicClock.now()
-    private lazy var lastPrinted: UInt64 = started
-    private var drewLine = false
+    private var lastPrinted: UInt64 = 0
+    private var samples: [(time: UInt64, messages: Int)] = []
 
-    init(mode: ProgressMode) {
+    init(mode: ProgressMode, output: TerminalOutput = .standardError) {
+        self.output = output
         switch mode {
         case let .automatic(interval):
-            redraw = isatty(2) == 1
-            self.interval = redraw ? 0.5 : interval
+            redraw = output.isTerminal
+            self.interval = redraw ? 0.25 : interval
             enabled = true
         case let .lines(interval):
             redraw = false
@@ -39,39 +52,88 @@ final class ProgressReporter {
         }
     }
 
+    /// Shows the state if the interval has passed (a terminal's block is drawn at once the first time).
     func update(_ snapshot: @autoclosure () -> Snapshot) {
         guard enabled else { return }
         let now = MonotonicClock.now()
-        guard Double(now &- lastPrinted) / 1e9 >= interval else { return }
+        if lastPrinted == 0 && !redraw { lastPrinted = started }
+        guard lastPrinted == 0 || Double(now &- lastPrinted) / 1e9 >= interval else { return }
         lastPrinted = now
         let state = snapshot()
-        let elapsed = max(0.001, MonotonicClock.seconds(since: started))
-        var read = String(format: "%.1f MB", Double(state.storedBytesRead) / 1e6)
-        var eta = ""
-        if let size = state.storedSize, size > 0 {
-            let fraction = Double(state.storedBytesRead) / Double(size)
-            read += String(format: " of %.1f MB (%.0f%%)", Double(size) / 1e6, fraction * 100)
-            if fraction > 0.01 && fraction < 1 {
-                eta = String(format: ", ETA %.0f s", elapsed / fraction - elapsed)
-            }
-        }
-        let line = String(format: "read %@, %d messages (%.0f/s), shards %d done, %d in flight%@",
-                          read, state.messagesDone, Double(state.messagesDone) / elapsed,
-                          state.shardsDone, state.inFlight, eta)
+        samples.append((now, state.messagesDone))
+        while let first = samples.first, Double(now &- first.time) / 1e9 > 10 { samples.removeFirst() }
         if redraw {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-            drewLine = true
+            output.showBlock(block(state, now: now))
         } else {
             let stamp = ISO8601DateFormatter().string(from: Date())
-            FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
+            output.line("\(stamp) \(summaryLine(state, now: now))")
         }
     }
 
-    /// Clears the redrawn line so that the report starts on a clean line.
+    /// Removes the block so that the report starts on a clean screen.
     func finish() {
-        if drewLine {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            drewLine = false
+        if redraw { output.clearBlock() }
+    }
+
+    private func rates(_ state: Snapshot, now: UInt64) -> (recent: Double, overall: Double) {
+        let elapsed = max(0.001, Double(now &- started) / 1e9)
+        let overall = Double(state.messagesDone) / elapsed
+        guard let first = samples.first, now > first.time else { return (overall, overall) }
+        let recent = Double(state.messagesDone - first.messages) / (Double(now - first.time) / 1e9)
+        return (recent, overall)
+    }
+
+    private func readText(_ state: Snapshot, now: UInt64) -> (String, String) {
+        var read = Self.megabytes(state.storedBytesRead)
+        var eta = ""
+        if let size = state.storedSize, size > 0 {
+            let fraction = min(1, Double(state.storedBytesRead) / Double(size))
+            read += " of \(Self.megabytes(size)) (\(Int(fraction * 100))%)"
+            let elapsed = Double(now &- started) / 1e9
+            if fraction > 0.02 && fraction < 1 {
+                eta = "ETA " + Self.duration(elapsed / fraction - elapsed)
+            }
         }
+        return (read, eta)
+    }
+
+    private func summaryLine(_ state: Snapshot, now: UInt64) -> String {
+        let (read, eta) = readText(state, now: now)
+        let (recent, overall) = rates(state, now: now)
+        return "read \(read), \(state.messagesDone) messages (\(Int(recent))/s recent, \(Int(overall))/s overall), "
+            + "shards \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, "
+            + "\(state.queued) queued" + (eta.isEmpty ? "" : ", " + eta)
+    }
+
+    private func block(_ state: Snapshot, now: UInt64) -> [String] {
+        let (read, eta) = readText(state, now: now)
+        let (recent, overall) = rates(state, now: now)
+        let elapsed = max(0.001, Double(now &- started) / 1e9)
+        var lines = [
+            "loading \(state.export): read \(read)" + (eta.isEmpty ? "" : "  \(eta)"),
+            "messages \(state.messagesDone)  (\(Int(recent))/s recent, \(Int(overall))/s overall)",
+            "shards   \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, \(state.queued) queued",
+        ]
+        for worker in state.workers {
+            let current = worker.shards.isEmpty ? "" : " " + worker.shards.joined(separator: ", ")
+            lines.append("worker \(worker.index): \(worker.state)\(current)  \(Int(Double(worker.messages) / elapsed)) msg/s")
+        }
+        let width = Self.terminalWidth()
+        return lines.map { $0.count > width ? String($0.prefix(width - 1)) + "…" : $0 }
+    }
+
+    static func megabytes(_ bytes: Int64) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1e6)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600 ? "\(total / 3600)h\(total % 3600 / 60)m" : total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
+    }
+
+    private static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 100
     }
 }

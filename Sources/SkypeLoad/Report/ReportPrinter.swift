@@ -11,24 +11,46 @@ public enum ReportPrinter {
             outcome = "nothing to do: all \(t.shardsAlreadyLoaded) shards were already loaded"
         case .completed:
             outcome = "completed"
+        case .interrupted:
+            outcome = "INTERRUPTED: committed shards are kept; run the same command again to resume"
         case .failed:
             outcome = "FAILED: \(report.error ?? "unknown error")"
         }
-        lines.append("skype-parallel-load \(report.runID.map { "run \($0)" } ?? ""): \(outcome)")
-        lines.append("export   \(report.export) (\(report.formats.map(\.rawValue).joined(separator: "+")))"
+        lines.append("skype-parallel-load\(report.runID.map { " run \($0)" } ?? ""): \(outcome)")
+        lines.append("export    \(report.export) (\(report.formats.map(\.rawValue).joined(separator: "+")))"
             + (report.exportUser.map { ", user \($0)" } ?? "") + (report.exportDate.map { ", exported \($0)" } ?? ""))
-        lines.append("found    \(report.exportConversations) conversations, \(report.exportMessages) messages, \(report.shards) shards, "
-            + "\(megabytes(report.jsonBytes)) MB of JSON")
-        lines.append("loaded   \(t.rowsInserted) new messages, \(t.duplicates) already present, \(t.rejects) rejected; "
+        lines.append("found     \(report.exportConversations) conversations, \(report.exportMessages) messages, \(report.shards) shards")
+        lines.append("loaded    \(t.rowsInserted) new messages, \(t.duplicates) already present, \(t.rejects) rejected; "
             + "shards \(t.shardsLoaded) loaded, \(t.shardsAlreadyLoaded) already loaded")
-        lines.append(String(format: "time     %.2f s, %.0f messages/s (finalize %.2f s)",
-                            report.elapsedSeconds, report.messagesPerSecond, report.finalizeSeconds))
+        lines.append("bytes     \(megabytes(report.storedBytes)) MB read, \(megabytes(report.jsonBytes)) MB of JSON, "
+            + "\(megabytes(Int64(t.bytesIn))) MB into workers, \(megabytes(Int64(t.bytesOut))) MB sent by COPY")
+        lines.append(String(format: "time      %.2f s, %.0f messages/s", report.elapsedSeconds, report.messagesPerSecond))
+        let latency = report.shardLatency
+        if latency.count > 0 {
+            lines.append(String(format: "shards    p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s (receipt to commit, %d shards)",
+                                latency.p50Seconds, latency.p95Seconds, latency.p99Seconds, latency.maxSeconds, latency.count))
+        }
         if report.repairs.total > 0 {
-            lines.append("repaired \(report.repairs.nulCharacters) NUL, \(report.repairs.invalidUTF8) invalid UTF-8, "
+            lines.append("repaired  \(report.repairs.nulCharacters) NUL, \(report.repairs.invalidUTF8) invalid UTF-8, "
                 + "\(report.repairs.loneSurrogates) lone surrogates")
         }
-        if !report.rejects.isEmpty {
-            lines.append("rejects  " + report.rejects.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        if !report.rejects.isEmpty { lines.append("rejects   " + counts(report.rejects)) }
+        if !report.retriesBySQLState.isEmpty { lines.append("retries   " + counts(report.retriesBySQLState)) }
+        if !report.messageTypes.isEmpty {
+            let top = report.messageTypes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            lines.append("types     " + top.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + (top.count > 8 ? ", \(top.count - 8) more" : ""))
+        }
+        lines.append("")
+        lines.append(row(["phase", "wall s", "summed s"]))
+        let wall = report.phases.wallSeconds
+        let summed = report.phases.summedSeconds
+        let phases: [(String, KeyPath<PhaseSeconds, Double>)] = [
+            ("decompress", \.decompress), ("split", \.split), ("dispatch", \.dispatch), ("parse", \.parse),
+            ("copy", \.copy), ("merge", \.merge), ("commit", \.commit), ("finalize", \.finalize), ("index", \.indexBuild),
+        ]
+        for (name, path) in phases {
+            lines.append(row([name, String(format: "%.2f", wall[keyPath: path]), String(format: "%.2f", summed[keyPath: path])]))
         }
         lines.append("")
         lines.append(row(["worker", "shards", "skipped", "messages", "inserted", "dupes", "parse s", "copy s", "merge s", "commit s"]))
@@ -49,11 +71,14 @@ public enum ReportPrinter {
         return try encoder.encode(report)
     }
 
+    private static func counts(_ values: [String: Int]) -> String {
+        values.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
     private static func row(_ cells: [String]) -> String {
         cells.enumerated().map { index, cell in
-            let width = index == 0 ? 7 : 9
-            return index == 0 ? cell.padding(toLength: width, withPad: " ", startingAt: 0)
-                : String(repeating: " ", count: max(0, width - cell.count)) + cell
+            index == 0 ? cell.padding(toLength: 10, withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: max(0, 9 - cell.count)) + cell
         }.joined(separator: " ")
     }
 

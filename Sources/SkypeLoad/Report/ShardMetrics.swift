@@ -20,6 +20,15 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
     /// Wall time from receipt to commit.
     public var totalSeconds: Double
     public var retries: Int
+    /// Retries by SQLSTATE of the error that caused them.
+    public var retriesBySQLState: [String: Int]
+    /// When each phase started, in nanoseconds of the system's monotonic clock (the same in
+    /// every process), so that the coordinator can tell how long each phase ran on the wall
+    /// clock across all workers; 0 for a phase that did not run.
+    public var parseStartedAt: UInt64
+    public var copyStartedAt: UInt64
+    public var mergeStartedAt: UInt64
+    public var commitStartedAt: UInt64
     public var messageTypes: [String: Int]
     public var repairs: RepairCounts
     public var rejects: [String: Int]
@@ -40,6 +49,11 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
         commitSeconds = 0
         totalSeconds = 0
         retries = 0
+        retriesBySQLState = [:]
+        parseStartedAt = 0
+        copyStartedAt = 0
+        mergeStartedAt = 0
+        commitStartedAt = 0
         messageTypes = [:]
         repairs = RepairCounts()
         rejects = [:]

@@ -43,6 +43,14 @@ public final class ExportSplitter {
     /// Bytes of JSON consumed so far.
     public var jsonOffset: Int64 { base + Int64(position) }
 
+    /// What has been found so far; after ``run()`` threw, what was found before the error.
+    public var summarySoFar: ExportSummary {
+        var copy = summary
+        copy.shards = builder.shardCount
+        copy.jsonBytes = jsonOffset
+        return copy
+    }
+
     /// Reads the whole export, emitting shards as they fill.
     public func run() throws -> ExportSummary {
         try skipByteOrderMark()

@@ -1,10 +1,17 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Nanoseconds from a monotonic clock, for durations that must not jump with wall-clock changes.
-enum MonotonicClock {
-    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+/// Nanoseconds of CLOCK_MONOTONIC: never jumps with wall-clock changes, and is the same clock
+/// in every process of the machine, so workers' timestamps can be compared by the coordinator.
+public enum MonotonicClock {
+    public static func now() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
 
-    static func seconds(since start: UInt64) -> Double {
+    public static func seconds(since start: UInt64) -> Double {
         Double(now() &- start) / 1e9
     }
 }

@@ -29,6 +29,10 @@ public final class WorkerRuntime: @unchecked Sendable {
         _ = sp_set_parent_death_signal(SIGKILL)
         if getppid() == 1 { return 1 }
         sp_ignore_sigpipe()
+        // Ctrl-C reaches the whole process group; the coordinator decides what stops, and
+        // ends the shard pipe, after which this worker finishes what it holds and exits.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
         do {
             try send(.ready(pid: getpid(), protocolVersion: WorkerProtocol.version))
             guard let first = try reader.read(), first.kind == WorkerProtocol.ToWorker.configure.rawValue else {
@@ -85,6 +89,7 @@ public final class WorkerRuntime: @unchecked Sendable {
                                                         applicationName: "skype-parallel-load worker \(settings.worker)")
                 }
                 guard let connection else { continue }
+                try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
                 let metrics = try loader.load(shard, on: connection)
                 // A shard's buffers are megabytes; hand them back to the system rather than
                 // letting each thread's malloc arena keep its high-water mark.

@@ -1,0 +1,62 @@
+import Prometheus
+
+/// The report in Prometheus' text exposition format (for a node-exporter textfile collector or
+/// a push gateway), built with swift-prometheus and named by its conventions: snake case, a
+/// `skype_load_` prefix, units as suffixes, `_total` on counters, one label per dimension.
+public enum PrometheusRenderer {
+    public static func render(_ report: LoadReport) -> String {
+        let registry = PrometheusCollectorRegistry()
+        func counter(_ name: String, _ help: String, _ value: Int, _ labels: [(String, String)] = []) {
+            registry.makeCounter(name: "skype_load_\(name)_total", labels: labels, help: help).increment(by: Int64(value))
+        }
+        func gauge(_ name: String, _ help: String, _ value: Double, _ labels: [(String, String)] = []) {
+            registry.makeGauge(name: "skype_load_\(name)", labels: labels, help: help).set(to: value)
+        }
+        let run = [("run", report.runID.map(String.init) ?? "none")]
+        gauge("info", "The load run: 1, with its status as a label", 1, run + [("status", report.status.rawValue)])
+        gauge("elapsed_seconds", "Wall time of the load", report.elapsedSeconds, run)
+        gauge("messages_per_second", "Messages loaded per second of wall time", report.messagesPerSecond, run)
+        counter("export_messages", "Messages found in the export", report.exportMessages, run)
+        counter("shards", "Shards the export was cut into", report.shards, run)
+        for line in report.workers {
+            let labels = run + [("worker", String(line.worker ?? -1))]
+            counter("messages", "Messages parsed and merged", line.messages, labels)
+            counter("rows_inserted", "Messages new to the database", line.rowsInserted, labels)
+            counter("duplicates", "Messages already present", line.duplicates, labels)
+            counter("rejects", "Messages that could not be loaded", line.rejects, labels)
+            counter("shards_loaded", "Shards committed by this run", line.shardsLoaded, labels)
+            counter("shards_skipped", "Shards found already committed", line.shardsAlreadyLoaded, labels)
+            counter("bytes_in", "Bytes of JSON received by the worker", line.bytesIn, labels)
+            counter("bytes_out", "Bytes sent to PostgreSQL by COPY", line.bytesOut, labels)
+            counter("retries", "Retried statements", line.retries, labels)
+        }
+        let phases: [(String, KeyPath<PhaseSeconds, Double>)] = [
+            ("decompress", \.decompress), ("split", \.split), ("dispatch", \.dispatch), ("parse", \.parse),
+            ("copy", \.copy), ("merge", \.merge), ("commit", \.commit), ("finalize", \.finalize), ("index_build", \.indexBuild),
+        ]
+        for (name, path) in phases {
+            gauge("phase_wall_seconds", "Wall time during which some process was in the phase",
+                  report.phases.wallSeconds[keyPath: path], run + [("phase", name)])
+            gauge("phase_summed_seconds", "Time in the phase summed over processes",
+                  report.phases.summedSeconds[keyPath: path], run + [("phase", name)])
+        }
+        for (quantile, value) in [("0.5", report.shardLatency.p50Seconds), ("0.95", report.shardLatency.p95Seconds),
+                                  ("0.99", report.shardLatency.p99Seconds), ("1", report.shardLatency.maxSeconds)] {
+            gauge("shard_latency_seconds", "Shard receipt-to-commit time", value, run + [("quantile", quantile)])
+        }
+        for (state, count) in report.retriesBySQLState {
+            counter("retries_by_sqlstate", "Retries by the SQLSTATE that caused them", count, run + [("sqlstate", state)])
+        }
+        for (kind, count) in [("nul", report.repairs.nulCharacters), ("invalid_utf8", report.repairs.invalidUTF8),
+                              ("lone_surrogate", report.repairs.loneSurrogates)] {
+            counter("repairs", "Values repaired so PostgreSQL could store them", count, run + [("kind", kind)])
+        }
+        for (reason, count) in report.rejects {
+            counter("rejects_by_reason", "Messages rejected, by reason", count, run + [("reason", reason)])
+        }
+        for (type, count) in report.messageTypes {
+            counter("messages_by_type", "Messages loaded, by messagetype", count, run + [("type", type)])
+        }
+        return registry.emitToString()
+    }
+}
