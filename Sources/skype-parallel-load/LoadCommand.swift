@@ -13,8 +13,13 @@ struct LoadCommand: ParsableCommand {
               skype-parallel-load --workers 4 --database postgres://me@db/chats export.tar
               zstd -dc export.tar.zst | skype-parallel-load -
 
+            Progress: a live block on a terminal; a timestamped line every --progress-interval \
+            seconds otherwise. Ctrl-C (or SIGTERM) stops gracefully: no new shard starts, the \
+            shards in the workers' hands finish, the report is printed; press it twice to stop \
+            at once (open transactions roll back).
+
             Exit codes: 0 loaded (or already loaded), 1 failed (what committed stays committed; \
-            rerun to resume), 64 bad usage.
+            rerun to resume), 64 bad usage, 130/143 interrupted by SIGINT/SIGTERM (rerun to resume).
             """
     )
 
