@@ -46,6 +46,12 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Write the report in Prometheus text format to this path.")
     var metricsProm: String?
 
+    @Option(help: "Write rejected messages and quarantined shards here, one JSON line each.")
+    var rejects: String?
+
+    @Option(help: "Seconds a shard keeps being retried after a database failure (connection lost, server restarting, deadlock...).")
+    var retryTimeout: Double = 300
+
     @Option(help: "Seconds between progress lines when standard error is not a terminal.")
     var progressInterval: Double = 10
 
@@ -69,6 +75,8 @@ struct LoadCommand: ParsableCommand {
         configuration.splitter.maximumValueBytes = try byteCount(maxValueBytes, option: "--max-value-bytes")
         configuration.splitter.spillDirectory = environment["TMPDIR"] ?? "/tmp"
         configuration.metricsJSONPath = metricsJSON
+        configuration.rejectsPath = rejects
+        configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
 
         let coordinator = Coordinator(configuration: configuration, logger: logger)

@@ -22,6 +22,16 @@ public struct LoadConfiguration: Sendable {
     public var progress: ProgressMode = .automatic(interval: 10)
     /// The largest zstd window accepted, as a power of two. Default 31 (`zstd --long=31`).
     public var zstdWindowLogMax: Int32 = 31
+    /// Where rejected messages and quarantined shards are written, one JSON line each.
+    public var rejectsPath: String?
+    /// How database failures are retried.
+    public var retry = RetryPolicy()
+    /// A shard whose worker died this many times is quarantined instead of sent again. Default 3.
+    public var shardAttemptsBeforeQuarantine = 3
+    /// Dead workers are replaced at most this many times in a load. Default: 2 per worker plus 8.
+    public var maximumWorkerRestarts: Int?
+    /// Fault injection, for tests only: workers exit abruptly on a shard holding this conversation.
+    public var crashWorkersOnConversation: String?
 
     public init(exportPath: String, conninfo: String, workerExecutable: String) {
         self.exportPath = exportPath

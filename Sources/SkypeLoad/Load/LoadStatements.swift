@@ -18,7 +18,7 @@ struct LoadStatements {
 
     /// Whether the ledger holds the shard already; checked before parsing so a rerun is cheap.
     var shardIsLoaded: String {
-        "SELECT 1 FROM \(schema).shard_ledger WHERE shard_key = $1"
+        "SELECT run_id, rows_inserted FROM \(schema).shard_ledger WHERE shard_key = $1"
     }
 
     /// Staging tables live only inside the transaction, so the load works through

@@ -19,11 +19,17 @@ struct ShardLoader {
         metrics.bytesIn = shard.byteCount
         metrics.messages = shard.messageCount
 
-        if try !connection.execute(statements.shardIsLoaded, [key]).rows.isEmpty {
-            // Counted as skipped, not as messages loaded, so rates describe this run's work.
-            metrics.alreadyLoaded = true
-            metrics.messages = 0
-            metrics.bytesIn = 0
+        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first {
+            if committed.first == String(runID) {
+                // This run committed it already: the acknowledgement was lost (a connection that
+                // broke after COMMIT, a worker that died before reporting). Count it as loaded.
+                metrics.rowsInserted = Int(committed.last.flatMap { $0 } ?? "") ?? 0
+            } else {
+                // Counted as skipped, not as messages loaded, so rates describe this run's work.
+                metrics.alreadyLoaded = true
+                metrics.messages = 0
+                metrics.bytesIn = 0
+            }
             metrics.totalSeconds = MonotonicClock.seconds(since: started)
             return metrics
         }
@@ -37,6 +43,7 @@ struct ShardLoader {
         metrics.messageTypes = rows.messageTypes
         metrics.repairs = rows.repairs
         metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+        metrics.rejectRecords = rows.rejectRecords
 
         do {
             try connection.execute("BEGIN")

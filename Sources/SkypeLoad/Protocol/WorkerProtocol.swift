@@ -41,6 +41,9 @@ public struct WorkerSettings: Codable, Sendable {
     public var schema: String
     public var runID: Int64
     public var connections: Int
+    public var retry: RetryPolicy
+    /// Fault injection for tests: the worker exits abruptly when a shard holds this conversation.
+    public var crashOnConversation: String?
 }
 
 /// What a worker tells the coordinator.

@@ -38,6 +38,10 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var messageTypes: [String: Int] = [:]
     public var repairs = RepairCounts()
     public var rejects: [String: Int] = [:]
+    /// Shards set aside after killing workers repeatedly (written to the reject file).
+    public var quarantinedShards = 0
+    /// Workers started again after dying.
+    public var workerRestarts = 0
 
     public init(export: String) { self.export = export }
 

@@ -32,6 +32,8 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
     public var messageTypes: [String: Int]
     public var repairs: RepairCounts
     public var rejects: [String: Int]
+    /// The rejected messages themselves, for the reject file.
+    public var rejectRecords: [RejectRecord]
 
     public init(ordinal: Int, shardKey: String, worker: Int) {
         self.ordinal = ordinal
@@ -57,6 +59,7 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
         messageTypes = [:]
         repairs = RepairCounts()
         rejects = [:]
+        rejectRecords = []
     }
 
     /// Messages that were already present (repeats in the export, or an earlier load).

@@ -16,6 +16,7 @@ public struct ShardTransformer {
                     value = try JSONParser.parse(bytes, repairs: &repairs)
                 } catch {
                     result.rejects[.invalidJSON, default: 0] += 1
+                    result.rejectRecords.append(Self.reject(.invalidJSON, part: part, offset: offset, index: index, bytes: bytes))
                     return
                 }
                 switch Self.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
@@ -26,6 +27,7 @@ public struct ShardTransformer {
                     record.write(to: &messageWriter)
                 case let .failure(reason):
                     result.rejects[reason, default: 0] += 1
+                    result.rejectRecords.append(Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes))
                 }
             }
             if let header = part.header {
@@ -46,6 +48,12 @@ public struct ShardTransformer {
         result.conversationRows = conversationWriter.buffer
         result.memberRows = memberWriter.buffer
         return result
+    }
+
+    static func reject(_ reason: RejectReason, part: ConversationPart, offset: Int64, index: Int,
+                       bytes: UnsafeRawBufferPointer) -> RejectRecord {
+        RejectRecord(offset: offset, length: bytes.count, conversation: part.conversationID, messageIndex: index,
+                     reason: reason.rawValue, raw: String(decoding: bytes, as: UTF8.self))
     }
 
     /// The row for one message, or why it cannot have one.

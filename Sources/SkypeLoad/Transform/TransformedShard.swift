@@ -15,6 +15,8 @@ public struct TransformedShard: Sendable {
     public var repairs = RepairCounts()
     /// Messages that could not be loaded, by reason.
     public var rejects: [RejectReason: Int] = [:]
+    /// One record per rejected message, raw JSON included.
+    public var rejectRecords: [RejectRecord] = []
     /// The conversations this shard touches, for the ledger.
     public var conversationIDs: [String] = []
 

@@ -78,27 +78,56 @@ public final class WorkerRuntime: @unchecked Sendable {
         }
     }
 
-    /// One connection's loop. A connection is opened lazily and opened again if it breaks.
+    /// One connection's loop. A connection is opened lazily, and again after it breaks;
+    /// transient failures are retried with backoff (``RetryPolicy``), permanent ones reported.
     private func loadShards(from queue: BlockingQueue<Shard>, with loader: ShardLoader, settings: WorkerSettings) {
         var connection: PostgresConnection?
         while let shard = queue.pop() {
-            do {
-                if connection?.isHealthy != true {
-                    connection = nil
-                    connection = try PostgresConnection(conninfo: settings.conninfo,
-                                                        applicationName: "skype-parallel-load worker \(settings.worker)")
+            if let poison = settings.crashOnConversation, shard.parts.contains(where: { $0.conversationID == poison }) {
+                _exit(70)
+            }
+            var attempt = 1
+            var retries: [String: Int] = [:]
+            var firstFailure: UInt64?
+            while true {
+                do {
+                    if connection?.isHealthy != true {
+                        connection = nil
+                        connection = try PostgresConnection(conninfo: settings.conninfo,
+                                                            applicationName: "skype-parallel-load worker \(settings.worker)")
+                    }
+                    guard let connection else { continue }
+                    try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
+                    var metrics = try loader.load(shard, on: connection)
+                    metrics.retries = attempt - 1
+                    metrics.retriesBySQLState = retries
+                    // A shard's buffers are megabytes; hand them back to the system rather than
+                    // letting each thread's malloc arena keep its high-water mark.
+                    sp_release_free_memory()
+                    try send(.shardLoaded(metrics))
+                    break
+                } catch let failure as PostgresConnection.Failure {
+                    let healthy = connection?.isHealthy ?? false
+                    let started = firstFailure ?? MonotonicClock.now()
+                    firstFailure = started
+                    if RetryPolicy.isTransient(failure, connectionHealthy: healthy),
+                       attempt < settings.retry.maximumAttempts,
+                       MonotonicClock.seconds(since: started) < settings.retry.timeout {
+                        retries[failure.sqlState ?? "connection", default: 0] += 1
+                        if !healthy { connection = nil }
+                        Thread.sleep(forTimeInterval: settings.retry.delay(afterAttempt: attempt))
+                        attempt += 1
+                        continue
+                    }
+                    try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label,
+                                           message: failure.message + (attempt > 1 ? " (after \(attempt) attempts)" : ""),
+                                           sqlState: failure.sqlState))
+                    break
+                } catch {
+                    try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label,
+                                           message: String(describing: error), sqlState: nil))
+                    break
                 }
-                guard let connection else { continue }
-                try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
-                let metrics = try loader.load(shard, on: connection)
-                // A shard's buffers are megabytes; hand them back to the system rather than
-                // letting each thread's malloc arena keep its high-water mark.
-                sp_release_free_memory()
-                try send(.shardLoaded(metrics))
-            } catch {
-                let failure = error as? PostgresConnection.Failure
-                let message = failure?.message ?? String(describing: error)
-                try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label, message: message, sqlState: failure?.sqlState))
             }
         }
     }

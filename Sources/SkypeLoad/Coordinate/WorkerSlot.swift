@@ -1,0 +1,54 @@
+/// One of the coordinator's worker positions. The process in it may be replaced when it dies;
+/// the slot keeps its number, its line in the report and the shards it was given.
+struct WorkerSlot {
+    var process: WorkerProcess?
+    /// Shards sent and not yet reported back, by ordinal.
+    var inFlight: [Int: InFlightShard] = [:]
+    /// Shards a connection has started on, by ordinal, with their labels.
+    var loading: [Int: String] = [:]
+    var messages = 0
+    /// The process said it is done (its shard pipe ended and everything it held is reported).
+    var finished = false
+    /// The process's event pipe ended and it was reaped.
+    var ended = true
+}
+
+/// A shard the coordinator handed out and keeps until it is reported, so that it can be sent
+/// again if its worker dies. Bounded by the in-flight limit.
+struct InFlightShard {
+    var ordinal: Int
+    var label: String
+    var payload: [UInt8]
+    /// Workers that died holding it.
+    var deaths = 0
+    var conversations: [String]
+    /// The bytes of `messages.json` it covers, for the reject file.
+    var firstOffset: Int64
+    var endOffset: Int64
+
+    init(_ shard: Shard) {
+        ordinal = shard.ordinal
+        label = shard.label
+        payload = ShardCodec.encode(shard)
+        conversations = shard.parts.map(\.conversationID)
+        var first = Int64.max
+        var end: Int64 = 0
+        for part in shard.parts {
+            part.forEachMessage { offset, _, bytes in
+                first = min(first, offset)
+                end = max(end, offset + Int64(bytes.count))
+            }
+        }
+        firstOffset = first == Int64.max ? 0 : first
+        endOffset = end
+    }
+}
+
+/// What a worker's event reader thread hands the coordinator: an event, or the end of the
+/// pipe (event nil), from the process `pid` in `slot`.
+struct WorkerMessage {
+    var slot: Int
+    var pid: Int32
+    var event: WorkerEvent?
+    var error: LoadError?
+}

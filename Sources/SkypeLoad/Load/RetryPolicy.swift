@@ -1,0 +1,38 @@
+import Foundation
+
+/// When and how often a shard is tried again after a database failure.
+public struct RetryPolicy: Sendable, Codable, Equatable {
+    /// Tries per shard, the first included. Default 8.
+    public var maximumAttempts = 8
+    /// The first wait; each later wait doubles, up to `maximumDelay`. Default 0.2 s.
+    public var initialDelay = 0.2
+    /// Default 10 s.
+    public var maximumDelay = 10.0
+    /// A shard stops being retried once this many seconds have passed since its first failure,
+    /// whatever its attempt count (`--retry-timeout`). Default 300 s: long enough for a server
+    /// restart or a failover.
+    public var timeout = 300.0
+
+    public init() {}
+
+    /// The wait before attempt `attempt + 1` (attempt counts from 1): exponential, with
+    /// ±50% jitter so that many connections do not reconnect in lockstep.
+    public func delay(afterAttempt attempt: Int) -> Double {
+        let exponential = min(maximumDelay, initialDelay * pow(2, Double(max(0, attempt - 1))))
+        return exponential * Double.random(in: 0.5...1.5)
+    }
+
+    /// Whether a failure may succeed if tried again.
+    public static func isTransient(_ failure: PostgresConnection.Failure, connectionHealthy: Bool) -> Bool {
+        guard let state = failure.sqlState else {
+            // No SQLSTATE: the connection broke, or could not be made (server down or restarting).
+            return true
+        }
+        if state.hasPrefix("08") { return true }  // connection exceptions
+        return transientStates.contains(state) || !connectionHealthy
+    }
+
+    /// Shutdown and start-up (57P01-03), too many connections (53300), serialization failure
+    /// (40001), deadlock (40P01).
+    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "53300", "40001", "40P01"]
+}

@@ -1,0 +1,27 @@
+/// One line of the reject file: a message (or a whole quarantined shard) that could not be
+/// loaded as it is, with enough to find it in the export and load it by hand.
+public struct RejectRecord: Sendable, Codable, Equatable {
+    /// The export's path as given.
+    public var export: String?
+    /// Byte offset in `messages.json` of the message (or the shard's first message).
+    public var offset: Int64
+    /// Bytes the record covers: the message, or the shard's range.
+    public var length: Int
+    public var conversation: String
+    /// Position in the conversation's `MessageList`; nil for a shard.
+    public var messageIndex: Int?
+    public var reason: String
+    /// The raw JSON of the message; nil for a shard (its byte range says where it is).
+    public var raw: String?
+
+    public init(export: String? = nil, offset: Int64, length: Int, conversation: String,
+                messageIndex: Int?, reason: String, raw: String?) {
+        self.export = export
+        self.offset = offset
+        self.length = length
+        self.conversation = conversation
+        self.messageIndex = messageIndex
+        self.reason = reason
+        self.raw = raw
+    }
+}
