@@ -1,47 +1,91 @@
 import Foundation
 
 extension Coordinator {
-    func connect() throws -> PostgresConnection {
+    /// The first connection: not retried, so that a wrong URL or password fails at once.
+    func connect() throws {
         do {
-            return try PostgresConnection(conninfo: configuration.conninfo)
+            database = try PostgresConnection(conninfo: configuration.conninfo)
         } catch {
             throw LoadError(.database, error.message,
                             hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
         }
     }
 
-    func startRun(on connection: PostgresConnection) throws -> Int64 {
-        let statements = LoadStatements(schema: configuration.schema)
-        do {
-            let result = try connection.execute(statements.startRun, [configuration.exportPath, String(configuration.workers)])
-            guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
-                throw LoadError(.database, "the load_runs insert returned no id")
+    /// Runs `body` on the coordinator's connection. When the connection breaks or the server
+    /// restarts, it reconnects and runs `body` again, under the load's retry policy; `body`
+    /// must be safe to repeat (each of its uses is one transaction or one idempotent statement).
+    func withDatabase<T>(_ what: String, _ body: (PostgresConnection) throws -> T) throws -> T {
+        let started = MonotonicClock.now()
+        var attempt = 1
+        while true {
+            do {
+                if let database { return try body(database) }
+                database = try PostgresConnection(conninfo: configuration.conninfo)
+                continue
+            } catch let failure as PostgresConnection.Failure {
+                let healthy = database?.isHealthy ?? false
+                guard RetryPolicy.isTransient(failure, connectionHealthy: healthy),
+                      attempt < configuration.retry.maximumAttempts,
+                      MonotonicClock.seconds(since: started) < configuration.retry.timeout else {
+                    throw LoadError(.database, "\(what): \(failure)",
+                                    hint: "Committed shards are kept; rerun the same command when the cause is fixed")
+                }
+                report.retriesBySQLState["coordinator " + (failure.sqlState ?? "connection"), default: 0] += 1
+                database = nil
+                Thread.sleep(forTimeInterval: configuration.retry.delay(afterAttempt: attempt))
+                attempt += 1
             }
-            return id
-        } catch let failure as PostgresConnection.Failure {
-            throw LoadError(.database, "cannot record the load run: \(failure)")
         }
+    }
+
+    func migrate() throws {
+        let applied = try withDatabase("cannot prepare schema \(configuration.schema)") { connection in
+            try Migrator(schema: configuration.schema).migrate(connection)
+        }
+        if !applied.isEmpty { logger.info("applied schema migrations \(applied) to \(configuration.schema)") }
+    }
+
+    func startRun() throws -> Int64 {
+        let statements = LoadStatements(schema: configuration.schema)
+        let result = try withDatabase("cannot record the load run") { connection in
+            try connection.execute(statements.startRun, [configuration.exportPath, String(configuration.workers)])
+        }
+        guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
+            throw LoadError(.database, "the load_runs insert returned no id")
+        }
+        return id
     }
 
     /// Refreshes the counts of the conversations the committed shards touched, even after a
     /// failure: what committed is complete and should be consistent.
-    func finalize(on connection: PostgresConnection) {
+    func finalize() {
         let finalizeStart = MonotonicClock.now()
         do {
-            try connection.execute(LoadStatements(schema: configuration.schema).finalize)
+            try withDatabase("cannot refresh conversation counts") { connection in
+                try connection.execute(LoadStatements(schema: configuration.schema).finalize)
+            }
+        } catch let error as LoadError {
+            var error = error
+            error.hint = "Rerun the same command; the counts are refreshed at the end of every load"
+            record(error)
         } catch {
-            record(LoadError(.database, "cannot refresh conversation counts: \(error)",
-                             hint: "Rerun the same command; the counts are refreshed at the end of every load"))
+            record(LoadError(.database, "cannot refresh conversation counts: \(error)"))
         }
         report.finalizeSeconds = MonotonicClock.seconds(since: finalizeStart)
         report.phases.wallSeconds.finalize = report.finalizeSeconds
         report.phases.summedSeconds.finalize = report.finalizeSeconds
     }
 
-    func storeReport(on connection: PostgresConnection, runID: Int64) {
+    func storeReport(runID: Int64) {
         let json = (try? ReportPrinter.json(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        _ = try? connection.execute(LoadStatements(schema: configuration.schema).finishRun, [
-            String(runID), report.status.rawValue, report.exportUser, report.exportDate, json,
-        ])
+        do {
+            try withDatabase("cannot store the report") { connection in
+                try connection.execute(LoadStatements(schema: configuration.schema).finishRun, [
+                    String(runID), report.status.rawValue, report.exportUser, report.exportDate, json,
+                ])
+            }
+        } catch {
+            logger.warning("\(error)")
+        }
     }
 }

@@ -26,6 +26,8 @@ public final class Coordinator: @unchecked Sendable {
     /// Shards whose worker died, waiting to be sent again.
     var retryQueue: [InFlightShard] = []
     var rejectLog: RejectLog
+    /// The coordinator's own connection: schema, run record, finalisation.
+    var database: PostgresConnection?
     var runID: Int64 = 0
     /// Set once the shard pipes are being closed: a worker dying then is not replaced.
     var closing = false
@@ -56,17 +58,14 @@ public final class Coordinator: @unchecked Sendable {
     /// Loads the export. Never throws: failures are in the outcome, next to the report.
     public func run() -> LoadOutcome {
         let started = MonotonicClock.now()
-        var connection: PostgresConnection?
         do {
             try configuration.validate()
             let input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax)
             self.input = input
             report.formats = input.formats
-            connection = try connect()
-            guard let connection else { throw LoadError(.database, "no connection") }
-            let applied = try Migrator(schema: configuration.schema).migrate(connection)
-            if !applied.isEmpty { logger.info("applied schema migrations \(applied) to \(configuration.schema)") }
-            runID = try startRun(on: connection)
+            try connect()
+            try migrate()
+            runID = try startRun()
             report.runID = runID
             sp_ignore_sigpipe()
             for slot in 0..<configuration.workers {
@@ -84,8 +83,8 @@ public final class Coordinator: @unchecked Sendable {
         }
         stopWorkers()
         progress.finish()
-        if let connection, report.runID != nil {
-            finalize(on: connection)
+        if database != nil, report.runID != nil {
+            finalize()
         }
         report.elapsedSeconds = MonotonicClock.seconds(since: started)
         report.messagesPerSecond = Double(report.totals.messages) / max(0.001, report.elapsedSeconds)
@@ -93,8 +92,8 @@ public final class Coordinator: @unchecked Sendable {
         summarisePhases()
         report.status = interruptedBy != nil ? .interrupted : firstFailure == nil ? .completed : .failed
         report.error = firstFailure?.description
-        if let connection, let runID = report.runID {
-            storeReport(on: connection, runID: runID)
+        if let runID = report.runID {
+            storeReport(runID: runID)
         }
         return LoadOutcome(report: report, error: firstFailure, signal: interruptedBy)
     }

@@ -42,9 +42,12 @@ public struct Migrator {
             try connection.execute("COMMIT")
             return applied
         } catch let failure as PostgresConnection.Failure {
+            // A broken connection or a restarting server: the caller may reconnect and retry.
+            if RetryPolicy.isTransient(failure, connectionHealthy: connection.isHealthy) { throw failure }
             _ = try? connection.execute("ROLLBACK")
             throw LoadError(.schema, "cannot prepare schema \(schema): \(failure)",
-                            hint: "The database user needs CREATE rights on the database (or an existing schema)")
+                            hint: failure.sqlState == "42939" ? "Names starting with pg_ are reserved: choose another --schema"
+                                : "The database user needs CREATE rights on the database (or an existing schema)")
         }
     }
 }

@@ -67,11 +67,7 @@ public struct ShardTransformer {
         let content = value["content"]?.text
         let type = value["messagetype"]?.text
         let sender = value["from"]?.text.map(normalizeSender)
-        var fingerprint = Fingerprint()
-        fingerprint.add(time.postgresText)
-        fingerprint.add(sender)
-        fingerprint.add(type)
-        fingerprint.add(content)
+        let fingerprint = MessageIdentity.fingerprint(sentAt: time.postgresText, sender: sender, type: type, content: content)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let propertiesJSON = properties.flatMap { $0.isNull ? nil : JSONWriter.string($0) }
@@ -79,7 +75,7 @@ public struct ShardTransformer {
         return .success(MessageRecord(
             conversationID: conversationID,
             messageID: value["id"]?.text ?? "",
-            fingerprint: fingerprint.signed,
+            fingerprint: fingerprint,
             sentAt: time.postgresText,
             senderID: sender,
             senderName: value["displayName"]?.text,

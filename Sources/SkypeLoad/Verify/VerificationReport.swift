@@ -1,0 +1,42 @@
+/// What `verify` found.
+public struct VerificationReport: Sendable, Codable {
+    /// A conversation whose rows differ from the export.
+    public struct Difference: Sendable, Codable, Equatable {
+        public var conversation: String
+        public var exportMessages: Int
+        public var databaseMessages: Int
+        /// True when the counts agree but the identities do not.
+        public var checksumDiffers: Bool
+    }
+
+    public var conversations = 0
+    /// Distinct messages in the export (rejected ones excluded).
+    public var messages = 0
+    /// Messages the loader would reject (unreadable time, broken JSON): expected absent.
+    public var rejectedMessages = 0
+    public var differences: [Difference] = []
+    /// Conversations in the database that this export does not contain (from other exports).
+    public var onlyInDatabase: [String] = []
+
+    public var matches: Bool { differences.isEmpty }
+
+    public init() {}
+
+    public var text: String {
+        var lines: [String] = []
+        for difference in differences.prefix(50) {
+            let what = difference.checksumDiffers && difference.exportMessages == difference.databaseMessages
+                ? "same count (\(difference.exportMessages)) but different messages"
+                : "export \(difference.exportMessages) messages, database \(difference.databaseMessages)"
+            lines.append("differs   \(difference.conversation): \(what)")
+        }
+        if differences.count > 50 { lines.append("differs   ... and \(differences.count - 50) more conversations") }
+        if !onlyInDatabase.isEmpty {
+            lines.append("note      \(onlyInDatabase.count) conversations are in the database but not in this export (another export's?)")
+        }
+        let verdict = matches ? "MATCH" : "DIFFERENT (\(differences.count) of \(conversations) conversations)"
+        lines.append("verify: \(verdict): \(conversations) conversations, \(messages) distinct messages"
+            + (rejectedMessages > 0 ? ", \(rejectedMessages) rejected messages not expected in the database" : ""))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

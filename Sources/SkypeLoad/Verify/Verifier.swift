@@ -1,0 +1,106 @@
+/// Compares an export with what the database holds, conversation by conversation: the number
+/// of distinct messages and a checksum of their identities. It reads the export with the
+/// loader's own splitter and identity rules, and the database through a cursor.
+///
+/// Memory: one 8-byte identity per distinct message of the export (to merge repeats), plus a
+/// tally per conversation on the database side.
+public struct Verifier {
+    public var exportPath: String
+    public var conninfo: String
+    public var schema: String
+    public var splitter = SplitterConfiguration()
+
+    public init(exportPath: String, conninfo: String, schema: String) {
+        self.exportPath = exportPath
+        self.conninfo = conninfo
+        self.schema = schema
+    }
+
+    public func run() throws -> VerificationReport {
+        let (expected, rejected) = try tallyExport()
+        let actual = try tallyDatabase(conversations: Set(expected.keys))
+        var report = VerificationReport()
+        report.conversations = expected.count
+        report.rejectedMessages = rejected
+        for (conversation, tally) in expected.sorted(by: { $0.key < $1.key }) {
+            report.messages += tally.messages
+            let stored = actual.tallies[conversation] ?? ConversationTally()
+            if stored != tally {
+                report.differences.append(.init(conversation: conversation, exportMessages: tally.messages,
+                                                databaseMessages: stored.messages,
+                                                checksumDiffers: stored.checksum != tally.checksum))
+            }
+        }
+        report.onlyInDatabase = actual.others.sorted()
+        return report
+    }
+
+    /// Distinct identities per conversation in the export.
+    func tallyExport() throws -> ([String: ConversationTally], Int) {
+        let input = try ExportInput(path: exportPath)
+        var identities: [String: Set<UInt64>] = [:]
+        var rejected = 0
+        let location = LoadError.Location(file: exportPath, entry: input.entry)
+        let splitter = ExportSplitter(source: input.source, configuration: splitter, location: location) { shard in
+            for part in shard.parts {
+                if identities[part.conversationID] == nil { identities[part.conversationID] = [] }
+                part.forEachMessage { offset, index, bytes in
+                    var repairs = RepairCounts()
+                    guard let value = try? JSONParser.parse(bytes, repairs: &repairs),
+                          case let .success(record) = ShardTransformer.message(from: value, conversationID: part.conversationID,
+                                                                               offset: offset, index: index) else {
+                        rejected += 1
+                        return
+                    }
+                    identities[part.conversationID, default: []].insert(
+                        MessageIdentity.hash(messageID: record.messageID, fingerprint: record.fingerprint))
+                }
+            }
+        }
+        _ = try splitter.run()
+        var tallies: [String: ConversationTally] = [:]
+        for (conversation, set) in identities {
+            var tally = ConversationTally()
+            for identity in set { tally.add(identity) }
+            tallies[conversation] = tally
+        }
+        return (tallies, rejected)
+    }
+
+    /// Tallies per conversation in the database, read in batches through a cursor.
+    func tallyDatabase(conversations: Set<String>) throws -> (tallies: [String: ConversationTally], others: [String]) {
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load verify")
+        } catch {
+            throw LoadError(.database, error.message, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
+        }
+        let table = PostgresConnection.quoteIdentifier(schema) + ".messages"
+        var tallies: [String: ConversationTally] = [:]
+        var others = Set<String>()
+        do {
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try connection.execute("DECLARE verify_rows NO SCROLL CURSOR FOR SELECT conversation_id, message_id, fingerprint FROM \(table)")
+            while true {
+                let batch = try connection.execute("FETCH 20000 FROM verify_rows").rows
+                if batch.isEmpty { break }
+                for row in batch {
+                    guard row.count == 3, let conversation = row[0], let id = row[1],
+                          let fingerprint = row[2].flatMap({ Int64($0) }) else { continue }
+                    if conversations.contains(conversation) {
+                        tallies[conversation, default: ConversationTally()].add(
+                            MessageIdentity.hash(messageID: id, fingerprint: fingerprint))
+                    } else {
+                        others.insert(conversation)
+                    }
+                }
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            // Every statement above throws PostgresConnection.Failure.
+            throw LoadError(.database, "cannot read \(table): \(error)",
+                            hint: error.sqlState == "42P01" ? "Nothing was loaded into schema \(schema) yet" : nil)
+        }
+        return (tallies, Array(others))
+    }
+}

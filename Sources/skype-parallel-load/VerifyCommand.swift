@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SkypeLoad
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that the database holds exactly the messages of an export.",
+        discussion: """
+            Compares, per conversation, the distinct messages of the export with the rows in \\
+            the database (counts and a checksum of message identities). Messages the loader \\
+            rejects are not expected. Conversations that only the database has (from another \\
+            export) are mentioned but do not count as differences.
+
+            Examples:
+              skype-parallel-load verify export.tar.zst
+              skype-parallel-load verify --schema archive --database postgres://me@db/chats export.tar
+
+            Exit codes: 0 match, 1 differences or error.
+            """
+    )
+
+    @Argument(help: "The export, as given to load.")
+    var export: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        let verifier = Verifier(exportPath: export,
+                                conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
+                                schema: database.schema)
+        do {
+            let report = try verifier.run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.text, terminator: "")
+            }
+            if !report.matches { throw ExitCode(1) }
+        } catch let error as LoadError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+}
