@@ -35,12 +35,12 @@ extension Coordinator {
             try checkStop()
             // Lost shards first, so that a rerun is never needed for what this run can still do.
             if let lost = retryQueue.first {
-                if let slot = freeSlot(limit: limit) {
+                if let slot = freeSlot(for: lost, limit: limit) {
                     retryQueue.removeFirst()
                     try write(lost, to: slot)
                     continue
                 }
-            } else if let slot = freeSlot(limit: limit) {
+            } else if let slot = freeSlot(for: shard, limit: limit) {
                 try write(shard, to: slot)
                 tickProgress()
                 return
@@ -50,9 +50,16 @@ extension Coordinator {
         }
     }
 
-    private func freeSlot(limit: Int) -> Int? {
+    /// The least busy worker that may take `shard`: a suspect (a shard whose worker died) goes
+    /// only to an idle worker, and nothing joins a worker that holds a suspect.
+    private func freeSlot(for shard: InFlightShard, limit: Int) -> Int? {
         slots.indices
-            .filter { !slots[$0].ended && slots[$0].process != nil && slots[$0].inFlight.count < limit }
+            .filter { index in
+                let slot = slots[index]
+                guard !slot.ended, slot.process != nil else { return false }
+                if shard.deaths > 0 { return slot.inFlight.isEmpty }
+                return slot.inFlight.count < limit && !slot.inFlight.values.contains { $0.deaths > 0 }
+            }
             .min { slots[$0].inFlight.count < slots[$1].inFlight.count }
     }
 

@@ -98,9 +98,12 @@ extension Coordinator {
         let lost = slots[slot].inFlight.values.sorted { $0.ordinal < $1.ordinal }
         slots[slot].inFlight = [:]
         logger.warning("worker \(slot) (pid \(process.pid)) \(how) holding \(lost.count) shards; they will be loaded again")
+        // A shard that was in flight when a worker died is a suspect: it is sent again alone, so
+        // that only a death it alone can have caused counts towards its quarantine.
+        let isolated = lost.count == 1
         for var shard in lost {
             shard.deaths += 1
-            if shard.deaths >= configuration.shardAttemptsBeforeQuarantine {
+            if isolated && shard.deaths >= configuration.shardAttemptsBeforeQuarantine {
                 quarantine(shard, reason: "worker died \(shard.deaths) times loading it (last: \(how))")
             } else {
                 retryQueue.append(shard)

@@ -5,10 +5,15 @@ public struct LoadOutcome: Sendable {
     /// The signal that interrupted the load, if one did.
     public var signal: Int32?
 
-    /// The process exit code: 0 for a clean load, 128 + the signal after an interruption
-    /// (130 for SIGINT, 143 for SIGTERM), 1 for a failure.
+    /// The process exit code: 0 for a clean load, 3 for a load that completed but rejected
+    /// messages or quarantined shards (see the reject file), 128 + the signal after an
+    /// interruption (130 for SIGINT, 143 for SIGTERM), 1 for a failure.
     public var exitCode: Int32 {
         if let signal { return 128 + signal }
-        return error == nil ? 0 : 1
+        if error != nil { return 1 }
+        return report.totals.rejects + report.quarantinedShards > 0 ? Self.loadedWithRejects : 0
     }
+
+    /// "Loaded with rejects": everything loadable is loaded; the rest is in the reject file.
+    public static let loadedWithRejects: Int32 = 3
 }

@@ -34,7 +34,10 @@ public enum ReportPrinter {
             lines.append("repaired  \(report.repairs.nulCharacters) NUL, \(report.repairs.invalidUTF8) invalid UTF-8, "
                 + "\(report.repairs.loneSurrogates) lone surrogates")
         }
-        if !report.rejects.isEmpty { lines.append("rejects   " + counts(report.rejects)) }
+        if !report.rejects.isEmpty { lines.append("rejects   " + counts(report.rejects) + " (details in the reject file, if --rejects was given)") }
+        if report.workerRestarts > 0 || report.quarantinedShards > 0 {
+            lines.append("workers   \(report.workerRestarts) restarted after dying, \(report.quarantinedShards) shards quarantined")
+        }
         if !report.retriesBySQLState.isEmpty { lines.append("retries   " + counts(report.retriesBySQLState)) }
         if !report.messageTypes.isEmpty {
             let top = report.messageTypes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
