@@ -18,8 +18,9 @@ struct LoadCommand: ParsableCommand {
             shards in the workers' hands finish, the report is printed; press it twice to stop \
             at once (open transactions roll back).
 
-            Exit codes: 0 loaded (or already loaded), 1 failed (what committed stays committed; \
-            rerun to resume), 64 bad usage, 130/143 interrupted by SIGINT/SIGTERM (rerun to resume).
+            Exit codes: 0 loaded (or already loaded), 3 loaded with rejects (see --rejects), \
+            1 failed (what committed stays committed; rerun to resume), 64 bad usage, \
+            130/143 interrupted by SIGINT/SIGTERM (rerun to resume).
             """
     )
 
