@@ -47,7 +47,17 @@ struct LoadStatements {
 
     /// Adds the messages not already present; repeats within the shard merge too.
     var mergeMessages: String {
-        "INSERT INTO \(schema).messages SELECT * FROM stage_messages ON CONFLICT DO NOTHING"
+        let columns = MessageRecord.columns.joined(separator: ", ")
+        return "INSERT INTO \(schema).messages (\(columns)) SELECT \(columns) FROM stage_messages ON CONFLICT DO NOTHING"
+    }
+
+    /// Staging, COPY and merge for one structure table; only tables with rows are staged.
+    func structure(_ table: StructureTable) -> (create: String, copy: String, merge: String) {
+        let columns = (StructureTable.identityColumns + table.columns).joined(separator: ", ")
+        let stage = "stage_\(table.rawValue)"
+        return ("CREATE TEMP TABLE \(stage) (LIKE \(schema).\(table.rawValue) INCLUDING DEFAULTS) ON COMMIT DROP",
+                "COPY \(stage) (\(columns)) FROM STDIN",
+                "INSERT INTO \(schema).\(table.rawValue) (\(columns)) SELECT \(columns) FROM \(stage) ON CONFLICT DO NOTHING")
     }
 
     /// A newer export's header wins; the counts are left to ``finalize``.

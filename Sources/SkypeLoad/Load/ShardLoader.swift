@@ -66,6 +66,13 @@ struct ShardLoader {
             try send(rows.conversationRows, with: statements.copyConversations, on: connection)
             try send(rows.memberRows, with: statements.copyMembers, on: connection)
             metrics.bytesOut = rows.messageRows.count + rows.conversationRows.count + rows.memberRows.count
+            let structure = rows.structureRows.filter { !$0.value.isEmpty }.sorted { $0.key.rawValue < $1.key.rawValue }
+            for (table, data) in structure {
+                let sql = statements.structure(table)
+                try connection.execute(sql.create)
+                try send(data, with: sql.copy, on: connection)
+                metrics.bytesOut += data.count
+            }
             metrics.copySeconds = MonotonicClock.seconds(since: copyStart)
 
             let mergeStart = MonotonicClock.now()
@@ -76,6 +83,9 @@ struct ShardLoader {
             }
             if !rows.memberRows.isEmpty {
                 try connection.execute(statements.mergeMembers)
+            }
+            for (table, _) in structure {
+                try connection.execute(statements.structure(table).merge)
             }
             try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted)])
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)

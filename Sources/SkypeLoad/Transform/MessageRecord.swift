@@ -13,6 +13,8 @@ public struct MessageRecord: Sendable, Equatable {
     public var bodyText: String?
     public var isEdited: Bool
     public var isDeleted: Bool
+    /// `properties.isserversidegenerated`: a blank message the server made.
+    public var isServerGenerated: Bool
     public var editedAt: String?
     public var deletedAt: String?
     public var version: Int64?
@@ -29,7 +31,7 @@ public struct MessageRecord: Sendable, Equatable {
     public static let columns = [
         "conversation_id", "message_id", "fingerprint", "sent_at", "sender_id", "sender_name",
         "message_type", "content", "body_text", "is_edited", "is_deleted", "edited_at", "deleted_at",
-        "version", "properties", "amsreferences", "source_offset", "source_index",
+        "version", "properties", "amsreferences", "source_offset", "source_index", "is_server_generated",
     ]
 
     public func write(to writer: inout CopyWriter) {
@@ -51,6 +53,7 @@ public struct MessageRecord: Sendable, Equatable {
         writer.field(amsReferences)
         writer.field(sourceOffset)
         writer.field(Int64(sourceIndex))
+        writer.field(isServerGenerated)
         writer.endRow()
     }
 }

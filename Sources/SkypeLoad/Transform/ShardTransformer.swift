@@ -7,6 +7,7 @@ public struct ShardTransformer {
         var messageWriter = CopyWriter()
         var conversationWriter = CopyWriter()
         var memberWriter = CopyWriter()
+        var structureWriters: [StructureTable: CopyWriter] = [:]
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             part.forEachMessage { offset, index, bytes in
@@ -21,6 +22,15 @@ public struct ShardTransformer {
                 }
                 switch Self.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
                 case let .success(record):
+                    let structure = StructureExtractor.rows(type: record.messageType, content: record.content,
+                                                            properties: value["properties"], amsReferences: value["amsreferences"])
+                    for row in structure {
+                        structureWriters[row.table, default: CopyWriter()].field(record.conversationID)
+                        structureWriters[row.table]?.field(record.messageID)
+                        structureWriters[row.table]?.field(record.fingerprint)
+                        for field in row.values { field.write(to: &structureWriters[row.table, default: CopyWriter()]) }
+                        structureWriters[row.table]?.endRow()
+                    }
                     result.repairs.add(repairs)
                     result.messages += 1
                     result.messageTypes[record.messageType ?? "(none)", default: 0] += 1
@@ -47,6 +57,7 @@ public struct ShardTransformer {
         result.messageRows = messageWriter.buffer
         result.conversationRows = conversationWriter.buffer
         result.memberRows = memberWriter.buffer
+        result.structureRows = structureWriters.mapValues(\.buffer)
         return result
     }
 
@@ -84,6 +95,7 @@ public struct ShardTransformer {
             bodyText: content.map { PlainText.from(html: $0) },
             isEdited: editTime != nil,
             isDeleted: deleteTime != nil,
+            isServerGenerated: properties?["isserversidegenerated"].map { $0 == .bool(true) || $0.text == "true" } ?? false,
             editedAt: editTime.flatMap { EpochTime.postgresText(milliseconds: $0) },
             deletedAt: deleteTime.flatMap { EpochTime.postgresText(milliseconds: $0) },
             version: value["version"]?.text.flatMap(integerPart),

@@ -6,6 +6,8 @@ public struct TransformedShard: Sendable {
     public var conversationRows: [UInt8] = []
     /// Rows (`conversation_id`, `participant_id`) for listed members.
     public var memberRows: [UInt8] = []
+    /// Rows for the structure tables (attachments, calls, ...), COPY text format.
+    public var structureRows: [StructureTable: [UInt8]] = [:]
     /// Messages turned into rows.
     public var messages = 0
     /// Conversations whose header this shard carries.

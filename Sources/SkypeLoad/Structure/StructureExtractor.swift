@@ -1,0 +1,238 @@
+/// Reads what a message's markup and properties mean (attachments, calls, membership and topic
+/// events, reactions, polls, shared contacts, locations) into ``StructureRow``s. Each reader is
+/// forgiving: markup it does not recognise yields no row, never an error; the raw content is
+/// always kept in `messages.content`.
+public enum StructureExtractor {
+    public static func rows(type: String?, content: String?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
+        var rows: [StructureRow] = []
+        let type = type ?? ""
+        let content = content ?? ""
+        let tokens = content.contains("<") ? MarkupScanner.tokens(content) : []
+        rows += attachments(tokens, amsReferences: amsReferences)
+        if type == "Event/Call" { rows += calls(tokens) }
+        if type.hasPrefix("ThreadActivity/") { rows += threadEvent(type: type, content: content, tokens: tokens) }
+        rows += polls(tokens)
+        if type == "RichText/Contacts" || content.hasPrefix("<contacts") { rows += contacts(tokens) }
+        if type == "RichText/Location" || content.hasPrefix("<location") { rows += locations(content: content, tokens: tokens) }
+        rows += reactions(properties?["emotions"])
+        return rows
+    }
+
+    // MARK: - Attachments
+
+    /// `<URIObject type uri url_thumbnail doc_id>` with `<OriginalName v>` and `<FileSize v>`,
+    /// plus any `amsreferences` document not named by a URIObject.
+    static func attachments(_ tokens: [MarkupScanner.Token], amsReferences: JSONValue?) -> [StructureRow] {
+        var rows: [StructureRow] = []
+        var docIDs = Set<String>()
+        var current: (attributes: [String: String], name: String?, size: Int64?)?
+        func close() {
+            guard let object = current else { return }
+            current = nil
+            let kind = object.attributes["type"] ?? ""
+            if kind == "Poll" { return }
+            let docID = object.attributes["doc_id"].flatMap { $0.isEmpty ? nil : $0 }
+            if let docID { docIDs.insert(docID) }
+            rows.append(StructureRow(table: .attachments, values: [
+                .integer(Int64(rows.count)), .text(kind.isEmpty ? nil : kind), .text(object.name), .integer(object.size),
+                .text(docID), .text(object.attributes["uri"]), .text(object.attributes["url_thumbnail"]),
+            ]))
+        }
+        for token in tokens {
+            switch token {
+            case let .start(name, attributes, selfClosing):
+                if name == "uriobject" {
+                    close()
+                    current = (attributes, nil, nil)
+                    if selfClosing { close() }
+                } else if name == "originalname", current != nil {
+                    current?.name = attributes["v"]
+                } else if name == "filesize", current != nil {
+                    current?.size = attributes["v"].flatMap { Int64($0) }
+                }
+            case let .end(name) where name == "uriobject":
+                close()
+            default:
+                break
+            }
+        }
+        close()
+        if case let .array(references)? = amsReferences {
+            for reference in references {
+                guard let docID = reference.text, !docID.isEmpty, !docIDs.contains(docID) else { continue }
+                docIDs.insert(docID)
+                rows.append(StructureRow(table: .attachments, values: [
+                    .integer(Int64(rows.count)), .text(nil), .text(nil), .integer(nil), .text(docID), .text(nil), .text(nil),
+                ]))
+            }
+        }
+        return rows
+    }
+
+    // MARK: - Calls
+
+    /// `<partlist type="started|ended|missed" callId>` with `<part identity><name/><duration/></part>`.
+    static func calls(_ tokens: [MarkupScanner.Token]) -> [StructureRow] {
+        var rows: [StructureRow] = []
+        var participants: [StructureRow] = []
+        var part: (identity: String?, name: String?, duration: Double?)?
+        var field: String?
+        for token in tokens {
+            switch token {
+            case let .start(name, attributes, _):
+                switch name {
+                case "partlist":
+                    rows.append(StructureRow(table: .calls, values: [.text(attributes["type"]), .text(attributes["callid"])]))
+                case "part":
+                    part = (attributes["identity"], nil, nil)
+                case "name", "duration":
+                    field = name
+                default:
+                    break
+                }
+            case let .text(text):
+                if field == "name" { part?.name = text.trimmingWhitespace() }
+                if field == "duration" { part?.duration = Double(text.trimmingWhitespace()) }
+            case let .end(name):
+                if name == "part", let finished = part {
+                    participants.append(StructureRow(table: .callParticipants, values: [
+                        .integer(Int64(participants.count)), .text(finished.identity), .text(finished.name), .real(finished.duration),
+                    ]))
+                    part = nil
+                }
+                if name == field { field = nil }
+            }
+        }
+        return (rows.isEmpty ? [] : [rows[0]]) + participants
+    }
+
+    // MARK: - Thread events
+
+    /// `<addmember><eventtime/><initiator/><target/>...<value/></addmember>` and the like, or the
+    /// JSON bodies of `MemberJoined`/`MemberLeft`.
+    static func threadEvent(type: String, content: String, tokens: [MarkupScanner.Token]) -> [StructureRow] {
+        let eventType = String(type.dropFirst("ThreadActivity/".count))
+        var eventTime: String?
+        var initiator: String?
+        var targets: [String] = []
+        var value: String?
+        if content.first == "{", let json = try? JSONParser.parse(content) {
+            initiator = json["initiator"]?.text ?? json["initiatorMri"]?.text
+            if case let .array(members)? = json["members"] ?? json["targets"] {
+                targets = members.compactMap { $0.text ?? $0["id"]?.text ?? $0["mri"]?.text }
+            }
+            value = json["value"]?.text
+            eventTime = json["eventtime"]?.text.flatMap { EpochTime.postgresText(milliseconds: $0) }
+        } else {
+            var field: String?
+            var text = ""
+            for token in tokens {
+                switch token {
+                case let .start(name, _, _):
+                    field = name
+                    text = ""
+                case let .text(chunk):
+                    text += chunk
+                case let .end(name):
+                    let trimmed = text.trimmingWhitespace()
+                    if name == field {
+                        switch name {
+                        case "eventtime": eventTime = EpochTime.postgresText(milliseconds: trimmed)
+                        case "initiator": initiator = trimmed
+                        case "target", "id": if !trimmed.isEmpty { targets.append(trimmed) }
+                        case "value": value = trimmed
+                        default: break
+                        }
+                    }
+                    field = nil
+                    text = ""
+                }
+            }
+        }
+        return [StructureRow(table: .threadEvents, values: [
+            .text(eventType), .text(eventTime), .text(initiator), .textArray(targets), .text(value),
+        ])]
+    }
+
+    // MARK: - Polls, contacts, locations
+
+    /// `<URIObject type="Poll" optionsEncoded="A|B">question</URIObject>`.
+    static func polls(_ tokens: [MarkupScanner.Token]) -> [StructureRow] {
+        var rows: [StructureRow] = []
+        var open: [String]?
+        var question = ""
+        for token in tokens {
+            switch token {
+            case let .start("uriobject", attributes, _) where attributes["type"] == "Poll":
+                open = (attributes["optionsencoded"] ?? "").split(separator: "|").map(String.init)
+                question = ""
+            case let .text(text) where open != nil:
+                question += text
+            case .end("uriobject"):
+                if let options = open {
+                    let trimmed = question.trimmingWhitespace()
+                    rows.append(StructureRow(table: .polls, values: [.text(trimmed.isEmpty ? nil : trimmed), .textArray(options)]))
+                }
+                open = nil
+            default:
+                break
+            }
+        }
+        return rows
+    }
+
+    /// `<contacts><c t="s" s="8:live:id" f="Full Name"/></contacts>`.
+    static func contacts(_ tokens: [MarkupScanner.Token]) -> [StructureRow] {
+        var rows: [StructureRow] = []
+        for case let .start("c", attributes, _) in tokens {
+            rows.append(StructureRow(table: .sharedContacts, values: [
+                .integer(Int64(rows.count)), .text(attributes["s"]), .text(attributes["f"]), .text(attributes["t"]),
+            ]))
+        }
+        return rows
+    }
+
+    /// `<location latitude longitude address pointOfInterest>` (coordinates in microdegrees when
+    /// they are integers beyond ±180), or a JSON body with the same keys.
+    static func locations(content: String, tokens: [MarkupScanner.Token]) -> [StructureRow] {
+        var attributes: [String: String] = [:]
+        if content.first == "{", case let .object(members)? = try? JSONParser.parse(content) {
+            for member in members { attributes[member.key.lowercased()] = member.value.text }
+        } else if let location = tokens.first(where: { if case .start("location", _, _) = $0 { return true }; return false }),
+                  case let .start(_, found, _) = location {
+            attributes = found
+        } else {
+            return []
+        }
+        func degrees(_ key: String) -> Double? {
+            guard let value = attributes[key].flatMap(Double.init) else { return nil }
+            return abs(value) > 180 ? value / 1_000_000 : value
+        }
+        return [StructureRow(table: .locations, values: [
+            .real(degrees("latitude")), .real(degrees("longitude")), .text(attributes["address"]),
+            .text(attributes["pointofinterest"] ?? attributes["label"]),
+        ])]
+    }
+
+    // MARK: - Reactions
+
+    /// `properties.emotions`: an array, or a JSON-encoded string of one, of
+    /// `{"key": "like", "users": [{"mri": "8:...", "time": ms, "value": "..."}]}`.
+    static func reactions(_ emotions: JSONValue?) -> [StructureRow] {
+        guard var list = emotions else { return [] }
+        if case let .string(text) = list, let parsed = try? JSONParser.parse(text) { list = parsed }
+        guard case let .array(entries) = list else { return [] }
+        var rows: [StructureRow] = []
+        var seen = Set<String>()
+        for entry in entries {
+            guard let key = entry["key"]?.text, case let .array(users)? = entry["users"] else { continue }
+            for user in users {
+                guard let mri = user["mri"]?.text, seen.insert(key + "\u{1}" + mri).inserted else { continue }
+                rows.append(StructureRow(table: .reactions, values: [
+                    .text(key), .text(mri), .text(user["time"]?.text.flatMap { EpochTime.postgresText(milliseconds: $0) }),
+                ]))
+            }
+        }
+        return rows
+    }
+}
