@@ -117,7 +117,7 @@ public final class ExportSplitter {
                 sawMessageList = true
                 try self.readMessageList(conversation: id)
             } else if Self.headerKeys.contains(key) && !header.contains(where: { $0.0 == key }) {
-                let raw = try self.captureValue(limit: self.configuration.maximumValueBytes) ?? []
+                let raw = try self.captureValue(limit: self.configuration.maximumValueBytes) ?? Array("null".utf8)
                 header.append((key, raw))
                 if key == "id", let text = self.decodeText(raw), !text.isEmpty {
                     id = text

@@ -6,4 +6,6 @@ public enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
     case notAnObject = "not_an_object"
     /// `originalarrivaltime` is missing or unreadable; a message is never given a made-up time.
     case unreadableTimestamp = "unreadable_timestamp"
+    /// The conversation's own keys are not valid JSON: it loads under its id alone.
+    case invalidConversationHeader = "invalid_conversation_header"
 }

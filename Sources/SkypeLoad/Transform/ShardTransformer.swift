@@ -42,7 +42,14 @@ public struct ShardTransformer {
             }
             if let header = part.header {
                 var repairs = RepairCounts()
-                let value = (try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }) ?? .object([])
+                let parsed = try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
+                if parsed == nil {
+                    result.rejects[.invalidConversationHeader, default: 0] += 1
+                    result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
+                                                             messageIndex: nil, reason: RejectReason.invalidConversationHeader.rawValue,
+                                                             raw: String(decoding: header, as: UTF8.self)))
+                }
+                let value = parsed ?? .object([])
                 result.repairs.add(repairs)
                 let record = Self.conversation(from: value, id: part.conversationID)
                 record.write(to: &conversationWriter, ordinal: shard.ordinal)

@@ -167,3 +167,16 @@ import Testing
         #expect(actual.map { "\($0.0)/\($0.1)/\($0.2)" } == expected.map { "\($0.0)/\($0.1)/\($0.2)" })
     }
 }
+
+extension ExportSplitterTests {
+    @Test func nullHeaderValuesStillMakeAValidHeader() throws {
+        let json = #"{"conversations":[{"id":"19:g@thread.skype","displayName":null,"properties":null,"threadProperties":{"topic":"Trip","members":"[\"8:live:a\"]"},"MessageList":[]}]}"#
+        let header = try #require(try split(json).shards.first?.parts.first?.header)
+        var repairs = RepairCounts()
+        let value = try header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
+        let conversation = ShardTransformer.conversation(from: value, id: "19:g@thread.skype")
+        #expect(conversation.title == "Trip")
+        #expect(conversation.displayName == nil)
+        #expect(conversation.members == ["8:live:a"])
+    }
+}

@@ -1,0 +1,72 @@
+/// Reads an export the way a load would (same splitter, parser and transform) and counts what
+/// it holds, what would be repaired and what would be rejected; no database involved.
+///
+/// Memory: 8 bytes per distinct message of the largest conversation being read (to count
+/// repeats), and a small tally per conversation.
+public struct Inspector {
+    public var exportPath: String
+    public var splitter = SplitterConfiguration()
+    /// How many of the largest conversations to list.
+    public var largestCount = 10
+
+    public init(exportPath: String) { self.exportPath = exportPath }
+
+    public func run() throws -> InspectionReport {
+        let input = try ExportInput(path: exportPath)
+        var report = InspectionReport(export: exportPath)
+        report.formats = input.formats
+        var sizes: [String: (title: String, messages: Int)] = [:]
+        var seen: [String: Set<UInt64>] = [:]
+        var first: String?
+        var last: String?
+        let location = LoadError.Location(file: exportPath, entry: input.entry)
+        let splitter = ExportSplitter(source: input.source, configuration: splitter, location: location) { shard in
+            for part in shard.parts {
+                part.forEachMessage { offset, index, bytes in
+                    var repairs = RepairCounts()
+                    guard let value = try? JSONParser.parse(bytes, repairs: &repairs) else {
+                        report.rejects[RejectReason.invalidJSON.rawValue, default: 0] += 1
+                        return
+                    }
+                    switch ShardTransformer.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
+                    case let .success(record):
+                        report.repairs.add(repairs)
+                        report.messagesByType[record.messageType ?? "(none)", default: 0] += 1
+                        let identity = MessageIdentity.hash(messageID: record.messageID, fingerprint: record.fingerprint)
+                        if !seen[part.conversationID, default: []].insert(identity).inserted { report.repeatedMessages += 1 }
+                        if first.map({ record.sentAt < $0 }) ?? true { first = record.sentAt }
+                        if last.map({ record.sentAt > $0 }) ?? true { last = record.sentAt }
+                        for row in StructureExtractor.rows(type: record.messageType, content: record.content,
+                                                           properties: value["properties"], amsReferences: value["amsreferences"]) {
+                            report.structure[row.table.rawValue, default: 0] += 1
+                        }
+                    case let .failure(reason):
+                        report.rejects[reason.rawValue, default: 0] += 1
+                    }
+                }
+                sizes[part.conversationID, default: (part.conversationID, 0)].messages += part.messageCount
+                if let header = part.header {
+                    var repairs = RepairCounts()
+                    let value = (try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }) ?? .object([])
+                    let conversation = ShardTransformer.conversation(from: value, id: part.conversationID)
+                    sizes[part.conversationID]?.title = conversation.title
+                    report.conversationsByKind[conversation.kind.rawValue, default: 0] += 1
+                    // A finished conversation's repeats can no longer occur.
+                    seen[part.conversationID] = nil
+                }
+            }
+        }
+        let summary = try splitter.run()
+        report.owner = summary.userID
+        report.exportDate = summary.exportDate
+        report.jsonBytes = summary.jsonBytes
+        report.conversations = summary.conversations
+        report.messages = summary.messages
+        report.firstMessageAt = first
+        report.lastMessageAt = last
+        report.largestConversations = sizes.sorted { $0.value.messages != $1.value.messages ? $0.value.messages > $1.value.messages : $0.key < $1.key }
+            .prefix(largestCount)
+            .map { InspectionReport.Largest(conversation: $0.key, title: $0.value.title, messages: $0.value.messages) }
+        return report
+    }
+}

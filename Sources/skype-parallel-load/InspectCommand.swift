@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import SkypeLoad
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Describe an export without loading it (no database needed).",
+        discussion: """
+            Shows the export's owner and date, conversations by kind, messages by type, the \\
+            date range, the largest conversations, the structure a load would extract, and \\
+            what a load would repair or reject.
+
+            Examples:
+              skype-parallel-load inspect 8_live_me_export.tar.zst
+              skype-parallel-load inspect --json export.tar > summary.json
+            """
+    )
+
+    @Argument(help: "The export: .tar, .tar.zst, messages.json, messages.json.zst, or - for standard input.")
+    var export: String
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Option(help: "How many of the largest conversations to list.")
+    var top = 10
+
+    func run() throws {
+        var inspector = Inspector(exportPath: export)
+        inspector.largestCount = top
+        do {
+            let report = try inspector.run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.text, terminator: "")
+            }
+        } catch let error as LoadError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import SkypeLoad
+
+/// Every message accounted for: loaded, merged as a repeat, or written to the reject file.
+@Suite struct FidelityTests {
+    static let mixedExport = """
+        {"userId":"8:live:me","exportDate":"2025-03-08T17:40","conversations":[
+         {"MessageList":[
+           {"id":"1","originalarrivaltime":"2025-03-08T17:33:29.92Z","messagetype":"RichText","content":"first","from":"8:live:a"},
+           {"id":"2","originalarrivaltime":"yesterday","messagetype":"RichText","content":"no time","from":"8:live:a"},
+           {"id":"3","originalarrivaltime":"2025-03-08T17:33:30Z","messagetype":"RichText","content":"x" "oops":1},
+           42,
+           {"id":"1","originalarrivaltime":"2025-03-08T17:33:29.92Z","messagetype":"RichText","content":"first","from":"8:live:a"},
+           {"id":"1","originalarrivaltime":"2025-03-08T17:34:00Z","messagetype":"RichText","content":"same id, other message","from":"8:live:b"},
+           {"id":"5","originalarrivaltime":"2025-03-08T17:35:00Z","messagetype":"Event/Call","content":"<partlist type=\\"ended\\" callId=\\"c1\\"><part identity=\\"8:live:a\\"><name>A</name><duration>61.5</duration></part></partlist>","from":"https://x.gateway.messenger.live.com/v1/users/ME/contacts/8:live:a","properties":{"emotions":"[{\\"key\\":\\"like\\",\\"users\\":[{\\"mri\\":\\"8:live:b\\",\\"time\\":1741455209205}]}]"}}
+         ],"id":"19:mixed@thread.skype","displayName":null,"threadProperties":{"topic":"Mixed","members":[{"MemberMri":"8:live:a"},{"MemberMri":"8:live:b"}]}},
+         {"id":"8:live:a","displayName":"","threadProperties":null,"MessageList":[
+           {"id":"1","originalarrivaltime":"2025-03-08T17:33:29.92Z","messagetype":"RichText","content":"first","from":"8:live:a"}]}
+        ]}
+        """
+
+    @Test func validMessagesLoadAndEachBrokenOneIsRejectedOnce() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = directory.path("mixed.json")
+        try Data(Self.mixedExport.utf8).write(to: URL(fileURLWithPath: export))
+        let rejects = directory.path("rejects.jsonl")
+        let output = try Shell.run(TestEnvironment.loaderExecutable, [
+            "--database", db.url, "--schema", db.schema, "--quiet", "--rejects", rejects, export,
+        ])
+        #expect(output.status == LoadOutcome.loadedWithRejects, "\(output.stderr)")
+        #expect(output.stdout.contains("rejected"))
+        // 3 rows in the group (the exact repeat merged, the other message with id 1 kept), 1 in the chat.
+        #expect(try db.count("messages") == 4)
+        #expect(try db.scalar("SELECT count(*) FROM $schema.messages WHERE conversation_id = '19:mixed@thread.skype' AND message_id = '1'") == "2")
+        let lines = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        let records = try lines.map { try JSONDecoder().decode(RejectRecord.self, from: Data($0.utf8)) }
+        #expect(records.map(\.reason).sorted() == ["invalid_json", "not_an_object", "unreadable_timestamp"])
+        #expect(records.allSatisfy { $0.export == export && $0.conversation == "19:mixed@thread.skype" })
+        #expect(records.map(\.messageIndex).compactMap { $0 }.sorted() == [1, 2, 3])
+        let bytes = Array(Self.mixedExport.utf8)
+        for record in records {
+            let raw = String(decoding: bytes[Int(record.offset)..<(Int(record.offset) + record.length)], as: UTF8.self)
+            #expect(raw == record.raw)
+        }
+        // Structure, sender normalisation, title fallback, members in their array form.
+        #expect(try db.scalar("SELECT sender_id FROM $schema.messages WHERE message_id = '5'") == "8:live:a")
+        #expect(try db.scalar("SELECT duration_seconds FROM $schema.call_participants") == "61.5")
+        #expect(try db.scalar("SELECT user_id FROM $schema.reactions") == "8:live:b")
+        #expect(try db.scalar("SELECT title FROM $schema.conversations WHERE id = '19:mixed@thread.skype'") == "Mixed")
+        #expect(try db.scalar("SELECT title FROM $schema.conversations WHERE id = '8:live:a'") == "8:live:a")
+        #expect(try db.scalar("SELECT count(*) FROM $schema.participants WHERE conversation_id = '19:mixed@thread.skype' AND source = 'member'") == "2")
+        #expect(try db.scalar("SELECT report->'rejects'->>'invalid_json' FROM $schema.load_runs") == "1")
+    }
+
+    @Test func inspectDescribesWithoutADatabase() throws {
+        let directory = try ScratchDirectory()
+        let export = directory.path("mixed.json")
+        try Data(Self.mixedExport.utf8).write(to: URL(fileURLWithPath: export))
+        let report = try Inspector(exportPath: export).run()
+        #expect(report.owner == "8:live:me")
+        #expect(report.exportDate == "2025-03-08T17:40")
+        #expect(report.conversations == 2)
+        #expect(report.conversationsByKind == ["group": 1, "one_to_one": 1])
+        #expect(report.messages == 8)
+        #expect(report.repeatedMessages == 1)
+        #expect(report.rejects == ["invalid_json": 1, "not_an_object": 1, "unreadable_timestamp": 1])
+        #expect(report.messagesByType == ["RichText": 4, "Event/Call": 1])
+        #expect(report.structure["calls"] == 1 && report.structure["reactions"] == 1)
+        #expect(report.largestConversations.first?.title == "Mixed")
+        #expect(report.firstMessageAt == "2025-03-08 17:33:29.920000+00:00")
+
+        let cli = try Shell.run(TestEnvironment.loaderExecutable, ["inspect", export])
+        #expect(cli.status == 0)
+        #expect(cli.stdout.contains("would reject  invalid_json 1, not_an_object 1, unreadable_timestamp 1"))
+        let json = try Shell.run(TestEnvironment.loaderExecutable, ["inspect", "--json", export])
+        let decoded = try JSONDecoder().decode(InspectionReport.self, from: Data(json.stdout.utf8))
+        #expect(decoded == report)
+    }
+}
