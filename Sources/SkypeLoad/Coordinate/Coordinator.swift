@@ -74,6 +74,7 @@ public final class Coordinator: @unchecked Sendable {
                 try startWorker(in: slot)
             }
             try split(input)
+            try loadMedia(input)
             try drainRetries()
         } catch let error as LoadError {
             // A worker's failure stops the splitter by being rethrown: it is recorded already.

@@ -15,6 +15,8 @@ public final class ExportInput {
     public let source: ByteSource
     /// The entry name inside a tar, or nil for a bare JSON file.
     public let entry: String?
+    /// The tar reader, when the export is a tar: it reads the entries around `messages.json`.
+    public private(set) var tar: TarEntrySource?
     /// The file's size on disk, when known, for progress.
     public let storedSize: Int64?
     private let file: FileByteSource
@@ -49,9 +51,11 @@ public final class ExportInput {
             }
             if Self.isTar(head) && !formats.contains(.tar) {
                 formats.append(.tar)
-                let tar = try TarEntrySource(peekable, wanted: Self.messagesEntry, location: location)
+                let tar = try TarEntrySource(peekable, wanted: Self.messagesEntry, location: location,
+                                             keep: MediaCatalog.wantsBytes)
                 entry = tar.entryName
                 current = tar
+                self.tar = tar
                 continue
             }
             if Self.looksLikeJSONObject(head) {

@@ -11,13 +11,42 @@ public final class TarEntrySource: ByteSource {
     /// Offset of the entry's first byte within the (decompressed) tar stream.
     public private(set) var entryOffset: Int64 = 0
     private var tarOffset: Int64 = 0
+    private var sawAnyHeader = false
+
+    /// An entry of the archive other than the one being read.
+    public struct Entry: Sendable {
+        public var name: String
+        public var size: Int64
+        /// The entry's bytes, when the caller asked to keep entries of its name.
+        public var data: [UInt8]?
+    }
+
+    /// Entries met before the wanted one; their bytes are kept when `keep` said so.
+    public private(set) var entriesBefore: [Entry] = []
+    private let keep: (String) -> Bool
+    /// The largest entry whose bytes are kept in memory.
+    static let keptEntryLimit: Int64 = 1 << 20
 
     /// Reads headers until an entry whose name, without a leading `./`, is `wanted`.
+    /// - Parameter keep: which other entries' bytes to keep (small ones only), such as `media/*.json`.
     /// - Throws: ``LoadError`` `.notAnExport` when the archive has no such entry.
-    public init(_ upstream: ByteSource, wanted: String, location: LoadError.Location) throws {
+    public init(_ upstream: ByteSource, wanted: String, location: LoadError.Location,
+                keep: @escaping (String) -> Bool = { _ in false }) throws {
         self.upstream = upstream
         self.location = location
-        try seek(to: wanted)
+        self.keep = keep
+        while let header = try nextHeader() {
+            if header.isFile && header.name == wanted {
+                entryName = header.name
+                entrySize = header.size
+                entryOffset = tarOffset
+                remaining = header.size
+                return
+            }
+            entriesBefore.append(try consume(header))
+        }
+        throw LoadError(.notAnExport, "the archive has no \(wanted)", location: location,
+                        hint: "A Skype export is a tar with messages.json at its root")
     }
 
     public var storedBytesRead: Int64 { upstream.storedBytesRead }
@@ -40,21 +69,47 @@ public final class TarEntrySource: ByteSource {
         return count
     }
 
-    private func seek(to wanted: String) throws {
+    /// After the wanted entry: the entries that follow it, in order, to the end of the archive.
+    public func remainingEntries(_ body: (Entry) throws -> Void) throws {
+        try skip(remaining, at: tarOffset)
+        remaining = 0
+        try skip(Self.padded(entrySize) - entrySize, at: tarOffset)
+        entrySize = 0
+        while let header = try nextHeader() {
+            try body(try consume(header))
+        }
+    }
+
+    private struct Header {
+        var name: String
+        var size: Int64
+        var isFile: Bool
+        var offset: Int64
+    }
+
+    private func consume(_ header: Header) throws -> Entry {
+        if header.isFile && header.size <= Self.keptEntryLimit && keep(header.name) {
+            return Entry(name: header.name, size: header.size, data: try readData(header.size, at: header.offset))
+        }
+        try skip(Self.padded(header.size), at: header.offset)
+        return Entry(name: header.name, size: header.size, data: nil)
+    }
+
+    /// The next entry's header (pax and GNU long-name records folded in), or nil at the end.
+    private func nextHeader() throws -> Header? {
         var header = [UInt8](repeating: 0, count: 512)
         var longName: String?
         var paxName: String?
         var paxSize: Int64?
-        var sawAnyHeader = false
         while true {
             let headerOffset = tarOffset
             let got = try header.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
             tarOffset += Int64(got)
-            if got == 0 && sawAnyHeader { break }
+            if got == 0 && sawAnyHeader { return nil }
             guard got == 512 else {
                 throw error(.inputTruncated, "the archive ends inside an entry header", at: headerOffset)
             }
-            if header.allSatisfy({ $0 == 0 }) { break }
+            if header.allSatisfy({ $0 == 0 }) { return nil }
             guard Self.checksumMatches(header) else {
                 throw error(.inputCorrupt, "a tar header's checksum does not match", at: headerOffset)
             }
@@ -75,41 +130,27 @@ public final class TarEntrySource: ByteSource {
                 longName = Self.string(try readData(size, at: headerOffset)[...])
                 continue
             case UInt8(ascii: "x"):
-                let records = try readData(size, at: headerOffset)
-                (paxName, paxSize) = Self.parsePax(records)
+                (paxName, paxSize) = Self.parsePax(try readData(size, at: headerOffset))
                 continue
             case UInt8(ascii: "g"):
                 _ = try readData(size, at: headerOffset)
                 continue
             default:
-                break
+                let normalized = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+                let isFile = type == 0 || type == UInt8(ascii: "0") || type == UInt8(ascii: "7")
+                return Header(name: normalized, size: size, isFile: isFile, offset: headerOffset)
             }
-            longName = nil
-            paxName = nil
-            paxSize = nil
-            let normalized = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
-            let isFile = type == 0 || type == UInt8(ascii: "0") || type == UInt8(ascii: "7")
-            if isFile && normalized == wanted {
-                entryName = normalized
-                entrySize = size
-                entryOffset = tarOffset
-                remaining = size
-                return
-            }
-            try skip(Self.padded(size), at: headerOffset)
         }
-        throw LoadError(.notAnExport, "the archive has no \(wanted)", location: location,
-                        hint: "A Skype export is a tar with messages.json at its root")
     }
 
     private func readData(_ size: Int64, at offset: Int64) throws -> [UInt8] {
-        guard size <= 1 << 20 else {
-            throw error(.inputCorrupt, "a tar extended header claims \(size) bytes", at: offset)
+        guard size <= Self.keptEntryLimit else {
+            throw error(.inputCorrupt, "a tar entry claims \(size) bytes where at most \(Self.keptEntryLimit) were expected", at: offset)
         }
         var data = [UInt8](repeating: 0, count: Int(Self.padded(size)))
         let got = try data.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
         tarOffset += Int64(got)
-        guard got == data.count else { throw error(.inputTruncated, "the archive ends inside an extended header", at: offset) }
+        guard got == data.count else { throw error(.inputTruncated, "the archive ends inside an entry", at: offset) }
         return Array(data[0..<Int(size)])
     }
 

@@ -111,6 +111,22 @@ struct LoadStatements {
         """
     }
 
+    /// Media metadata: a newer export's values win.
+    var media: (create: String, copy: String, merge: String) {
+        let columns = MediaCatalog.columns.joined(separator: ", ")
+        return ("CREATE TEMP TABLE stage_media (LIKE \(schema).media_files) ON COMMIT DROP",
+                "COPY stage_media (\(columns)) FROM STDIN",
+                """
+                INSERT INTO \(schema).media_files (\(columns)) SELECT \(columns) FROM stage_media
+                ON CONFLICT (doc_id) DO UPDATE SET
+                    file_name = coalesce(EXCLUDED.file_name, media_files.file_name),
+                    content_type = coalesce(EXCLUDED.content_type, media_files.content_type),
+                    metadata = coalesce(EXCLUDED.metadata, media_files.metadata),
+                    archive_entry = coalesce(EXCLUDED.archive_entry, media_files.archive_entry),
+                    size_bytes = coalesce(EXCLUDED.size_bytes, media_files.size_bytes)
+                """)
+    }
+
     var startRun: String {
         """
         INSERT INTO \(schema).load_runs (export_path, workers, status) VALUES ($1, $2, 'running') RETURNING id

@@ -40,6 +40,8 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var rejects: [String: Int] = [:]
     /// Shards set aside after killing workers repeatedly (written to the reject file).
     public var quarantinedShards = 0
+    /// Documents described in the tar's `media/` folder.
+    public var mediaFiles = 0
     /// Workers started again after dying.
     public var workerRestarts = 0
 

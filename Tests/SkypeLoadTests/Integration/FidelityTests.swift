@@ -80,3 +80,31 @@ import Testing
         #expect(decoded == report)
     }
 }
+
+extension FidelityTests {
+    @Test func mediaMetadataBeforeAndAfterMessagesIsStored() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let root = directory.path("export")
+        try FileManager.default.createDirectory(atPath: root + "/media", withIntermediateDirectories: true)
+        let message = #"{"id":"1","originalarrivaltime":"2025-03-08T17:33:29Z","messagetype":"RichText/UriObject","content":"<URIObject type=\"Picture.1\" doc_id=\"0-weu-d8-aaa\"><OriginalName v=\"a.jpg\"/></URIObject>","amsreferences":["0-weu-d8-aaa"]}"#
+        try Data(#"{"conversations":[{"id":"8:live:a","MessageList":[\#(message)]}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: root + "/messages.json"))
+        try Data(#"{"filename":"a.jpg","content_type":"image/jpeg"}"#.utf8).write(to: URL(fileURLWithPath: root + "/media/0-weu-d8-aaa.json"))
+        try Data(repeating: 0xFF, count: 5000).write(to: URL(fileURLWithPath: root + "/media/0-weu-d8-aaa.1.jpg"))
+        try Data(#"{"fileName":"notes.pdf","contentType":"application/pdf"}"#.utf8).write(to: URL(fileURLWithPath: root + "/media/0-weu-d8-bbb.json"))
+        // Order matters: one metadata file before messages.json, the bytes and another after.
+        let tar = directory.path("export.tar")
+        try Shell.run("tar", ["-cf", tar, "-C", root, "media/0-weu-d8-aaa.json", "messages.json", "media/0-weu-d8-aaa.1.jpg", "media/0-weu-d8-bbb.json"])
+        let outcome = db.load(tar, workers: 1)
+        #expect(outcome.error == nil)
+        #expect(outcome.report.mediaFiles == 2)
+        let rows = try db.connect().execute("""
+            SELECT doc_id, file_name, content_type, archive_entry, size_bytes FROM \(db.schema).media_files ORDER BY doc_id
+            """).rows
+        #expect(rows == [["0-weu-d8-aaa", "a.jpg", "image/jpeg", "media/0-weu-d8-aaa.1.jpg", "5000"],
+                         ["0-weu-d8-bbb", "notes.pdf", "application/pdf", nil, nil]])
+        #expect(try db.scalar("SELECT m.content_type FROM $schema.attachments a JOIN $schema.media_files m USING (doc_id)") == "image/jpeg")
+    }
+}
