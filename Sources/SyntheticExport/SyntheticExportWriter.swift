@@ -135,9 +135,34 @@ public struct SyntheticExportWriter {
         case 92..<94:
             content = ""
             properties = #"{"deletetime":"\#(time + 60_000)"}"#
-        case 94..<97:
+        case 94..<96:
             content = #"Hey <at id="\#(sender)">\#(conversation.name(of: sender))</at> <ss type="smile">:)</ss> "# + text(&rng)
             properties = #"{"emotions":[{"key":"like","users":[{"mri":"\#(sender)","time":\#(time + 1000),"value":"\#(time)"}]}]}"#
+        case 96:
+            // Reactions as a JSON-encoded string, the other form real files use.
+            content = text(&rng)
+            properties = #"{"emotions":"[{\"key\":\"heart\",\"users\":[{\"mri\":\"\#(sender)\",\"time\":\#(time + 2000)}]}]"}"#
+        case 97:
+            switch rng.next() % 6 {
+            case 0:
+                type = "RichText/Contacts"
+                content = #"<contacts><c t="s" s="8:live:shared\#(rng.next() % 100)" f="Shared Person"/></contacts>"#
+            case 1:
+                type = "RichText/Location"
+                content = #"<location isUserLocation="0" latitude="47639300" longitude="-122128700" address="1 Main St" pointOfInterest="Office"><a href="https://www.bing.com/maps">Location</a></location>"#
+            case 2:
+                type = "ThreadActivity/TopicUpdate"
+                content = "<topicupdate><eventtime>\(time)</eventtime><initiator>\(sender)</initiator><value>New topic \(rng.next() % 50)</value></topicupdate>"
+            case 3:
+                type = "ThreadActivity/MemberJoined"
+                content = #"{"initiator":"\#(sender)","members":[{"id":"8:live:joiner\#(rng.next() % 100)","friendlyname":"Joiner"}]}"#
+            case 4:
+                content = ""
+                properties = #"{"isserversidegenerated":true}"#
+            default:
+                type = "EndToEndEncryption/Unknown\(rng.next() % 3)"
+                content = "opaque payload"
+            }
         default:
             type = "Poll"
             content = #"<URIObject type="Poll" optionsEncoded="Yes|No">Poll: lunch?</URIObject>"#
