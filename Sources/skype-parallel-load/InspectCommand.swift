@@ -31,13 +31,7 @@ struct InspectCommand: ParsableCommand {
         inspector.largestCount = top
         do {
             let report = try inspector.run()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.text, terminator: "")
-            }
+            try show(report, text: report.text, asJSON: json)
         } catch let error as LoadError {
             printError(error.description)
             throw ExitCode(1)

@@ -75,7 +75,6 @@ struct LoadCommand: ParsableCommand {
         configuration.splitter.shardBytes = try byteCount(shardSize, option: "--shard-size")
         configuration.splitter.maximumValueBytes = try byteCount(maxValueBytes, option: "--max-value-bytes")
         configuration.splitter.spillDirectory = environment["TMPDIR"] ?? "/tmp"
-        configuration.metricsJSONPath = metricsJSON
         configuration.rejectsPath = rejects
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)

@@ -55,3 +55,14 @@ func byteCount(_ text: String, option: String) throws -> Int {
     }
     return number * multiplier
 }
+
+/// Prints a command's result for people, or as pretty JSON for programs.
+func show<Report: Encodable>(_ report: Report, text: String, asJSON: Bool) throws {
+    if asJSON {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    } else {
+        print(text, terminator: "")
+    }
+}

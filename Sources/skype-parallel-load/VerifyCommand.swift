@@ -34,13 +34,7 @@ struct VerifyCommand: ParsableCommand {
                                 schema: database.schema)
         do {
             let report = try verifier.run()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.text, terminator: "")
-            }
+            try show(report, text: report.text, asJSON: json)
             if !report.matches { throw ExitCode(1) }
         } catch let error as LoadError {
             printError(error.description)

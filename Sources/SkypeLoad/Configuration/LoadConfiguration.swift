@@ -16,8 +16,6 @@ public struct LoadConfiguration: Sendable {
     public var splitter = SplitterConfiguration()
     /// The executable workers are started from (this program). Required.
     public var workerExecutable: String
-    /// Where to write the report as JSON, if anywhere.
-    public var metricsJSONPath: String?
     /// How progress is shown on standard error.
     public var progress: ProgressMode = .automatic(interval: 10)
     /// The largest zstd window accepted, as a power of two. Default 31 (`zstd --long=31`).

@@ -14,6 +14,7 @@ extension Coordinator {
     /// Runs `body` on the coordinator's connection. When the connection breaks or the server
     /// restarts, it reconnects and runs `body` again, under the load's retry policy; `body`
     /// must be safe to repeat (each of its uses is one transaction or one idempotent statement).
+    @discardableResult
     func withDatabase<T>(_ what: String, _ body: (PostgresConnection) throws -> T) throws -> T {
         let started = MonotonicClock.now()
         var attempt = 1

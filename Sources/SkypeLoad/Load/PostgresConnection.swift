@@ -87,10 +87,11 @@ public final class PostgresConnection {
         PQclear(start)
         let chunk = 64 * 1024
         let sent: Bool = data.withUnsafeBytes { all in
+            guard let base = all.baseAddress else { return true }
             var offset = 0
             while offset < all.count {
                 let count = min(chunk, all.count - offset)
-                let ok = all.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
+                let ok = base.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
                     PQputCopyData(connection, $0, Int32(count)) == 1
                 }
                 if !ok { return false }

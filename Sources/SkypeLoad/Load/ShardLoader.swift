@@ -36,7 +36,7 @@ struct ShardLoader {
 
         let parseStart = MonotonicClock.now()
         metrics.parseStartedAt = parseStart
-        let rows = try ShardTransformer().transform(shard)
+        let rows = ShardTransformer().transform(shard)
         metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
         metrics.messages = rows.messages
         metrics.conversations = rows.conversations

@@ -31,9 +31,10 @@ public final class FrameWriter: @unchecked Sendable {
 
     private func writeAll(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             var done = 0
             while done < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                let count = Glibc.write(descriptor, base + done, buffer.count - done)
                 if count < 0 {
                     if errno == EINTR { continue }
                     throw LoadError(.workerFailed, "writing to a worker pipe failed: \(String(cString: strerror(errno)))")
@@ -74,9 +75,10 @@ public final class FrameReader: @unchecked Sendable {
     private func readAll(_ bytes: inout [UInt8]) throws -> Int {
         let descriptor = self.descriptor
         return try bytes.withUnsafeMutableBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
             var done = 0
             while done < buffer.count {
-                let count = Glibc.read(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                let count = Glibc.read(descriptor, base + done, buffer.count - done)
                 if count == 0 { break }
                 if count < 0 {
                     if errno == EINTR { continue }

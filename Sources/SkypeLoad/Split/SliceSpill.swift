@@ -13,13 +13,13 @@ final class SliceSpill {
 
     init(directory: String) throws {
         var template = Array((directory + "/skype-parallel-load-spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else {
             throw LoadError(.system, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))",
                             hint: "Set TMPDIR to a writable directory with room for the largest conversation")
         }
         descriptor = fd
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
     }
 
     deinit { close(descriptor) }
@@ -28,9 +28,10 @@ final class SliceSpill {
 
     func append(_ part: ConversationPart) throws {
         try part.messages.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
             var done = 0
             while done < bytes.count {
-                let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(writeOffset) + off_t(done))
+                let count = pwrite(descriptor, base + done, bytes.count - done, off_t(writeOffset) + off_t(done))
                 if count < 0 {
                     if errno == EINTR { continue }
                     throw LoadError(.system, "cannot write a temporary file: \(String(cString: strerror(errno)))",
@@ -48,9 +49,10 @@ final class SliceSpill {
         for entry in slices {
             var messages = [UInt8](repeating: 0, count: entry.length)
             try messages.withUnsafeMutableBytes { bytes in
+                guard let base = bytes.baseAddress else { return }
                 var done = 0
                 while done < entry.length {
-                    let count = pread(descriptor, bytes.baseAddress! + done, entry.length - done, off_t(entry.offset) + off_t(done))
+                    let count = pread(descriptor, base + done, entry.length - done, off_t(entry.offset) + off_t(done))
                     if count < 0 && errno == EINTR { continue }
                     guard count > 0 else {
                         throw LoadError(.system, "cannot read back a temporary file", hint: "Check TMPDIR")

@@ -2,7 +2,7 @@
 public struct ShardTransformer {
     public init() {}
 
-    public func transform(_ shard: Shard) throws -> TransformedShard {
+    public func transform(_ shard: Shard) -> TransformedShard {
         var result = TransformedShard()
         var messageWriter = CopyWriter()
         var conversationWriter = CopyWriter()

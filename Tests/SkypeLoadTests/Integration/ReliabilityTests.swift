@@ -137,7 +137,7 @@ import Testing
 
     @Test func hostileContentAndSchemaNamesReadBackExactly() throws {
         let db = try DatabaseFixture()
-        defer { try? db.connect().execute("DROP SCHEMA IF EXISTS \"\(db.schema) \"\"odd\"\"; drop\" CASCADE") }
+        defer { _ = try? db.connect().execute("DROP SCHEMA IF EXISTS \"\(db.schema) \"\"odd\"\"; drop\" CASCADE") }
         let schema = "\(db.schema) \"odd\"; drop"
         let directory = try ScratchDirectory()
         let backslashes = String(repeating: "\\\\", count: 1 << 20)  // 1 MiB of backslashes once decoded
