@@ -47,6 +47,12 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Write the report in Prometheus text format to this path.")
     var metricsProm: String?
 
+    @Option(help: "Secondary indexes: auto (defer them when loading into an empty table), keep (maintain them row by row), defer (drop, load, build in parallel).")
+    var indexMode: IndexMode = .auto
+
+    @Option(help: "maintenance_work_mem for building deferred indexes, such as 1GB (default: the server's).")
+    var maintenanceWorkMem: String?
+
     @Option(help: "Write rejected messages and quarantined shards here, one JSON line each.")
     var rejects: String?
 
@@ -76,6 +82,8 @@ struct LoadCommand: ParsableCommand {
         configuration.splitter.maximumValueBytes = try byteCount(maxValueBytes, option: "--max-value-bytes")
         configuration.splitter.spillDirectory = environment["TMPDIR"] ?? "/tmp"
         configuration.rejectsPath = rejects
+        configuration.indexMode = indexMode
+        configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
 
@@ -108,3 +116,4 @@ struct LoadCommand: ParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension IndexMode: ExpressibleByArgument {}

@@ -21,6 +21,10 @@ struct MigrateCommand: ParsableCommand {
             let applied = try Migrator(schema: database.schema).migrate(connection)
             print(applied.isEmpty ? "schema \(database.schema) is up to date"
                                   : "schema \(database.schema): applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            // Indexes a stopped load left deferred are built here too.
+            let conninfo = database.conninfo(environment: ProcessInfo.processInfo.environment)
+            let built = try IndexDeferral(schema: database.schema).rebuild(conninfo: conninfo, parallelism: 2)
+            if !built.isEmpty { print("built \(built.count) deferred indexes") }
         } catch let failure as PostgresConnection.Failure {
             printError(failure.description + ". Set DATABASE_URL, pass --database, or set the PG* variables")
             throw ExitCode(1)

@@ -20,6 +20,10 @@ public struct LoadConfiguration: Sendable {
     public var progress: ProgressMode = .automatic(interval: 10)
     /// The largest zstd window accepted, as a power of two. Default 31 (`zstd --long=31`).
     public var zstdWindowLogMax: Int32 = 31
+    /// When the secondary indexes of `messages` are maintained. Default ``IndexMode/auto``.
+    public var indexMode: IndexMode = .auto
+    /// `maintenance_work_mem` for deferred index builds (such as `1GB`); nil keeps the server's.
+    public var maintenanceWorkMem: String?
     /// Where rejected messages and quarantined shards are written, one JSON line each.
     public var rejectsPath: String?
     /// How database failures are retried.

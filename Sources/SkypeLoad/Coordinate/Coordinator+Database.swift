@@ -77,6 +77,58 @@ extension Coordinator {
         report.phases.summedSeconds.finalize = report.finalizeSeconds
     }
 
+    /// Decides, before any shard, whether the secondary indexes are kept or deferred (see
+    /// ``IndexMode``); indexes an interrupted load left deferred stay deferred.
+    func prepareIndexes() throws {
+        let deferral = IndexDeferral(schema: configuration.schema)
+        try withDatabase("cannot prepare the indexes") { connection in
+            let pending = try deferral.pending(connection)
+            let shouldDefer: Bool
+            switch configuration.indexMode {
+            case .defer: shouldDefer = true
+            case .keep: shouldDefer = false
+            case .auto:
+                let empty = try deferral.tableIsEmpty(connection)
+                shouldDefer = empty || !pending.isEmpty
+            }
+            if shouldDefer {
+                try deferral.dropSecondaryIndexes(connection)
+                report.indexes = "deferred"
+                logger.info("secondary indexes deferred until the shards are loaded")
+            }
+        }
+        if configuration.indexMode == .keep {
+            // Keeping means maintaining them during the load: build any an earlier load left out.
+            _ = try deferral.rebuild(conninfo: configuration.conninfo, parallelism: configuration.workers,
+                                     maintenanceWorkMem: configuration.maintenanceWorkMem)
+        }
+    }
+
+    /// Builds the deferred indexes once every shard is in, in parallel, one connection each.
+    /// After a failure or an interruption they stay deferred (recorded in the database) and the
+    /// next load builds them: a user who stops a load wants it to stop.
+    func rebuildDeferredIndexes() {
+        guard report.indexes == "deferred" else { return }
+        let deferral = IndexDeferral(schema: configuration.schema)
+        guard firstFailure == nil, interruptedBy == nil else {
+            report.indexesPending = (try? withDatabase("") { try deferral.pending($0).count }) ?? 0
+            return
+        }
+        let started = MonotonicClock.now()
+        do {
+            let seconds = try deferral.rebuild(conninfo: configuration.conninfo,
+                                               parallelism: configuration.workers * configuration.connectionsPerWorker,
+                                               maintenanceWorkMem: configuration.maintenanceWorkMem)
+            report.indexesRebuilt = seconds.count
+            report.phases.summedSeconds.indexBuild = seconds.reduce(0, +)
+        } catch {
+            record(LoadError(.database, "cannot build the deferred indexes: \(error)",
+                             hint: "The rows are loaded; run the same command again (or `migrate`) to build them"))
+            report.indexesPending = (try? withDatabase("") { try deferral.pending($0).count }) ?? 0
+        }
+        report.phases.wallSeconds.indexBuild = MonotonicClock.seconds(since: started)
+    }
+
     /// Reads the tar's `media/` entries (those before `messages.json` were kept while seeking
     /// it, the rest follow it) and stores their metadata in `media_files`, in one transaction.
     func loadMedia(_ input: ExportInput) throws {

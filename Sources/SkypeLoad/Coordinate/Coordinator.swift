@@ -67,6 +67,7 @@ public final class Coordinator: @unchecked Sendable {
             try migrate()
             runID = try startRun()
             report.runID = runID
+            try prepareIndexes()
             sp_ignore_sigpipe()
             for slot in 0..<configuration.workers {
                 slots.append(WorkerSlot())
@@ -83,6 +84,7 @@ public final class Coordinator: @unchecked Sendable {
             record(LoadError(.system, String(describing: error)))
         }
         stopWorkers()
+        rebuildDeferredIndexes()
         progress.finish()
         if database != nil, report.runID != nil {
             finalize()

@@ -40,6 +40,13 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var rejects: [String: Int] = [:]
     /// Shards set aside after killing workers repeatedly (written to the reject file).
     public var quarantinedShards = 0
+    /// How the secondary indexes were handled: `kept` (maintained during the load) or
+    /// `deferred` (dropped before the shards, built after).
+    public var indexes = "kept"
+    /// Deferred indexes built at the end of this load.
+    public var indexesRebuilt = 0
+    /// Deferred indexes still missing (the load did not complete): the next load builds them.
+    public var indexesPending = 0
     /// Documents described in the tar's `media/` folder.
     public var mediaFiles = 0
     /// Workers started again after dying.

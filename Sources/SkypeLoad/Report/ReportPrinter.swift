@@ -35,6 +35,10 @@ public enum ReportPrinter {
                 + "\(report.repairs.loneSurrogates) lone surrogates")
         }
         if !report.rejects.isEmpty { lines.append("rejects   " + counts(report.rejects) + " (details in the reject file, if --rejects was given)") }
+        if report.indexes == "deferred" {
+            lines.append("indexes   deferred: \(report.indexesRebuilt) built after the shards"
+                + (report.indexesPending > 0 ? ", \(report.indexesPending) still to build (run the same command again, or `migrate`)" : ""))
+        }
         if report.workerRestarts > 0 || report.quarantinedShards > 0 {
             lines.append("workers   \(report.workerRestarts) restarted after dying, \(report.quarantinedShards) shards quarantined")
         }

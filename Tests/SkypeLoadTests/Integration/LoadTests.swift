@@ -146,3 +146,51 @@ import Testing
         #expect(stored == "it's \"quoted\"\t\\N\n\\.\n'); DROP TABLE messages; --\r\\\\ 東京 😀")
     }
 }
+
+extension LoadTests {
+    static func indexCount(_ db: DatabaseFixture) throws -> Int {
+        Int(try db.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = '$schema' AND tablename = 'messages'") ?? "") ?? -1
+    }
+
+    @Test func indexesAreDeferredForAnEmptyTableAndKeptWhenAppending() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 2000, conversations: 6)
+        let first = db.load(export.messagesJSON, workers: 2)
+        #expect(first.error == nil)
+        #expect(first.report.indexes == "deferred")
+        #expect(first.report.indexesRebuilt == 5)
+        #expect(first.report.phases.wallSeconds.indexBuild > 0)
+        #expect(try Self.indexCount(db) == 6)
+        #expect(try db.count("deferred_indexes") == 0)
+        // The full-text index is back and used.
+        #expect(try db.scalar("SELECT count(*) FROM $schema.messages WHERE to_tsvector('simple', coalesce(body_text, '')) @@ to_tsquery('simple', 'coffee')") != "0")
+
+        let second = db.load(export.messagesJSON, workers: 2, shardBytes: 50 << 10)
+        #expect(second.report.indexes == "kept")
+        #expect(try Self.indexCount(db) == 6)
+    }
+
+    @Test func indexesLeftDeferredByAStoppedLoadAreBuiltByTheNext() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 1000, conversations: 4)
+        // A load that fails (its export is truncated) after deferring the indexes.
+        let data = try Data(contentsOf: URL(fileURLWithPath: export.messagesJSON))
+        let cut = directory.path("cut.json")
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
+        let failed = db.load(cut, workers: 1, shardBytes: 16 << 10)
+        #expect(failed.error != nil)
+        #expect(failed.report.indexesPending == 5)
+        #expect(try Self.indexCount(db) == 1)
+        // `keep` builds what is pending before loading; the result is a complete table.
+        var configuration = db.configuration(export: export.messagesJSON, workers: 2)
+        configuration.indexMode = .keep
+        let outcome = Coordinator(configuration: configuration, logger: .init(label: "test")).run()
+        #expect(outcome.error == nil)
+        #expect(try Self.indexCount(db) == 6)
+        #expect(try db.count("messages") == export.manifest.distinctMessages)
+    }
+}
