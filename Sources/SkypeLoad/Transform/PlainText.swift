@@ -9,6 +9,8 @@ public enum PlainText {
 
     public static func from(html: String) -> String {
         let bytes = Array(html.utf8)
+        // Most messages are plain words: no tag, no entity, nothing to collapse.
+        if isAlreadyPlain(bytes) { return html }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
@@ -55,7 +57,7 @@ public enum PlainText {
             output.append(byte)
             index += 1
         }
-        return collapseWhitespace(String(decoding: output, as: UTF8.self))
+        return collapseWhitespace(output)
     }
 
     private struct Tag {
@@ -132,19 +134,47 @@ public enum PlainText {
         return nil
     }
 
-    private static func collapseWhitespace(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
+    /// True when `from(html:)` would return the text unchanged: no tag, entity, tab or no-break
+    /// space, and no space at either end, doubled, or before a newline.
+    private static func isAlreadyPlain(_ bytes: [UInt8]) -> Bool {
+        if bytes.first == 0x20 || bytes.last == 0x20 { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "<"), UInt8(ascii: "&"), 0x09, 0xC2: return false
+            case 0x20 where previous == 0x20: return false
+            case 0x0A where previous == 0x20: return false
+            default: break
+            }
+            previous = byte
+        }
+        return true
+    }
+
+    /// Runs of spaces, tabs and no-break spaces become one space; none at the start, none
+    /// before a newline. Works on UTF-8 bytes: iterating Characters costs grapheme breaking.
+    private static func collapseWhitespace(_ bytes: [UInt8]) -> String {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
         var pendingSpace = false
-        for character in text {
-            if character == " " || character == "\t" || character == "\u{A0}" {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x09 {
                 pendingSpace = !result.isEmpty
+                index += 1
                 continue
             }
-            if pendingSpace && character != "\n" { result.append(" ") }
+            if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {  // U+00A0
+                pendingSpace = !result.isEmpty
+                index += 2
+                continue
+            }
+            if pendingSpace && byte != 0x0A { result.append(0x20) }
             pendingSpace = false
-            result.append(character)
+            result.append(byte)
+            index += 1
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

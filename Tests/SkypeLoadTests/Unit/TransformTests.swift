@@ -81,3 +81,11 @@ import Testing
         }
     }
 }
+
+extension TransformTests {
+    @Test(arguments: ["plain words", " lead", "trail ", "double  space", "space \nnewline", "tab\there", "nb\u{A0}sp", "", "東京 😀"])
+    func plainTextFastPathAgreesWithTheFullPath(_ text: String) {
+        // The same text with a harmless tag forces the full path.
+        #expect(PlainText.from(html: text) == PlainText.from(html: text + "<i></i>"))
+    }
+}
