@@ -7,15 +7,39 @@ public enum StructureExtractor {
         var rows: [StructureRow] = []
         let type = type ?? ""
         let content = content ?? ""
-        let tokens = content.contains("<") ? MarkupScanner.tokens(content) : []
-        rows += attachments(tokens, amsReferences: amsReferences)
-        if type == "Event/Call" { rows += calls(tokens) }
-        if type.hasPrefix("ThreadActivity/") { rows += threadEvent(type: type, content: content, tokens: tokens) }
-        rows += polls(tokens)
-        if type == "RichText/Contacts" || content.hasPrefix("<contacts") { rows += contacts(tokens) }
-        if type == "RichText/Location" || content.hasPrefix("<location") { rows += locations(content: content, tokens: tokens) }
-        rows += reactions(properties?["emotions"])
+        // Most messages are text with inline tags: tokenise only markup that can carry structure.
+        let isCall = type == "Event/Call"
+        let isThreadEvent = type.hasPrefix("ThreadActivity/")
+        let isContacts = type == "RichText/Contacts" || content.utf8.starts(with: "<contacts".utf8)
+        let isLocation = type == "RichText/Location" || content.utf8.starts(with: "<location".utf8)
+        let hasObject = Self.contains(content, "<URIObject")
+        let tokens = isCall || isThreadEvent || isContacts || isLocation || hasObject ? MarkupScanner.tokens(content) : []
+        if hasObject || amsReferences != nil { rows += attachments(tokens, amsReferences: amsReferences) }
+        if isCall { rows += calls(tokens) }
+        if isThreadEvent { rows += threadEvent(type: type, content: content, tokens: tokens) }
+        if hasObject { rows += polls(tokens) }
+        if isContacts { rows += contacts(tokens) }
+        if isLocation { rows += locations(content: content, tokens: tokens) }
+        if let emotions = properties?["emotions"] { rows += reactions(emotions) }
         return rows
+    }
+
+    /// A byte search: `String.contains` goes through Foundation's locale-aware search.
+    static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = pattern.first else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= pattern.count else { return false }
+            var index = 0
+            while index <= bytes.count - pattern.count {
+                if bytes[index] == first && UnsafeBufferPointer(rebasing: bytes[index..<(index + pattern.count)]).elementsEqual(pattern) {
+                    return true
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     // MARK: - Attachments

@@ -148,7 +148,8 @@ public struct ShardTransformer {
 
     /// `from` as an MRI: a contacts URL keeps only what follows its last `/contacts/`.
     static func normalizeSender(_ from: String) -> String {
-        if let range = from.range(of: "/contacts/", options: .backwards) {
+        // Only URLs need the (slow, Foundation) search.
+        if from.utf8.starts(with: "http".utf8), let range = from.range(of: "/contacts/", options: .backwards) {
             return String(from[range.upperBound...])
         }
         return from
