@@ -25,7 +25,7 @@ struct LoadStatements {
     /// transaction-mode poolers.
     var createStaging: String {
         """
-        CREATE TEMP TABLE stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP;
+        CREATE TEMP TABLE IF NOT EXISTS stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP;
         CREATE TEMP TABLE stage_conversations (
             id text, display_name text, title text, kind text, topic text, version bigint,
             properties jsonb, thread_properties jsonb, ordinal integer) ON COMMIT DROP;
@@ -45,6 +45,11 @@ struct LoadStatements {
         "COPY stage_members (conversation_id, participant_id) FROM STDIN"
     }
 
+    /// The optimistic path's COPY straight into `messages`.
+    var copyMessagesDirect: String {
+        "COPY \(schema).messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN"
+    }
+
     /// Adds the messages not already present; repeats within the shard merge too.
     var mergeMessages: String {
         let columns = MessageRecord.columns.joined(separator: ", ")
@@ -52,12 +57,13 @@ struct LoadStatements {
     }
 
     /// Staging, COPY and merge for one structure table; only tables with rows are staged.
-    func structure(_ table: StructureTable) -> (create: String, copy: String, merge: String) {
+    func structure(_ table: StructureTable) -> (create: String, copy: String, merge: String, direct: String) {
         let columns = (StructureTable.identityColumns + table.columns).joined(separator: ", ")
         let stage = "stage_\(table.rawValue)"
         return ("CREATE TEMP TABLE \(stage) (LIKE \(schema).\(table.rawValue) INCLUDING DEFAULTS) ON COMMIT DROP",
                 "COPY \(stage) (\(columns)) FROM STDIN",
-                "INSERT INTO \(schema).\(table.rawValue) (\(columns)) SELECT \(columns) FROM \(stage) ON CONFLICT DO NOTHING")
+                "INSERT INTO \(schema).\(table.rawValue) (\(columns)) SELECT \(columns) FROM \(stage) ON CONFLICT DO NOTHING",
+                "COPY \(schema).\(table.rawValue) (\(columns)) FROM STDIN")
     }
 
     /// A newer export's header wins; the counts are left to ``finalize``.

@@ -61,31 +61,38 @@ struct ShardLoader {
             }
             let copyStart = MonotonicClock.now()
             metrics.copyStartedAt = copyStart
+            let structure = rows.structureRows.filter { !$0.value.isEmpty }.sorted { $0.key.rawValue < $1.key.rawValue }
+            metrics.bytesOut = rows.messageRows.count + rows.conversationRows.count + rows.memberRows.count
+                + structure.reduce(0) { $0 + $1.value.count }
+            let direct = try copyDirectly(rows, structure: structure, on: connection)
             try connection.execute(statements.createStaging)
-            try send(rows.messageRows, with: statements.copyMessages, on: connection)
+            if !direct {
+                try send(rows.messageRows, with: statements.copyMessages, on: connection)
+                for (table, data) in structure {
+                    let sql = statements.structure(table)
+                    try connection.execute(sql.create)
+                    try send(data, with: sql.copy, on: connection)
+                }
+            }
             try send(rows.conversationRows, with: statements.copyConversations, on: connection)
             try send(rows.memberRows, with: statements.copyMembers, on: connection)
-            metrics.bytesOut = rows.messageRows.count + rows.conversationRows.count + rows.memberRows.count
-            let structure = rows.structureRows.filter { !$0.value.isEmpty }.sorted { $0.key.rawValue < $1.key.rawValue }
-            for (table, data) in structure {
-                let sql = statements.structure(table)
-                try connection.execute(sql.create)
-                try send(data, with: sql.copy, on: connection)
-                metrics.bytesOut += data.count
-            }
             metrics.copySeconds = MonotonicClock.seconds(since: copyStart)
 
             let mergeStart = MonotonicClock.now()
             metrics.mergeStartedAt = mergeStart
-            metrics.rowsInserted = try connection.execute(statements.mergeMessages).affectedRows
+            if direct {
+                metrics.rowsInserted = rows.rows
+            } else {
+                metrics.rowsInserted = try connection.execute(statements.mergeMessages).affectedRows
+                for (table, _) in structure {
+                    try connection.execute(statements.structure(table).merge)
+                }
+            }
             if !rows.conversationRows.isEmpty {
                 try connection.execute(statements.mergeConversations)
             }
             if !rows.memberRows.isEmpty {
                 try connection.execute(statements.mergeMembers)
-            }
-            for (table, _) in structure {
-                try connection.execute(statements.structure(table).merge)
             }
             try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted)])
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)
@@ -100,6 +107,30 @@ struct ShardLoader {
         }
         metrics.totalSeconds = MonotonicClock.seconds(since: started)
         return metrics
+    }
+
+    /// The optimistic path: COPY the rows straight into the tables, inside a savepoint. When
+    /// any row is already there (a reload, a newer export, a repeat across shards) the COPY
+    /// fails with a unique violation, the savepoint is rolled back, and the caller merges
+    /// through staging tables instead. Repeats within the shard were removed by the transform.
+    /// - Returns: true when the rows went in directly.
+    private func copyDirectly(_ rows: TransformedShard, structure: [(key: StructureTable, value: [UInt8])],
+                              on connection: PostgresConnection) throws -> Bool {
+        guard rows.rows > 0 else { return false }
+        try connection.execute("SAVEPOINT direct_copy")
+        do {
+            try connection.copyIn(statements.copyMessagesDirect, data: rows.messageRows)
+            for (table, data) in structure {
+                try connection.copyIn(statements.structure(table).direct, data: data)
+            }
+            try connection.execute("RELEASE SAVEPOINT direct_copy")
+            return true
+        } catch {
+            // Every statement above throws PostgresConnection.Failure.
+            guard error.sqlState == "23505" else { throw error }
+            try connection.execute("ROLLBACK TO SAVEPOINT direct_copy")
+            return false
+        }
     }
 
     private func send(_ rows: [UInt8], with sql: String, on connection: PostgresConnection) throws {

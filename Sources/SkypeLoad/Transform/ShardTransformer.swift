@@ -1,3 +1,16 @@
+/// A message's identity, exactly (no hash that could merge two distinct messages).
+struct MessageKey: Hashable {
+    var conversationID: String
+    var messageID: String
+    var fingerprint: Int64
+
+    init(_ record: MessageRecord) {
+        conversationID = record.conversationID
+        messageID = record.messageID
+        fingerprint = record.fingerprint
+    }
+}
+
 /// Parses each message of a shard and writes the rows that represent it.
 public struct ShardTransformer {
     public init() {}
@@ -8,6 +21,9 @@ public struct ShardTransformer {
         var conversationWriter = CopyWriter()
         var memberWriter = CopyWriter()
         var structureWriters: [StructureTable: CopyWriter] = [:]
+        // Exact repeats within the shard are written once, so that the rows can be copied
+        // straight into the tables when nothing else conflicts with them.
+        var identities = Set<MessageKey>()
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             part.forEachMessage { offset, index, bytes in
@@ -22,6 +38,11 @@ public struct ShardTransformer {
                 }
                 switch Self.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
                 case let .success(record):
+                    result.repairs.add(repairs)
+                    result.messages += 1
+                    result.messageTypes[record.messageType ?? "(none)", default: 0] += 1
+                    guard identities.insert(MessageKey(record)).inserted else { return }
+                    result.rows += 1
                     let structure = StructureExtractor.rows(type: record.messageType, content: record.content,
                                                             properties: value["properties"], amsReferences: value["amsreferences"])
                     for row in structure {
@@ -31,9 +52,6 @@ public struct ShardTransformer {
                         for field in row.values { field.write(to: &structureWriters[row.table, default: CopyWriter()]) }
                         structureWriters[row.table]?.endRow()
                     }
-                    result.repairs.add(repairs)
-                    result.messages += 1
-                    result.messageTypes[record.messageType ?? "(none)", default: 0] += 1
                     record.write(to: &messageWriter)
                 case let .failure(reason):
                     result.rejects[reason, default: 0] += 1

@@ -8,8 +8,10 @@ public struct TransformedShard: Sendable {
     public var memberRows: [UInt8] = []
     /// Rows for the structure tables (attachments, calls, ...), COPY text format.
     public var structureRows: [StructureTable: [UInt8]] = [:]
-    /// Messages turned into rows.
+    /// Messages turned into rows, repeats within the shard included.
     public var messages = 0
+    /// Rows in `messageRows`: the distinct messages.
+    public var rows = 0
     /// Conversations whose header this shard carries.
     public var conversations = 0
     /// Messages by `messagetype`.
