@@ -87,9 +87,7 @@ extension Coordinator {
             switch configuration.indexMode {
             case .defer: shouldDefer = true
             case .keep: shouldDefer = false
-            case .auto:
-                let empty = try deferral.tableIsEmpty(connection)
-                shouldDefer = empty || !pending.isEmpty
+            case .auto: shouldDefer = !pending.isEmpty
             }
             if shouldDefer {
                 try deferral.dropSecondaryIndexes(connection)

@@ -152,12 +152,14 @@ extension LoadTests {
         Int(try db.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = '$schema' AND tablename = 'messages'") ?? "") ?? -1
     }
 
-    @Test func indexesAreDeferredForAnEmptyTableAndKeptWhenAppending() throws {
+    @Test func deferredIndexesAreBuiltAfterTheShards() throws {
         let db = try DatabaseFixture()
         defer { db.drop() }
         let directory = try ScratchDirectory()
         let export = try TestExport.generate(in: directory, messages: 2000, conversations: 6)
-        let first = db.load(export.messagesJSON, workers: 2)
+        var configuration = db.configuration(export: export.messagesJSON, workers: 2)
+        configuration.indexMode = .defer
+        let first = Coordinator(configuration: configuration, logger: .init(label: "test")).run()
         #expect(first.error == nil)
         #expect(first.report.indexes == "deferred")
         #expect(first.report.indexesRebuilt == 5)
@@ -181,7 +183,9 @@ extension LoadTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: export.messagesJSON))
         let cut = directory.path("cut.json")
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
-        let failed = db.load(cut, workers: 1, shardBytes: 16 << 10)
+        var deferring = db.configuration(export: cut, workers: 1, shardBytes: 16 << 10)
+        deferring.indexMode = .defer
+        let failed = Coordinator(configuration: deferring, logger: .init(label: "test")).run()
         #expect(failed.error != nil)
         #expect(failed.report.indexesPending == 5)
         #expect(try Self.indexCount(db) == 1)
