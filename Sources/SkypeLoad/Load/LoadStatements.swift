@@ -25,7 +25,7 @@ struct LoadStatements {
     /// transaction-mode poolers.
     var createStaging: String {
         """
-        CREATE TEMP TABLE IF NOT EXISTS stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP;
+        CREATE TEMP TABLE stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP;
         CREATE TEMP TABLE stage_conversations (
             id text, display_name text, title text, kind text, topic text, version bigint,
             properties jsonb, thread_properties jsonb, ordinal integer) ON COMMIT DROP;
