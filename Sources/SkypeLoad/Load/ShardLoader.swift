@@ -1,5 +1,6 @@
 /// Loads one shard in one transaction on one connection: claim the shard in the ledger, COPY
-/// the rows into staging tables, merge them, record the counts, commit. Either all of it
+/// the rows straight into the tables (or, when some of them are already there, into staging
+/// tables merged with `ON CONFLICT DO NOTHING`), record the counts, commit. Either all of it
 /// commits or none of it does.
 struct ShardLoader {
     let statements: LoadStatements
