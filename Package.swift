@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "skype-parallel-load", targets: ["skype-parallel-load"]),
         .library(name: "SkypeLoad", targets: ["SkypeLoad"]),
+        .library(name: "SyntheticExport", targets: ["SyntheticExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,0 +1,55 @@
+import Benchmark
+import SkypeLoad
+import SyntheticExport
+
+/// The client side of a load, without PostgreSQL: splitting, parsing and transforming, COPY
+/// encoding. One iteration handles one generated export of 20,000 messages (about 12.6 MB of
+/// JSON), so MB/s = 12.6 / seconds per iteration and allocations per message = mallocs / 20,000.
+let benchmarks: @Sendable () -> Void = {
+    let export: [UInt8] = {
+        var options = SyntheticExportOptions()
+        options.messages = 20_000
+        options.conversations = 20
+        var bytes: [UInt8] = []
+        _ = try? SyntheticExportWriter(options: options).write { chunk in bytes += chunk }
+        return bytes
+    }()
+    func split() -> [Shard] {
+        var shards: [Shard] = []
+        let splitter = ExportSplitter(source: BufferByteSource(export), configuration: SplitterConfiguration(),
+                                      location: .init(file: "benchmark")) { shards.append($0) }
+        _ = try? splitter.run()
+        return shards
+    }
+    let shards = split()
+    let configuration = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
+                                                maxDuration: .seconds(10), maxIterations: 20)
+
+    Benchmark("split 20,000 messages (12.6 MB)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(split())
+        }
+    }
+
+    Benchmark("parse+transform 20,000 messages (12.6 MB)", configuration: configuration) { benchmark in
+        let transformer = ShardTransformer()
+        for _ in benchmark.scaledIterations {
+            for shard in shards { blackHole(transformer.transform(shard)) }
+        }
+    }
+
+    Benchmark("COPY encoding 20,000 rows", configuration: configuration) { benchmark in
+        let text = "Hello\tworld \\ with a backslash, a newline\nand 東京 😀 " + String(repeating: "lorem ipsum ", count: 30)
+        for _ in benchmark.scaledIterations {
+            var writer = CopyWriter()
+            for row in 0..<20_000 {
+                writer.field("19:conversation@thread.skype")
+                writer.field(Int64(row))
+                writer.field(text)
+                writer.field(true)
+                writer.endRow()
+            }
+            blackHole(writer.buffer)
+        }
+    }
+}
