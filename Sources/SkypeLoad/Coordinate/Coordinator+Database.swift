@@ -25,9 +25,8 @@ extension Coordinator {
                 continue
             } catch let failure as PostgresConnection.Failure {
                 let healthy = database?.isHealthy ?? false
-                guard RetryPolicy.isTransient(failure, connectionHealthy: healthy),
-                      attempt < configuration.retry.maximumAttempts,
-                      MonotonicClock.seconds(since: started) < configuration.retry.timeout else {
+                guard configuration.retry.allowsRetry(after: failure, connectionHealthy: healthy,
+                                                      attempt: attempt, firstFailure: started) else {
                     throw LoadError(.database, "\(what): \(failure)",
                                     hint: "Committed shards are kept; rerun the same command when the cause is fixed")
                 }

@@ -129,8 +129,9 @@ extension Coordinator {
         report.quarantinedShards += 1
         report.rejects["shard_quarantined", default: 0] += 1
         logger.error("shard \(shard.label) quarantined: \(reason)")
-        writeReject(RejectRecord(export: configuration.exportPath, offset: shard.firstOffset,
-                                 length: Int(shard.endOffset - shard.firstOffset),
+        let range = shard.byteRange()
+        writeReject(RejectRecord(export: configuration.exportPath, offset: range.first,
+                                 length: Int(range.end - range.first),
                                  conversation: shard.conversations.joined(separator: ","), messageIndex: nil,
                                  reason: "shard_quarantined: \(reason)", raw: nil))
     }

@@ -22,15 +22,18 @@ struct InFlightShard {
     /// Workers that died holding it.
     var deaths = 0
     var conversations: [String]
-    /// The bytes of `messages.json` it covers, for the reject file.
-    var firstOffset: Int64
-    var endOffset: Int64
 
     init(_ shard: Shard) {
         ordinal = shard.ordinal
         label = shard.label
         payload = ShardCodec.encode(shard)
         conversations = shard.parts.map(\.conversationID)
+    }
+
+    /// The bytes of `messages.json` the shard covers, for the reject file; read from the
+    /// payload only for the rare quarantined shard, not for every shard sent.
+    func byteRange() -> (first: Int64, end: Int64) {
+        guard let shard = try? ShardCodec.decode(payload) else { return (0, 0) }
         var first = Int64.max
         var end: Int64 = 0
         for part in shard.parts {
@@ -39,8 +42,7 @@ struct InFlightShard {
                 end = max(end, offset + Int64(bytes.count))
             }
         }
-        firstOffset = first == Int64.max ? 0 : first
-        endOffset = end
+        return first == Int64.max ? (0, 0) : (first, end)
     }
 }
 

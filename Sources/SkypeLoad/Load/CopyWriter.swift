@@ -42,6 +42,13 @@ public struct CopyWriter {
 
 /// The escaping rules of COPY's text format.
 public enum CopyEncoding {
+    /// A PostgreSQL `text[]` literal with every element quoted, such as `{"a","b \"c\""}`.
+    public static func textArrayLiteral(_ values: [String]) -> String {
+        "{" + values.map { value in
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
+    }
+
     /// Escapes backslash, tab, newline and carriage return. NUL cannot be sent at all; the
     /// JSON parser has already replaced it, and any left (from other sources) becomes U+FFFD.
     public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {

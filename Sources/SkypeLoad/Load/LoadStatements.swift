@@ -25,12 +25,16 @@ struct LoadStatements {
     /// transaction-mode poolers.
     var createStaging: String {
         """
-        CREATE TEMP TABLE stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP;
         CREATE TEMP TABLE stage_conversations (
             id text, display_name text, title text, kind text, topic text, version bigint,
             properties jsonb, thread_properties jsonb, ordinal integer) ON COMMIT DROP;
         CREATE TEMP TABLE stage_members (conversation_id text, participant_id text) ON COMMIT DROP;
         """
+    }
+
+    /// Only when the direct COPY met existing rows.
+    var createMessageStaging: String {
+        "CREATE TEMP TABLE stage_messages (LIKE \(schema).messages INCLUDING DEFAULTS) ON COMMIT DROP"
     }
 
     var copyMessages: String {

@@ -22,6 +22,15 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
         return exponential * Double.random(in: 0.5...1.5)
     }
 
+    /// Whether to try again after `failure` on attempt `attempt` (counting from 1), the first
+    /// failure having happened at `firstFailure` (``MonotonicClock`` nanoseconds).
+    public func allowsRetry(after failure: PostgresConnection.Failure, connectionHealthy: Bool,
+                            attempt: Int, firstFailure: UInt64) -> Bool {
+        Self.isTransient(failure, connectionHealthy: connectionHealthy)
+            && attempt < maximumAttempts
+            && MonotonicClock.seconds(since: firstFailure) < timeout
+    }
+
     /// Whether a failure may succeed if tried again.
     public static func isTransient(_ failure: PostgresConnection.Failure, connectionHealthy: Bool) -> Bool {
         guard let state = failure.sqlState else {

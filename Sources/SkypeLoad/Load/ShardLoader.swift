@@ -49,7 +49,7 @@ struct ShardLoader {
         do {
             try connection.execute("BEGIN")
             let claimed = try connection.execute(statements.claimShard, [
-                key, String(runID), String(shard.ordinal), Self.textArray(rows.conversationIDs),
+                key, String(runID), String(shard.ordinal), CopyEncoding.textArrayLiteral(rows.conversationIDs),
                 String(shard.messageCount), String(shard.byteCount), String(worker),
             ])
             guard claimed.affectedRows == 1 else {
@@ -68,6 +68,7 @@ struct ShardLoader {
             let direct = try copyDirectly(rows, structure: structure, on: connection)
             try connection.execute(statements.createStaging)
             if !direct {
+                try connection.execute(statements.createMessageStaging)
                 try send(rows.messageRows, with: statements.copyMessages, on: connection)
                 for (table, data) in structure {
                     let sql = statements.structure(table)
@@ -137,18 +138,5 @@ struct ShardLoader {
     private func send(_ rows: [UInt8], with sql: String, on connection: PostgresConnection) throws {
         guard !rows.isEmpty else { return }
         try connection.copyIn(sql, data: rows)
-    }
-
-    /// A PostgreSQL array literal of text, every element quoted.
-    static func textArray(_ values: [String]) -> String {
-        let elements = values.map { value -> String in
-            var escaped = ""
-            for character in value {
-                if character == "\"" || character == "\\" { escaped.append("\\") }
-                escaped.append(character)
-            }
-            return "\"" + escaped + "\""
-        }
-        return "{" + elements.joined(separator: ",") + "}"
     }
 }

@@ -80,9 +80,7 @@ public final class ExportSplitter {
                             hint: "This JSON file is not a Skype export")
         }
         try builder.finish()
-        summary.shards = builder.shardCount
-        summary.jsonBytes = jsonOffset
-        return summary
+        return summarySoFar
     }
 
     // MARK: - Structure

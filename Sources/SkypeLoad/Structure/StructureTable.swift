@@ -39,15 +39,8 @@ public enum StructureValue: Sendable, Equatable {
         case let .text(value): writer.field(value)
         case let .integer(value): writer.field(value)
         case let .real(value): writer.field(value.map { String($0) })
-        case let .textArray(values): writer.field(Self.arrayLiteral(values))
+        case let .textArray(values): writer.field(CopyEncoding.textArrayLiteral(values))
         }
-    }
-
-    /// A PostgreSQL array literal with every element quoted.
-    static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { value in
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
     }
 }
 

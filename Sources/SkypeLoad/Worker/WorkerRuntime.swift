@@ -110,9 +110,8 @@ public final class WorkerRuntime: @unchecked Sendable {
                     let healthy = connection?.isHealthy ?? false
                     let started = firstFailure ?? MonotonicClock.now()
                     firstFailure = started
-                    if RetryPolicy.isTransient(failure, connectionHealthy: healthy),
-                       attempt < settings.retry.maximumAttempts,
-                       MonotonicClock.seconds(since: started) < settings.retry.timeout {
+                    if settings.retry.allowsRetry(after: failure, connectionHealthy: healthy,
+                                                  attempt: attempt, firstFailure: started) {
                         retries[failure.sqlState ?? "connection", default: 0] += 1
                         if !healthy { connection = nil }
                         Thread.sleep(forTimeInterval: settings.retry.delay(afterAttempt: attempt))
