@@ -44,9 +44,18 @@ public struct CopyWriter {
 public enum CopyEncoding {
     /// A PostgreSQL `text[]` literal with every element quoted, such as `{"a","b \"c\""}`.
     public static func textArrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { value in
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        for (position, value) in values.enumerated() {
+            if position > 0 { literal.append(UInt8(ascii: ",")) }
+            literal.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
+            }
+            literal.append(UInt8(ascii: "\""))
+        }
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 
     /// Escapes backslash, tab, newline and carriage return. NUL cannot be sent at all; the
@@ -55,6 +64,8 @@ public enum CopyEncoding {
         var cleanStart = 0
         for index in 0..<bytes.count {
             let byte = bytes[index]
+            // Nearly every byte is printable and not a backslash: one comparison pair for those.
+            if byte >= 0x20 && byte != 0x5C { continue }
             let escape: UInt8
             switch byte {
             case 0x5C: escape = 0x5C

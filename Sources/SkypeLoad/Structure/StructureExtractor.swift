@@ -26,20 +26,8 @@ public enum StructureExtractor {
 
     /// A byte search: `String.contains` goes through Foundation's locale-aware search.
     static func contains(_ text: String, _ needle: StaticString) -> Bool {
-        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        guard let first = pattern.first else { return true }
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count >= pattern.count else { return false }
-            var index = 0
-            while index <= bytes.count - pattern.count {
-                if bytes[index] == first && UnsafeBufferPointer(rebasing: bytes[index..<(index + pattern.count)]).elementsEqual(pattern) {
-                    return true
-                }
-                index += 1
-            }
-            return false
-        }
+        return text.withUTF8 { ByteSearch.firstOffset(of: needle, in: UnsafeRawBufferPointer($0)) != nil }
     }
 
     // MARK: - Attachments

@@ -3,18 +3,29 @@
 enum EpochTime {
     /// nil for text that is not a plausible epoch-ms number (years 1970 to 9999).
     static func postgresText(milliseconds text: String) -> String? {
-        let digits = text.split(separator: ".").first.map(String.init) ?? text
-        guard let ms = Int64(digits), ms >= 0, ms < 253_402_300_800_000 else { return nil }
+        guard let ms = ASCIIDigits.integerPart(text), ms >= 0, ms < 253_402_300_800_000 else { return nil }
         let seconds = ms / 1000
-        let days = seconds / 86_400
-        let secondOfDay = seconds % 86_400
-        let (year, month, day) = civil(fromDays: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        let secondOfDay = Int(seconds % 86_400)
+        let (year, month, day) = civil(fromDays: seconds / 86_400)
+        // `YYYY-MM-DD HH:MM:SS.mmm+00`
+        return ASCIIDigits.string(count: 26) { out in
+            ASCIIDigits.write(Int(year), width: 4, into: out, at: 0)
+            out[4] = UInt8(ascii: "-")
+            ASCIIDigits.write(Int(month), width: 2, into: out, at: 5)
+            out[7] = UInt8(ascii: "-")
+            ASCIIDigits.write(Int(day), width: 2, into: out, at: 8)
+            out[10] = 0x20
+            ASCIIDigits.write(secondOfDay / 3600, width: 2, into: out, at: 11)
+            out[13] = UInt8(ascii: ":")
+            ASCIIDigits.write(secondOfDay / 60 % 60, width: 2, into: out, at: 14)
+            out[16] = UInt8(ascii: ":")
+            ASCIIDigits.write(secondOfDay % 60, width: 2, into: out, at: 17)
+            out[19] = UInt8(ascii: ".")
+            ASCIIDigits.write(Int(ms % 1000), width: 3, into: out, at: 20)
+            out[23] = UInt8(ascii: "+")
+            out[24] = UInt8(ascii: "0")
+            out[25] = UInt8(ascii: "0")
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(ms % 1000, 3))+00"
     }
 
     /// Howard Hinnant's days-from-civil inverse: days since 1970-01-01 to a proleptic Gregorian date.

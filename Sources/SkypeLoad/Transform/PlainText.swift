@@ -1,142 +1,232 @@
+import Foundation
+
 /// Turns Skype's HTML-ish message content into the text a person reads: tags removed without
 /// gluing words together, entities decoded, mentions as `@Name`, quote boilerplate and edit
 /// markers dropped. This is the text the full-text index sees.
+///
+/// It runs for every message, so it works on the UTF-8 bytes and builds one `String` at the
+/// end: tag names are matched as bytes, never made into strings.
 public enum PlainText {
-    /// Tags whose whole content is noise.
-    private static let droppedElements: Set<String> = ["legacyquote", "e_m", "originalname", "filesize", "meta", "title", "description"]
-    /// Tags that separate words.
-    private static let breakingTags: Set<String> = ["br", "p", "div", "quote", "li", "tr", "pre", "blockquote", "part", "uriobject"]
-
     public static func from(html: String) -> String {
-        let bytes = Array(html.utf8)
-        // Most messages are plain words: no tag, no entity, nothing to collapse.
-        if isAlreadyPlain(bytes) { return html }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
+        var html = html
+        let converted: String? = html.withUTF8 { bytes in
+            // Most messages are plain words: no tag, no entity, nothing to collapse.
+            if isAlreadyPlain(bytes) { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            convert(bytes, into: &output)
+            collapseWhitespace(&output)
+            return String(decoding: output, as: UTF8.self)
+        }
+        return converted ?? html
+    }
+
+    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         var index = 0
         var dropDepth = 0
-        var dropName = ""
-        var pendingLink: String?
+        var dropped = TagName.other
+        var pendingLink: [UInt8]?
         var linkTextStart = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "<"), let close = bytes[index...].firstIndex(of: UInt8(ascii: ">")) {
-                let tag = parseTag(bytes[(index + 1)..<close])
+            if byte == UInt8(ascii: "<"), let close = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: index + 1) {
+                let tag = Tag(UnsafeBufferPointer(rebasing: bytes[(index + 1)..<close]))
                 index = close + 1
                 if dropDepth > 0 {
-                    if tag.name == dropName { dropDepth += tag.isClosing ? -1 : (tag.isSelfClosing ? 0 : 1) }
+                    if tag.name == dropped { dropDepth += tag.isClosing ? -1 : (tag.isSelfClosing ? 0 : 1) }
                     continue
                 }
-                if droppedElements.contains(tag.name) && !tag.isClosing {
-                    if !tag.isSelfClosing { dropDepth = 1; dropName = tag.name }
-                    continue
-                }
-                if tag.name == "at" && !tag.isClosing {
+                switch tag.name {
+                case _ where tag.name.isDropped && !tag.isClosing:
+                    if !tag.isSelfClosing { dropDepth = 1; dropped = tag.name }
+                case .at where !tag.isClosing:
                     appendSpaceIfGlued(&output)
                     output.append(UInt8(ascii: "@"))
-                } else if breakingTags.contains(tag.name) {
+                case _ where tag.name.isBreaking:
                     appendSpaceIfGlued(&output)
-                } else if tag.name == "a", tag.isClosing == false, let href = tag.href {
-                    pendingLink = href
-                    linkTextStart = output.count
-                } else if tag.name == "a", tag.isClosing, let link = pendingLink {
-                    let text = String(decoding: output[linkTextStart...], as: UTF8.self)
-                    if !text.contains(link) && !link.isEmpty {
-                        output.append(contentsOf: " (\(link))".utf8)
+                case .a where !tag.isClosing:
+                    if let href = tag.href {
+                        pendingLink = decodeEntities(href)
+                        linkTextStart = output.count
                     }
-                    pendingLink = nil
+                case .a:
+                    if let link = pendingLink {
+                        if !link.isEmpty && !contains(link, in: output[linkTextStart...]) {
+                            output.append(contentsOf: " (".utf8)
+                            output.append(contentsOf: link)
+                            output.append(UInt8(ascii: ")"))
+                        }
+                        pendingLink = nil
+                    }
+                default:
+                    break
                 }
                 continue
             }
             if dropDepth > 0 { index += 1; continue }
-            if byte == UInt8(ascii: "&"), let (decoded, length) = decodeEntity(bytes, at: index) {
-                output.append(contentsOf: decoded)
+            if byte == UInt8(ascii: "&"), let length = appendEntity(bytes, at: index, to: &output) {
                 index += length
                 continue
             }
-            output.append(byte)
-            index += 1
+            // Copy the run of ordinary text up to the next tag or entity at once.
+            var end = index + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "<"), bytes[end] != UInt8(ascii: "&") { end += 1 }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+            index = end
         }
-        return collapseWhitespace(output)
+    }
+
+    /// The tags the conversion treats specially; every other tag is `other`.
+    private enum TagName: Equatable {
+        // Elements whose whole content is noise.
+        case legacyquote, em, originalname, filesize, meta, title, description
+        // Elements that separate words.
+        case br, p, div, quote, li, tr, pre, blockquote, part, uriobject
+        case at, a, other
+
+        private static let known: [(name: StaticString, tag: TagName)] = [
+            ("legacyquote", .legacyquote), ("e_m", .em), ("originalname", .originalname), ("filesize", .filesize),
+            ("meta", .meta), ("title", .title), ("description", .description), ("br", .br), ("p", .p),
+            ("div", .div), ("quote", .quote), ("li", .li), ("tr", .tr), ("pre", .pre), ("blockquote", .blockquote),
+            ("part", .part), ("uriobject", .uriobject), ("at", .at), ("a", .a),
+        ]
+
+        init(_ name: UnsafeBufferPointer<UInt8>) {
+            for entry in Self.known where entry.name.utf8CodeUnitCount == name.count {
+                var equal = true
+                for offset in 0..<name.count where name[offset] | 0x20 != entry.name.utf8Start[offset] | 0x20 {
+                    equal = false
+                    break
+                }
+                if equal { self = entry.tag; return }
+            }
+            self = .other
+        }
+
+        var isDropped: Bool {
+            switch self {
+            case .legacyquote, .em, .originalname, .filesize, .meta, .title, .description: return true
+            default: return false
+            }
+        }
+
+        var isBreaking: Bool {
+            switch self {
+            case .br, .p, .div, .quote, .li, .tr, .pre, .blockquote, .part, .uriobject: return true
+            default: return false
+            }
+        }
     }
 
     private struct Tag {
-        var name: String
-        var isClosing: Bool
-        var isSelfClosing: Bool
-        var href: String?
+        var name: TagName
+        var isClosing = false
+        var isSelfClosing = false
+        /// The raw `href` attribute value of an `<a>`.
+        var href: UnsafeBufferPointer<UInt8>?
+
+        /// `inner` is what lies between `<` and `>`.
+        init(_ inner: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            if inner.first == UInt8(ascii: "/") { isClosing = true; start = 1 }
+            isSelfClosing = inner.count > start && inner[inner.count - 1] == UInt8(ascii: "/")
+            var nameEnd = start
+            while nameEnd < inner.count {
+                let byte = inner[nameEnd]
+                if byte == 0x20 || byte == UInt8(ascii: "/") || byte == 0x0A || byte == 0x09 { break }
+                nameEnd += 1
+            }
+            name = TagName(UnsafeBufferPointer(rebasing: inner[start..<nameEnd]))
+            if name == .a, let found = PlainText.range(of: "href=\"", in: inner, from: nameEnd) {
+                let valueEnd = PlainText.firstIndex(of: UInt8(ascii: "\""), in: inner, from: found.upperBound) ?? inner.count
+                href = UnsafeBufferPointer(rebasing: inner[found.upperBound..<valueEnd])
+            }
+        }
     }
 
-    private static func parseTag(_ inner: ArraySlice<UInt8>) -> Tag {
-        var slice = inner
-        var closing = false
-        if slice.first == UInt8(ascii: "/") { closing = true; slice = slice.dropFirst() }
-        let selfClosing = slice.last == UInt8(ascii: "/")
-        let nameEnd = slice.firstIndex(where: { $0 == 0x20 || $0 == UInt8(ascii: "/") || $0 == 0x0A || $0 == 0x09 }) ?? slice.endIndex
-        let name = String(decoding: slice[slice.startIndex..<nameEnd], as: UTF8.self).lowercased()
-        var href: String?
-        if name == "a", let range = firstRange(of: Array("href=\"".utf8), in: slice) {
-            let valueStart = range.upperBound
-            let valueEnd = slice[valueStart...].firstIndex(of: UInt8(ascii: "\"")) ?? slice.endIndex
-            href = decodeEntities(String(decoding: slice[valueStart..<valueEnd], as: UTF8.self))
-        }
-        return Tag(name: name, isClosing: closing, isSelfClosing: selfClosing, href: href)
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        ByteSearch.firstOffset(of: byte, in: UnsafeRawBufferPointer(bytes), from: start)
     }
 
-    private static func firstRange(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Range<Int>? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        while index + needle.count <= haystack.endIndex {
-            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
-            index += 1
+    private static func range(of needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+        ByteSearch.firstOffset(of: needle, in: UnsafeRawBufferPointer(bytes), from: start)
+            .map { $0..<($0 + needle.utf8CodeUnitCount) }
+    }
+
+    private static func contains(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
+        needle.withUnsafeBytes { needle in
+            haystack.withUnsafeBytes { ByteSearch.firstOffset(of: needle, in: $0) != nil }
         }
-        return nil
     }
 
     private static func appendSpaceIfGlued(_ output: inout [UInt8]) {
         if let last = output.last, last != 0x20, last != 0x0A { output.append(0x20) }
     }
 
+    /// `text` with its entities decoded.
     static func decodeEntities(_ text: String) -> String {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { String(decoding: decodeEntities($0), as: UTF8.self) }
+    }
+
+    private static func decodeEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "&"), let (decoded, length) = decodeEntity(bytes, at: index) {
-                output.append(contentsOf: decoded)
+            if bytes[index] == UInt8(ascii: "&"), let length = appendEntity(bytes, at: index, to: &output) {
                 index += length
             } else {
                 output.append(bytes[index])
                 index += 1
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
-    private static let namedEntities: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ",
+    private static let namedEntities: [(name: StaticString, value: UInt8)] = [
+        ("amp", UInt8(ascii: "&")), ("lt", UInt8(ascii: "<")), ("gt", UInt8(ascii: ">")),
+        ("quot", UInt8(ascii: "\"")), ("apos", UInt8(ascii: "'")), ("nbsp", 0x20),
     ]
 
-    /// At `&`: the decoded bytes and the entity's length, or nil when it is not an entity.
-    private static func decodeEntity(_ bytes: [UInt8], at index: Int) -> ([UInt8], Int)? {
+    /// At `&`: appends the decoded entity and returns its length, or nil when it is not one.
+    private static func appendEntity(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, to output: inout [UInt8]) -> Int? {
         let limit = min(bytes.count, index + 12)
-        guard let semicolon = bytes[index..<limit].firstIndex(of: UInt8(ascii: ";")) else { return nil }
-        let body = String(decoding: bytes[(index + 1)..<semicolon], as: UTF8.self)
+        var semicolon = index + 1
+        while semicolon < limit, bytes[semicolon] != UInt8(ascii: ";") { semicolon += 1 }
+        guard semicolon < limit else { return nil }
+        let body = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<semicolon])
         let length = semicolon - index + 1
-        if let named = namedEntities[body] { return (Array(named.utf8), length) }
-        if body.hasPrefix("#") {
-            let digits = body.dropFirst()
-            let value = digits.first == "x" || digits.first == "X"
-                ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
-            guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
-            return (Array(String(Character(scalar)).utf8), length)
+        for entity in namedEntities where entity.name.utf8CodeUnitCount == body.count
+            && memcmp(body.baseAddress!, entity.name.utf8Start, body.count) == 0 {
+            output.append(entity.value)
+            return length
         }
-        return nil
+        guard body.count >= 2, body[0] == UInt8(ascii: "#") else { return nil }
+        let hex = body[1] == UInt8(ascii: "x") || body[1] == UInt8(ascii: "X")
+        let digits = UnsafeBufferPointer(rebasing: body[(hex ? 2 : 1)...])
+        guard !digits.isEmpty else { return nil }
+        var value: UInt32 = 0
+        for digit in digits {
+            let number: UInt32
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): number = UInt32(digit - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: number = UInt32(digit - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: number = UInt32(digit - 0x41 + 10)
+            default: return nil
+            }
+            value = value * (hex ? 16 : 10) + number
+            // Beyond Unicode: not an entity (and no overflow on the longest bodies).
+            guard value <= 0x10FFFF else { return nil }
+        }
+        guard value != 0, Unicode.Scalar(value) != nil else { return nil }
+        UTF8Repair.appendScalar(value, to: &output)
+        return length
     }
 
     /// True when `from(html:)` would return the text unchanged: no tag, entity, tab or no-break
     /// space, and no space at either end, doubled, or before a newline.
-    private static func isAlreadyPlain(_ bytes: [UInt8]) -> Bool {
+    private static func isAlreadyPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if bytes.first == 0x20 || bytes.last == 0x20 { return false }
         var previous: UInt8 = 0
         for byte in bytes {
@@ -152,29 +242,34 @@ public enum PlainText {
     }
 
     /// Runs of spaces, tabs and no-break spaces become one space; none at the start, none
-    /// before a newline. Works on UTF-8 bytes: iterating Characters costs grapheme breaking.
-    private static func collapseWhitespace(_ bytes: [UInt8]) -> String {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x20 || byte == 0x09 {
-                pendingSpace = !result.isEmpty
+    /// before a newline. In place, on UTF-8 bytes: iterating Characters costs grapheme breaking.
+    private static func collapseWhitespace(_ text: inout [UInt8]) {
+        let length = text.withUnsafeMutableBufferPointer { bytes in
+            var written = 0
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x20 || byte == 0x09 {
+                    pendingSpace = written > 0
+                    index += 1
+                    continue
+                }
+                if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {  // U+00A0
+                    pendingSpace = written > 0
+                    index += 2
+                    continue
+                }
+                // The write position never passes the read position: a pending space stands
+                // for at least one byte already read.
+                if pendingSpace && byte != 0x0A { bytes[written] = 0x20; written += 1 }
+                pendingSpace = false
+                bytes[written] = byte
+                written += 1
                 index += 1
-                continue
             }
-            if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {  // U+00A0
-                pendingSpace = !result.isEmpty
-                index += 2
-                continue
-            }
-            if pendingSpace && byte != 0x0A { result.append(0x20) }
-            pendingSpace = false
-            result.append(byte)
-            index += 1
+            return written
         }
-        return String(decoding: result, as: UTF8.self)
+        text.removeLast(text.count - length)
     }
 }

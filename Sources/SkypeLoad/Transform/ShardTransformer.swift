@@ -1,3 +1,5 @@
+import Foundation
+
 /// A message's identity, exactly (no hash that could merge two distinct messages).
 struct MessageKey: Hashable {
     var conversationID: String
@@ -166,17 +168,27 @@ public struct ShardTransformer {
 
     /// `from` as an MRI: a contacts URL keeps only what follows its last `/contacts/`.
     static func normalizeSender(_ from: String) -> String {
-        // Only URLs need the (slow, Foundation) search.
-        if from.utf8.starts(with: "http".utf8), let range = from.range(of: "/contacts/", options: .backwards) {
-            return String(from[range.upperBound...])
+        guard from.utf8.starts(with: "http".utf8) else { return from }
+        var url = from
+        let marker: StaticString = "/contacts/"
+        let found: String? = url.withUTF8 { bytes in
+            let length = marker.utf8CodeUnitCount
+            guard let base = bytes.baseAddress else { return nil }
+            var start = bytes.count - length
+            while start >= 0 {
+                if memcmp(base + start, marker.utf8Start, length) == 0 {
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + length)...]), as: UTF8.self)
+                }
+                start -= 1
+            }
+            return nil
         }
-        return from
+        return found ?? from
     }
 
     /// Epoch-ms versions are ints or floats (`1594056032575.0`): the integer part, exactly.
     static func integerPart(_ text: String) -> Int64? {
-        Int64(text.split(separator: ".", maxSplits: 1).first.map(String.init) ?? text)
+        ASCIIDigits.integerPart(text)
     }
 }
 
-import Foundation

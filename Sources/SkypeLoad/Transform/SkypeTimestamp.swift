@@ -10,8 +10,26 @@ public struct SkypeTimestamp: Sendable, Equatable {
 
     /// Parses `text`; nil when it is not a timestamp of the accepted form.
     public init?(_ text: String) {
-        var utf8 = Array(text.utf8)
-        while let last = utf8.last, last == 0x20 { utf8.removeLast() }
+        var text = text
+        guard let parsed = text.withUTF8(Self.parse) else { return nil }
+        self = parsed
+    }
+
+    private init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, ticks: Int, offsetMinutes: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.ticks = ticks
+        self.offsetMinutes = offsetMinutes
+    }
+
+    private static func parse(_ whole: UnsafeBufferPointer<UInt8>) -> SkypeTimestamp? {
+        var length = whole.count
+        while length > 0, whole[length - 1] == 0x20 { length -= 1 }
+        let utf8 = UnsafeBufferPointer(rebasing: whole[0..<length])
         var index = 0
         func number(_ digits: Int) -> Int? {
             guard index + digits <= utf8.count else { return nil }
@@ -67,14 +85,8 @@ public struct SkypeTimestamp: Sendable, Equatable {
         guard index == utf8.count else { return nil }
         guard (1...9999).contains(year), (1...12).contains(month), hour < 24, minute < 60, second <= 60,
               day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
-        self.hour = hour
-        self.minute = minute
-        self.second = second
-        self.ticks = ticks
-        self.offsetMinutes = offset
+        return SkypeTimestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                              ticks: ticks, offsetMinutes: offset)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -85,15 +97,29 @@ public struct SkypeTimestamp: Sendable, Equatable {
         }
     }
 
-    /// ISO 8601 text PostgreSQL reads exactly, to the microsecond (its resolution).
+    /// ISO 8601 text PostgreSQL reads exactly, to the microsecond (its resolution):
+    /// `YYYY-MM-DD HH:MM:SS.ffffff+HH:MM`.
     public var postgresText: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        let sign = offsetMinutes < 0 ? "-" : "+"
         let offset = abs(offsetMinutes)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
-            + ".\(pad(ticks / 10, 6))\(sign)\(pad(offset / 60, 2)):\(pad(offset % 60, 2))"
+        let sign = offsetMinutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        return ASCIIDigits.string(count: 32) { text in
+            ASCIIDigits.write(year, width: 4, into: text, at: 0)
+            text[4] = UInt8(ascii: "-")
+            ASCIIDigits.write(month, width: 2, into: text, at: 5)
+            text[7] = UInt8(ascii: "-")
+            ASCIIDigits.write(day, width: 2, into: text, at: 8)
+            text[10] = 0x20
+            ASCIIDigits.write(hour, width: 2, into: text, at: 11)
+            text[13] = UInt8(ascii: ":")
+            ASCIIDigits.write(minute, width: 2, into: text, at: 14)
+            text[16] = UInt8(ascii: ":")
+            ASCIIDigits.write(second, width: 2, into: text, at: 17)
+            text[19] = UInt8(ascii: ".")
+            ASCIIDigits.write(ticks / 10, width: 6, into: text, at: 20)
+            text[26] = sign
+            ASCIIDigits.write(offset / 60, width: 2, into: text, at: 27)
+            text[29] = UInt8(ascii: ":")
+            ASCIIDigits.write(offset % 60, width: 2, into: text, at: 30)
+        }
     }
 }

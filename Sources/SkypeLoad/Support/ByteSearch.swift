@@ -1,0 +1,32 @@
+import Foundation
+
+/// Substring search on bytes: `memchr` for the needle's first byte, `memcmp` for the rest.
+/// (`memmem` is a GNU extension the Glibc module does not show; Foundation's `String` search is
+/// locale-aware and far slower.)
+enum ByteSearch {
+    /// The offset of the first `needle` in `haystack` at or after `start`.
+    static func firstOffset(of needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        guard let needleBase = needle.baseAddress, !needle.isEmpty else { return start <= haystack.count ? start : nil }
+        guard let base = haystack.baseAddress else { return nil }
+        let first = Int32(needle[0])
+        var position = start
+        while position + needle.count <= haystack.count {
+            guard let found = memchr(base + position, first, haystack.count - needle.count + 1 - position) else { return nil }
+            let offset = base.distance(to: UnsafeRawPointer(found))
+            if memcmp(base + offset, needleBase, needle.count) == 0 { return offset }
+            position = offset + 1
+        }
+        return nil
+    }
+
+    static func firstOffset(of needle: StaticString, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        firstOffset(of: UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), in: haystack, from: start)
+    }
+
+    /// The offset of the first `byte` at or after `start`.
+    static func firstOffset(of byte: UInt8, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        guard start < haystack.count, let base = haystack.baseAddress,
+              let found = memchr(base + start, Int32(byte), haystack.count - start) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+}
