@@ -138,6 +138,8 @@ public struct JSONParser {
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth)") }
         var members: [(key: String, value: JSONValue)] = []
+        // A message has about a dozen keys: one allocation instead of four doublings.
+        members.reserveCapacity(depth == 1 ? 16 : 4)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
@@ -162,20 +164,37 @@ public struct JSONParser {
     private mutating func parseString() throws(SyntaxError) -> String {
         position += 1
         let start = position
-        // Fast path: plain ASCII without escapes needs no copy.
+        // Fast path: text without escapes needs no copy, only one validation of its UTF-8.
+        var ascii = true
         while position < bytes.count {
+            // Eight bytes at a time while none ends or escapes the string (most of a message).
+            if position + 8 <= bytes.count {
+                let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if !Self.mayEndString(word) {
+                    if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
+                    position += 8
+                    continue
+                }
+            }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                position += 1
-                return text
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+                let text = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
+                if let text {
+                    position += 1
+                    return text
+                }
+                // Invalid UTF-8: the slow path below repairs and counts it.
+                position = start
+                break
             }
-            if byte == UInt8(ascii: "\\") || byte >= 0x80 || byte == 0 { break }
+            if byte == UInt8(ascii: "\\") || byte == 0 { break }
+            if byte >= 0x80 { ascii = false }
             position += 1
         }
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
-        var rawStart = position
+        // The prefix already scanned is not trusted: it may hold the invalid UTF-8.
+        var rawStart = start
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
@@ -191,6 +210,16 @@ public struct JSONParser {
             position += 1
         }
         throw fail("a string is not closed")
+    }
+
+    /// True when some byte of `word` may be a quote, a backslash or NUL (the bytes that stop
+    /// the fast path of ``parseString()``), by the "has a zero byte" bit trick.
+    @inline(__always)
+    static func mayEndString(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        return hasZeroByte(word) || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private mutating func parseEscape() throws(SyntaxError) {

@@ -19,7 +19,19 @@ public struct CopyWriter {
     public mutating func field(_ value: Int64?) {
         separate()
         guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
-        buffer.append(contentsOf: String(value).utf8)
+        // Digits straight into the buffer: `String(value)` went through the generic formatter.
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var index = scratch.count
+            repeat {
+                index -= 1
+                scratch[index] = UInt8(truncatingIfNeeded: 0x30 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[index...]))
+        }
     }
 
     /// Appends a boolean field.
@@ -61,29 +73,52 @@ public enum CopyEncoding {
     /// Escapes backslash, tab, newline and carriage return. NUL cannot be sent at all; the
     /// JSON parser has already replaced it, and any left (from other sources) becomes U+FFFD.
     public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
         var cleanStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            // Nearly every byte is printable and not a backslash: one comparison pair for those.
-            if byte >= 0x20 && byte != 0x5C { continue }
-            let escape: UInt8
-            switch byte {
-            case 0x5C: escape = 0x5C
-            case 0x09: escape = UInt8(ascii: "t")
-            case 0x0A: escape = UInt8(ascii: "n")
-            case 0x0D: escape = UInt8(ascii: "r")
-            case 0x00: escape = 0
-            default: continue
+        var index = 0
+        while index < bytes.count {
+            // Eight bytes at a time while none is a control byte or a backslash: nearly all
+            // text, and this runs over every message's content twice (content and body_text).
+            while index + 8 <= bytes.count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cleanStart..<index]))
-            if escape == 0 {
-                output.append(contentsOf: UTF8Repair.replacement)
-            } else {
-                output.append(0x5C)
-                output.append(escape)
+            let stop = min(index + 8, bytes.count)
+            while index < stop {
+                let byte = bytes[index]
+                index += 1
+                if byte >= 0x20 && byte != 0x5C { continue }
+                let escape: UInt8
+                switch byte {
+                case 0x5C: escape = 0x5C
+                case 0x09: escape = UInt8(ascii: "t")
+                case 0x0A: escape = UInt8(ascii: "n")
+                case 0x0D: escape = UInt8(ascii: "r")
+                case 0x00: escape = 0
+                default: continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cleanStart..<(index - 1)]))
+                if escape == 0 {
+                    output.append(contentsOf: UTF8Repair.replacement)
+                } else {
+                    output.append(0x5C)
+                    output.append(escape)
+                }
+                cleanStart = index
             }
-            cleanStart = index + 1
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cleanStart..<bytes.count]))
+    }
+
+    /// True when some byte of `word` is below 0x20 or is a backslash (0x5C), by the classic
+    /// "has a byte less than n" and "has a zero byte" bit tricks; may not say which.
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasBackslash = (backslashes &- ones) & ~backslashes & highs
+        return below0x20 | hasBackslash != 0
     }
 }

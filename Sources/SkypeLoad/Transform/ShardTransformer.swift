@@ -1,16 +1,11 @@
 import Foundation
 
-/// A message's identity, exactly (no hash that could merge two distinct messages).
+/// A message's identity within one shard, exactly (no hash that could merge two distinct
+/// messages). The conversation is numbered per shard so that only the message id is hashed as text.
 struct MessageKey: Hashable {
-    var conversationID: String
+    var conversation: Int
     var messageID: String
     var fingerprint: Int64
-
-    init(_ record: MessageRecord) {
-        conversationID = record.conversationID
-        messageID = record.messageID
-        fingerprint = record.fingerprint
-    }
 }
 
 /// Parses each message of a shard and writes the rows that represent it.
@@ -26,8 +21,11 @@ public struct ShardTransformer {
         // Exact repeats within the shard are written once, so that the rows can be copied
         // straight into the tables when nothing else conflicts with them.
         var identities = Set<MessageKey>()
+        var conversationNumbers: [String: Int] = [:]
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
+            let conversation = conversationNumbers[part.conversationID] ?? conversationNumbers.count
+            conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
                 let value: JSONValue
@@ -43,7 +41,8 @@ public struct ShardTransformer {
                     result.repairs.add(repairs)
                     result.messages += 1
                     result.messageTypes[record.messageType ?? "(none)", default: 0] += 1
-                    guard identities.insert(MessageKey(record)).inserted else { return }
+                    guard identities.insert(MessageKey(conversation: conversation, messageID: record.messageID,
+                                                         fingerprint: record.fingerprint)).inserted else { return }
                     result.rows += 1
                     let structure = StructureExtractor.rows(type: record.messageType, content: record.content,
                                                             properties: value["properties"], amsReferences: value["amsreferences"])

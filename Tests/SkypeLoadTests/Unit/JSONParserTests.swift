@@ -33,6 +33,20 @@ import Testing
         #expect(repairs.invalidUTF8 == 2)
     }
 
+    @Test func repairsInvalidUTF8AndDecodesEscapesAtAnyPositionOfLongStrings() throws {
+        // The string scanner reads eight bytes at a time; put the hazard in every lane.
+        for position in 0..<20 {
+            let prefix = Array(String(repeating: "é", count: position / 2).utf8) + Array(repeating: UInt8(ascii: "a"), count: position % 2)
+            let suffix = Array("tail text".utf8)
+            let (invalid, invalidRepairs) = try parse([0x22] + prefix + [0xFF] + suffix + [0x22])
+            #expect(invalid == .string(String(decoding: prefix, as: UTF8.self) + "\u{FFFD}tail text"))
+            #expect(invalidRepairs.invalidUTF8 == 1)
+            let (escaped, escapedRepairs) = try parse([0x22] + prefix + Array(#"\"q\u0000"#.utf8) + suffix + [0x22])
+            #expect(escaped == .string(String(decoding: prefix, as: UTF8.self) + "\"q\u{FFFD}tail text"))
+            #expect(escapedRepairs.nulCharacters == 1)
+        }
+    }
+
     @Test func keepsValidMultibyteText() throws {
         let text = "東京 привет שלום 😀 café"
         let (value, repairs) = try parse(Array("\"\(text)\"".utf8))
