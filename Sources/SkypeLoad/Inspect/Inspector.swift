@@ -20,7 +20,9 @@ public struct Inspector {
         var first: String?
         var last: String?
         let location = LoadError.Location(file: exportPath, entry: input.entry)
-        let splitter = ExportSplitter(source: input.source, configuration: splitter, location: location) { shard in
+        let readAhead = ReadAheadByteSource(input.source)
+        defer { readAhead.stop() }
+        let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
             for part in shard.parts {
                 part.forEachMessage { offset, index, bytes in
                     var repairs = RepairCounts()

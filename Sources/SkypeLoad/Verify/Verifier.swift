@@ -41,7 +41,9 @@ public struct Verifier {
         var identities: [String: Set<UInt64>] = [:]
         var rejected = 0
         let location = LoadError.Location(file: exportPath, entry: input.entry)
-        let splitter = ExportSplitter(source: input.source, configuration: splitter, location: location) { shard in
+        let readAhead = ReadAheadByteSource(input.source)
+        defer { readAhead.stop() }
+        let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
             for part in shard.parts {
                 if identities[part.conversationID] == nil { identities[part.conversationID] = [] }
                 part.forEachMessage { offset, index, bytes in

@@ -1,0 +1,102 @@
+import Foundation
+
+/// Reads its upstream on a thread of its own, a bounded number of chunks ahead of the consumer,
+/// so that decompression and tar reading run on one core while the splitter scans on another.
+///
+/// Memory: at most `chunksAhead` queued chunks, one being filled and one being consumed.
+/// The upstream belongs to the reading thread until the stream ends or ``stop()`` returns;
+/// only then may anyone else (the tar's later entries) read from it.
+public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
+    private enum Chunk {
+        case bytes([UInt8], storedBytesRead: Int64)
+        case end
+        case failure(Error)
+    }
+
+    private let queue: BlockingQueue<Chunk>
+    private let readerDone = DispatchSemaphore(value: 0)
+    private var current: [UInt8] = []
+    private var position = 0
+    private var ended = false
+    private var readerJoined = false
+    /// Stored bytes consumed when the chunk being read was produced.
+    public private(set) var storedBytesRead: Int64 = 0
+
+    /// - Parameters:
+    ///   - chunkSize: bytes per read of the upstream.
+    ///   - chunksAhead: how many chunks may wait for the consumer.
+    public init(_ upstream: ByteSource, chunkSize: Int = 1 << 20, chunksAhead: Int = 4) {
+        queue = BlockingQueue(capacity: chunksAhead)
+        let queue = self.queue
+        let readerDone = self.readerDone
+        // Handed over to the reading thread, which alone uses it until it signals `readerDone`.
+        nonisolated(unsafe) let upstream = upstream
+        let thread = Thread {
+            defer { readerDone.signal() }
+            while true {
+                var chunk = [UInt8](repeating: 0, count: chunkSize)
+                let count: Int
+                do {
+                    count = try chunk.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
+                } catch {
+                    queue.push(.failure(error))
+                    return
+                }
+                if count == 0 {
+                    queue.push(.end)
+                    return
+                }
+                chunk.removeLast(chunkSize - count)
+                // False when the consumer stopped: nobody wants more.
+                guard queue.push(.bytes(chunk, storedBytesRead: upstream.storedBytesRead)) else { return }
+            }
+        }
+        thread.name = "skype-parallel-load read-ahead"
+        thread.start()
+    }
+
+    deinit { queue.close() }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while position == current.count {
+            if ended { return 0 }
+            switch queue.pop() {
+            case let .bytes(bytes, stored)?:
+                current = bytes
+                position = 0
+                storedBytesRead = stored
+            case let .failure(error)?:
+                ended = true
+                join()
+                throw error
+            case .end?, nil:
+                ended = true
+                join()
+                return 0
+            }
+        }
+        let count = min(buffer.count, current.count - position)
+        current.withUnsafeBytes { bytes in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)]))
+        }
+        position += count
+        return count
+    }
+
+    /// Stops reading ahead (when the consumer gives up early) and waits until the reading
+    /// thread has let go of the upstream.
+    /// Reads after it return the end.
+    public func stop() {
+        ended = true
+        current = []
+        position = 0
+        queue.close()
+        join()
+    }
+
+    private func join() {
+        guard !readerJoined else { return }
+        readerJoined = true
+        readerDone.wait()
+    }
+}
