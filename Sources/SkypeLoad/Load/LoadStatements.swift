@@ -38,7 +38,7 @@ struct LoadStatements {
     }
 
     var copyMessages: String {
-        "COPY stage_messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN"
+        "COPY stage_messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN WITH (FORMAT binary)"
     }
 
     var copyConversations: String {
@@ -51,7 +51,7 @@ struct LoadStatements {
 
     /// The optimistic path's COPY straight into `messages`.
     var copyMessagesDirect: String {
-        "COPY \(schema).messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN"
+        "COPY \(schema).messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN WITH (FORMAT binary)"
     }
 
     /// Adds the messages not already present; repeats within the shard merge too.

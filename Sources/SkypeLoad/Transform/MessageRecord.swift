@@ -5,7 +5,10 @@ public struct MessageRecord: Sendable, Equatable {
     /// Identity within (`conversationID`, `messageID`): a hash of the arrival time, sender,
     /// type and content, so that exact repeats merge and distinct messages sharing an id do not.
     public var fingerprint: Int64
+    /// `originalarrivaltime` as PostgreSQL text (what the fingerprint hashes).
     public var sentAt: String
+    /// The same instant, for the binary COPY.
+    public var sentAtUnixMicroseconds: Int64
     public var senderID: String?
     public var senderName: String?
     public var messageType: String?
@@ -15,8 +18,9 @@ public struct MessageRecord: Sendable, Equatable {
     public var isDeleted: Bool
     /// `properties.isserversidegenerated`: a blank message the server made.
     public var isServerGenerated: Bool
-    public var editedAt: String?
-    public var deletedAt: String?
+    /// `properties.edittime` and `deletetime`, epoch milliseconds.
+    public var editedAtMilliseconds: Int64?
+    public var deletedAtMilliseconds: Int64?
     public var version: Int64?
     /// `properties` as compact JSON, for the `jsonb` column.
     public var properties: String?
@@ -34,26 +38,32 @@ public struct MessageRecord: Sendable, Equatable {
         "version", "properties", "amsreferences", "source_offset", "source_index", "is_server_generated",
     ]
 
-    public func write(to writer: inout CopyWriter) {
-        writer.field(conversationID)
-        writer.field(messageID)
-        writer.field(fingerprint)
-        writer.field(sentAt)
-        writer.field(senderID)
-        writer.field(senderName)
-        writer.field(messageType)
-        writer.field(content)
-        writer.field(bodyText)
-        writer.field(isEdited)
-        writer.field(isDeleted)
-        writer.field(editedAt)
-        writer.field(deletedAt)
-        writer.field(version)
-        writer.field(properties)
-        writer.field(amsReferences)
-        writer.field(sourceOffset)
-        writer.field(Int64(sourceIndex))
-        writer.field(isServerGenerated)
-        writer.endRow()
+    /// `editedAtMilliseconds` as PostgreSQL text.
+    public var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
+    /// `deletedAtMilliseconds` as PostgreSQL text.
+    public var deletedAt: String? { deletedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
+
+    /// Writes the row, in the order of ``columns`` and with each column's type.
+    public func write(to writer: inout BinaryCopyWriter) {
+        writer.beginRow(fields: Self.columns.count)
+        writer.text(conversationID)
+        writer.text(messageID)
+        writer.int8(fingerprint)
+        writer.timestamp(unixMicroseconds: sentAtUnixMicroseconds)
+        writer.text(senderID)
+        writer.text(senderName)
+        writer.text(messageType)
+        writer.text(content)
+        writer.text(bodyText)
+        writer.bool(isEdited)
+        writer.bool(isDeleted)
+        writer.timestamp(unixMicroseconds: editedAtMilliseconds.map { $0 * 1000 })
+        writer.timestamp(unixMicroseconds: deletedAtMilliseconds.map { $0 * 1000 })
+        writer.int8(version)
+        writer.jsonb(properties)
+        writer.jsonb(amsReferences)
+        writer.int8(sourceOffset)
+        writer.int4(Int32(clamping: sourceIndex))
+        writer.bool(isServerGenerated)
     }
 }

@@ -14,7 +14,7 @@ public struct ShardTransformer {
 
     public func transform(_ shard: Shard) -> TransformedShard {
         var result = TransformedShard()
-        var messageWriter = CopyWriter()
+        var messageWriter = BinaryCopyWriter()
         var conversationWriter = CopyWriter()
         var memberWriter = CopyWriter()
         var structureWriters: [StructureTable: CopyWriter] = [:]
@@ -104,7 +104,8 @@ public struct ShardTransformer {
         let content = value["content"]?.text
         let type = value["messagetype"]?.text
         let sender = value["from"]?.text.map(normalizeSender)
-        let fingerprint = MessageIdentity.fingerprint(sentAt: time.postgresText, sender: sender, type: type, content: content)
+        let sentAt = time.postgresText
+        let fingerprint = MessageIdentity.fingerprint(sentAt: sentAt, sender: sender, type: type, content: content)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let propertiesJSON = properties.flatMap { $0.isNull ? nil : JSONWriter.string($0) }
@@ -113,7 +114,8 @@ public struct ShardTransformer {
             conversationID: conversationID,
             messageID: value["id"]?.text ?? "",
             fingerprint: fingerprint,
-            sentAt: time.postgresText,
+            sentAt: sentAt,
+            sentAtUnixMicroseconds: time.unixMicroseconds,
             senderID: sender,
             senderName: value["displayName"]?.text,
             messageType: type,
@@ -122,8 +124,8 @@ public struct ShardTransformer {
             isEdited: editTime != nil,
             isDeleted: deleteTime != nil,
             isServerGenerated: properties?["isserversidegenerated"].map { $0 == .bool(true) || $0.text == "true" } ?? false,
-            editedAt: editTime.flatMap { EpochTime.postgresText(milliseconds: $0) },
-            deletedAt: deleteTime.flatMap { EpochTime.postgresText(milliseconds: $0) },
+            editedAtMilliseconds: editTime.flatMap(EpochTime.milliseconds),
+            deletedAtMilliseconds: deleteTime.flatMap(EpochTime.milliseconds),
             version: value["version"]?.text.flatMap(integerPart),
             properties: propertiesJSON,
             amsReferences: references,

@@ -97,6 +97,14 @@ public struct SkypeTimestamp: Sendable, Equatable {
         }
     }
 
+    /// Microseconds since 1970-01-01 UTC (PostgreSQL's resolution: the seventh fraction digit
+    /// is dropped, as in ``postgresText``).
+    public var unixMicroseconds: Int64 {
+        let days = EpochTime.days(year: Int64(year), month: Int64(month), day: Int64(day))
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes) * 60
+        return seconds * 1_000_000 + Int64(ticks / 10)
+    }
+
     /// ISO 8601 text PostgreSQL reads exactly, to the microsecond (its resolution):
     /// `YYYY-MM-DD HH:MM:SS.ffffff+HH:MM`.
     public var postgresText: String {

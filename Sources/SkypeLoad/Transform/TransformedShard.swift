@@ -1,6 +1,6 @@
 /// A shard turned into COPY rows, ready to send, with what was learned on the way.
 public struct TransformedShard: Sendable {
-    /// Rows for the messages staging table, COPY text format.
+    /// Rows for `messages` (or its staging table), binary COPY format.
     public var messageRows: [UInt8] = []
     /// Rows for the conversations staging table.
     public var conversationRows: [UInt8] = []

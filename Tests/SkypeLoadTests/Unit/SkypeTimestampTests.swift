@@ -21,6 +21,24 @@ import Testing
         #expect(SkypeTimestamp(text) == nil)
     }
 
+    @Test(arguments: [
+        ("1970-01-01T00:00:00Z", Int64(0)),
+        ("2025-03-08T17:33:29.205Z", Int64(1_741_455_209_205_000)),
+        ("2024-02-29T00:00:00+02:00", Int64(1_709_157_600_000_000)),
+        ("2025-03-08T17:33:29.1234567Z", Int64(1_741_455_209_123_456)),
+        ("1969-12-31T23:59:59.5Z", Int64(-500_000)),
+    ])
+    func microsecondsSinceTheUnixEpoch(_ text: String, _ expected: Int64) throws {
+        #expect(try #require(SkypeTimestamp(text)).unixMicroseconds == expected)
+    }
+
+    @Test func daysFromCivilInvertsCivilFromDays() {
+        for days in stride(from: Int64(-800_000), through: 2_932_896, by: 997) {
+            let (year, month, day) = EpochTime.civil(fromDays: days)
+            #expect(EpochTime.days(year: year, month: month, day: day) == days)
+        }
+    }
+
     @Test func epochMillisecondsBecomeTimestamps() {
         #expect(EpochTime.postgresText(milliseconds: "1741455209205") == "2025-03-08 17:33:29.205+00")
         #expect(EpochTime.postgresText(milliseconds: "0") == "1970-01-01 00:00:00.000+00")

@@ -1,0 +1,97 @@
+/// Builds rows in PostgreSQL's binary COPY format, for the `messages` table: the server then
+/// reads integers, booleans and timestamps as they are instead of parsing their text, which
+/// saved about a third of a bare COPY's server time (5% with every index kept) in a side-by-side
+/// measurement (Docs/performance.md).
+///
+/// Every field must match its column's type exactly (`int8` vs `int4` matters), so each
+/// method names the PostgreSQL type it writes.
+public struct BinaryCopyWriter {
+    private var bytes: [UInt8]
+    /// Rows written so far.
+    public private(set) var rowCount = 0
+
+    /// `PGCOPY\n\377\r\n\0`, then 32-bit flags (0) and header extension length (0).
+    private static let header: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00,
+                                          0, 0, 0, 0, 0, 0, 0, 0]
+    /// PostgreSQL's epoch, 2000-01-01 00:00:00 UTC, in Unix seconds.
+    static let postgresEpochUnixSeconds: Int64 = 946_684_800
+
+    public init() {
+        bytes = Self.header
+    }
+
+    /// The COPY data, trailer included; empty when no row was written (nothing to send).
+    public var buffer: [UInt8] {
+        rowCount == 0 ? [] : bytes + [0xFF, 0xFF]
+    }
+
+    /// Starts a row of `fields` fields.
+    public mutating func beginRow(fields: Int) {
+        append(UInt16(truncatingIfNeeded: fields))
+        rowCount += 1
+    }
+
+    /// `text`; nil is SQL NULL. NUL cannot be sent at all: the JSON parser has replaced it
+    /// already, and any left (from other sources) becomes U+FFFD, as in the text format.
+    public mutating func text(_ value: String?) {
+        guard var value else { return null() }
+        value.withUTF8 { utf8 in
+            guard utf8.contains(0) else {
+                append(UInt32(utf8.count))
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            var repaired: [UInt8] = []
+            for byte in utf8 {
+                if byte == 0 { repaired.append(contentsOf: UTF8Repair.replacement) } else { repaired.append(byte) }
+            }
+            append(UInt32(repaired.count))
+            bytes.append(contentsOf: repaired)
+        }
+    }
+
+    /// `jsonb`: a version byte (1) and the JSON text.
+    public mutating func jsonb(_ value: String?) {
+        guard var value else { return null() }
+        value.withUTF8 { utf8 in
+            append(UInt32(utf8.count + 1))
+            bytes.append(1)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// `bigint`.
+    public mutating func int8(_ value: Int64?) {
+        guard let value else { return null() }
+        append(UInt32(8))
+        append(UInt64(bitPattern: value))
+    }
+
+    /// `integer`.
+    public mutating func int4(_ value: Int32?) {
+        guard let value else { return null() }
+        append(UInt32(4))
+        append(UInt32(bitPattern: value))
+    }
+
+    /// `boolean`.
+    public mutating func bool(_ value: Bool) {
+        append(UInt32(1))
+        bytes.append(value ? 1 : 0)
+    }
+
+    /// `timestamptz`, given in microseconds since 1970-01-01 UTC.
+    public mutating func timestamp(unixMicroseconds value: Int64?) {
+        guard let value else { return null() }
+        append(UInt32(8))
+        append(UInt64(bitPattern: value - Self.postgresEpochUnixSeconds * 1_000_000))
+    }
+
+    private mutating func null() {
+        append(UInt32.max)  // length -1
+    }
+
+    private mutating func append<Integer: FixedWidthInteger>(_ value: Integer) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+}
