@@ -98,20 +98,24 @@ struct LoadStatements {
     /// Recomputes counts, time range and observed senders of the conversations that shards
     /// committed since the last finalisation touched. Done once, by the coordinator, after the
     /// shards: doing it per shard would make slices of one conversation wait for each other.
+    /// One scan of the touched messages, grouped by conversation and sender, serves both the
+    /// senders and the counts (the CTE is referenced twice, so PostgreSQL computes it once).
     var finalize: String {
         """
         WITH touched AS (
             SELECT DISTINCT unnest(conversation_ids) AS id FROM \(schema).shard_ledger WHERE NOT finalized
-        ), counted AS (
-            SELECT m.conversation_id, count(*) AS n, min(m.sent_at) AS first_at, max(m.sent_at) AS last_at
+        ), by_sender AS (
+            SELECT m.conversation_id, m.sender_id, count(*) AS n, min(m.sent_at) AS first_at, max(m.sent_at) AS last_at
             FROM \(schema).messages m JOIN touched t ON t.id = m.conversation_id
-            GROUP BY m.conversation_id
+            GROUP BY m.conversation_id, m.sender_id
         ), senders AS (
             INSERT INTO \(schema).participants (conversation_id, participant_id, source)
-            SELECT DISTINCT m.conversation_id, m.sender_id, 'sender'
-            FROM \(schema).messages m JOIN touched t ON t.id = m.conversation_id
-            WHERE m.sender_id IS NOT NULL AND m.sender_id <> ''
+            SELECT conversation_id, sender_id, 'sender' FROM by_sender
+            WHERE sender_id IS NOT NULL AND sender_id <> ''
             ON CONFLICT DO NOTHING
+        ), counted AS (
+            SELECT conversation_id, sum(n) AS n, min(first_at) AS first_at, max(last_at) AS last_at
+            FROM by_sender GROUP BY conversation_id
         ), updated AS (
             UPDATE \(schema).conversations c
             SET message_count = counted.n, first_message_at = counted.first_at, last_message_at = counted.last_at
