@@ -108,7 +108,7 @@ extension Coordinator {
         guard report.indexes == "deferred" else { return }
         let deferral = IndexDeferral(schema: configuration.schema)
         guard firstFailure == nil, interruptedBy == nil else {
-            report.indexesPending = (try? withDatabase("") { try deferral.pending($0).count }) ?? 0
+            report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
             return
         }
         let started = MonotonicClock.now()
@@ -117,11 +117,11 @@ extension Coordinator {
                                                parallelism: configuration.workers * configuration.connectionsPerWorker,
                                                maintenanceWorkMem: configuration.maintenanceWorkMem)
             report.indexesRebuilt = seconds.count
-            report.phases.summedSeconds.indexBuild = seconds.reduce(0, +)
+            report.phases.summedSeconds.indexBuild = seconds.values.reduce(0, +)
         } catch {
             record(LoadError(.database, "cannot build the deferred indexes: \(error)",
                              hint: "The rows are loaded; run the same command again (or `migrate`) to build them"))
-            report.indexesPending = (try? withDatabase("") { try deferral.pending($0).count }) ?? 0
+            report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
         }
         report.phases.wallSeconds.indexBuild = MonotonicClock.seconds(since: started)
     }

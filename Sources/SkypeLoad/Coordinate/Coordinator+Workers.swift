@@ -21,11 +21,14 @@ extension Coordinator {
         let reader = worker.events
         let pid = worker.pid
         Thread {
-            while true {
+            reading: while true {
                 do {
-                    guard let frame = try reader.read() else { break }
+                    guard let frame = try reader.read() else { break reading }
                     let event = try WorkerProtocol.decode(WorkerEvent.self, from: frame.payload)
                     events.push(WorkerMessage(slot: slot, pid: pid, event: event))
+                } catch is FrameReader.Truncated {
+                    // The worker died while sending: its end is handled as any death is.
+                    break reading
                 } catch let error as LoadError {
                     events.push(WorkerMessage(slot: slot, pid: pid, error: error))
                     return

@@ -47,23 +47,30 @@ public final class FrameWriter: @unchecked Sendable {
 
 /// Reads frames from a descriptor.
 public final class FrameReader: @unchecked Sendable {
+    /// The stream ended inside a frame: the writer died while writing it (a worker killed, or
+    /// exiting abruptly, while another of its threads was sending an event).
+    public struct Truncated: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public let descriptor: Int32
 
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
-    /// The next frame, or nil at a clean end of stream (between frames).
+    /// The next frame, or nil at a clean end of stream (between frames); throws ``Truncated``
+    /// when the stream ends inside one.
     public func read() throws -> (kind: UInt8, payload: [UInt8])? {
         var header = [UInt8](repeating: 0, count: 5)
         let got = try readAll(&header)
         if got == 0 { return nil }
-        guard got == 5 else { throw LoadError(.workerProtocol, "a pipe ended inside a frame header") }
+        guard got == 5 else { throw Truncated(description: "a pipe ended inside a frame header") }
         let length = Int(UInt32(header[0]) | UInt32(header[1]) << 8 | UInt32(header[2]) << 16 | UInt32(header[3]) << 24)
         guard length <= FrameIO.maximumPayload else {
             throw LoadError(.workerProtocol, "a frame claims \(length) bytes, more than the protocol allows")
         }
         var payload = [UInt8](repeating: 0, count: length)
         guard try readAll(&payload) == length else {
-            throw LoadError(.workerProtocol, "a pipe ended inside a frame")
+            throw Truncated(description: "a pipe ended inside a frame")
         }
         return (header[4], payload)
     }

@@ -3,7 +3,23 @@ import Foundation
 /// Drops the secondary indexes of `messages` before a bulk load and builds them again after it,
 /// recording them in `deferred_indexes` in the same transaction as the drop so that no index
 /// is ever lost, whatever interrupts the load.
+///
+/// `messages` is partitioned (schema version 5): each of its indexes is a parent with one index
+/// per partition. The rebuild creates the parent `ON ONLY` the table (instant, not yet valid),
+/// then builds the partitions' indexes in parallel, one connection each, attaching each to its
+/// parent; the parent becomes valid when the last one is attached. PostgreSQL 15 builds one GIN
+/// index on one core, so this is what lets the full-text index use every core.
 public struct IndexDeferral: Sendable {
+    /// One index recorded in `deferred_indexes`.
+    public struct DeferredIndex: Sendable, Equatable {
+        public var name: String
+        /// The `CREATE INDEX` statement that builds it.
+        public var definition: String
+        /// The parent (partitioned) index it is attached to once built; nil for a parent or an
+        /// index of an unpartitioned table.
+        public var attachTo: String?
+    }
+
     public let schema: String
     /// The table whose secondary indexes are deferred.
     static let table = "messages"
@@ -17,52 +33,82 @@ public struct IndexDeferral: Sendable {
         try connection.execute("SELECT NOT EXISTS (SELECT 1 FROM \(quotedSchema).\(Self.table))").rows.first?.first == "t"
     }
 
-    /// Indexes dropped by an earlier load and not yet rebuilt.
-    public func pending(_ connection: PostgresConnection) throws -> [(name: String, definition: String)] {
-        try connection.execute("SELECT index_name, definition FROM \(quotedSchema).deferred_indexes ORDER BY index_name")
+    /// Indexes dropped by an earlier load and not yet rebuilt, parents and partitions' indexes.
+    public func pending(_ connection: PostgresConnection) throws -> [DeferredIndex] {
+        try connection.execute("SELECT index_name, definition, attach_to FROM \(quotedSchema).deferred_indexes ORDER BY index_name")
             .rows.compactMap { row in
-                guard row.count == 2, let name = row[0], let definition = row[1] else { return nil }
-                return (name, definition)
+                guard row.count == 3, let name = row[0], let definition = row[1] else { return nil }
+                return DeferredIndex(name: name, definition: definition, attachTo: row[2])
             }
     }
 
-    /// Drops every index of the table except its primary key (which the merge needs);
-    /// returns how many were dropped.
+    /// How many of the table's indexes (as a user counts them: parents, not partitions) are pending.
+    public func pendingCount(_ connection: PostgresConnection) throws -> Int {
+        try pending(connection).filter { $0.attachTo == nil }.count
+    }
+
+    /// Drops every index of the table except its primary key (which the merge needs), with
+    /// the partitions' indexes under them; returns how many were dropped (parents).
     @discardableResult
     public func dropSecondaryIndexes(_ connection: PostgresConnection) throws -> Int {
         try connection.execute("BEGIN")
         do {
-            let rows = try connection.execute("""
-                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.relname
+            let parents = try connection.execute("""
+                SELECT i.indexrelid, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.relname
                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
                 WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary
                 """, [quotedSchema + "." + Self.table]).rows
-            for row in rows {
-                guard row.count == 3, let qualified = row[0], let definition = row[1], let name = row[2] else { continue }
-                try connection.execute("INSERT INTO \(quotedSchema).deferred_indexes (index_name, table_name, definition) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                                       [name, Self.table, definition])
+            for parent in parents {
+                guard parent.count == 4, let oid = parent[0], let qualified = parent[1], let definition = parent[2],
+                      let name = parent[3] else { continue }
+                try record(DeferredIndex(name: name, definition: definition, attachTo: nil), on: connection)
+                let children = try connection.execute("""
+                    SELECT c.relname, pg_get_indexdef(h.inhrelid) FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                    WHERE h.inhparent = $1::oid
+                    """, [oid]).rows
+                for child in children {
+                    guard child.count == 2, let childName = child[0], let childDefinition = child[1] else { continue }
+                    try record(DeferredIndex(name: childName, definition: childDefinition, attachTo: name), on: connection)
+                }
                 try connection.execute("DROP INDEX \(qualified)")
             }
             try connection.execute("COMMIT")
-            return rows.count
+            return parents.count
         } catch {
             if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
             throw error
         }
     }
 
-    /// Builds every pending index, `parallelism` at a time, each on a connection of its own.
-    /// - Returns: the seconds each build took.
-    public func rebuild(conninfo: String, parallelism: Int, maintenanceWorkMem: String? = nil) throws -> [Double] {
-        let work = BlockingQueue<(name: String, definition: String)>(capacity: 1024)
+    private func record(_ index: DeferredIndex, on connection: PostgresConnection) throws {
+        try connection.execute("""
+            INSERT INTO \(quotedSchema).deferred_indexes (index_name, table_name, definition, attach_to)
+            VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+            """, [index.name, Self.table, index.definition, index.attachTo])
+    }
+
+    /// Builds every pending index, `parallelism` at a time, each on a connection of its own:
+    /// parents first (instant), then the partitions' indexes, full-text (GIN) ones first since
+    /// they take longest.
+    /// - Returns: the seconds each index took, partitions summed into their parent's.
+    public func rebuild(conninfo: String, parallelism: Int, maintenanceWorkMem: String? = nil) throws -> [String: Double] {
         let coordinator = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load index build")
         let pending = try pending(coordinator)
-        guard !pending.isEmpty else { return [] }
-        for index in pending { work.push(index) }
+        guard !pending.isEmpty else { return [:] }
+        let parents = pending.filter { $0.attachTo == nil }
+        let children = pending.filter { $0.attachTo != nil }
+        var seconds: [String: Double] = [:]
+        // A parent that has partitions is created ON ONLY the table: no build, just the name.
+        for parent in parents where children.contains(where: { $0.attachTo == parent.name }) {
+            try create(parent, on: coordinator)
+        }
+        let work = BlockingQueue<DeferredIndex>(capacity: max(1, pending.count))
+        let jobs = children + parents.filter { parent in !children.contains { $0.attachTo == parent.name } }
+        for job in jobs.sorted(by: { Self.isFullText($0) && !Self.isFullText($1) }) { work.push(job) }
         work.close()
-        let results = Locked<(seconds: [Double], failure: Error?)>(([], nil))
+        let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
         let done = DispatchGroup()
-        for _ in 0..<max(1, min(parallelism, pending.count)) {
+        for _ in 0..<max(1, min(parallelism, jobs.count)) {
             done.enter()
             Thread {
                 defer { done.leave() }
@@ -73,14 +119,14 @@ public struct IndexDeferral: Sendable {
                     }
                     while let index = work.pop() {
                         let started = MonotonicClock.now()
-                        do {
-                            try connection.execute(index.definition)
-                        } catch let failure as PostgresConnection.Failure where failure.sqlState == "42P07" {
-                            // Built by an earlier attempt that stopped before forgetting it.
+                        try create(index, on: connection)
+                        if let parent = index.attachTo {
+                            // Attaching an index already attached to this parent does nothing.
+                            try connection.execute("ALTER INDEX \(quotedSchema).\(PostgresConnection.quoteIdentifier(parent)) ATTACH PARTITION \(quotedSchema).\(PostgresConnection.quoteIdentifier(index.name))")
                         }
-                        try connection.execute("DELETE FROM \(quotedSchema).deferred_indexes WHERE index_name = $1", [index.name])
-                        let seconds = MonotonicClock.seconds(since: started)
-                        results.withLock { $0.seconds.append(seconds) }
+                        try forget(index, on: connection)
+                        let elapsed = MonotonicClock.seconds(since: started)
+                        results.withLock { $0.seconds[index.attachTo ?? index.name, default: 0] += elapsed }
                     }
                 } catch {
                     results.withLock { if $0.failure == nil { $0.failure = error } }
@@ -90,6 +136,27 @@ public struct IndexDeferral: Sendable {
         done.wait()
         let outcome = results.withLock { $0 }
         if let failure = outcome.failure { throw failure }
-        return outcome.seconds
+        // Every partition is attached: the parents are valid and complete.
+        for parent in parents {
+            try forget(parent, on: coordinator)
+            seconds[parent.name] = outcome.seconds[parent.name] ?? 0
+        }
+        return seconds
+    }
+
+    private func create(_ index: DeferredIndex, on connection: PostgresConnection) throws {
+        do {
+            try connection.execute(index.definition)
+        } catch let failure as PostgresConnection.Failure where failure.sqlState == "42P07" {
+            // Built by an earlier attempt that stopped before forgetting it.
+        }
+    }
+
+    private func forget(_ index: DeferredIndex, on connection: PostgresConnection) throws {
+        try connection.execute("DELETE FROM \(quotedSchema).deferred_indexes WHERE index_name = $1", [index.name])
+    }
+
+    private static func isFullText(_ index: DeferredIndex) -> Bool {
+        index.definition.range(of: "USING gin", options: .caseInsensitive) != nil
     }
 }

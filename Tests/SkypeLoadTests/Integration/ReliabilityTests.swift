@@ -48,7 +48,11 @@ import Testing
         #expect(clean.messages == export.manifest.distinctMessages)
 
         let victim = try db.scalar("SELECT conversation_id FROM $schema.messages ORDER BY message_id LIMIT 1") ?? ""
-        try db.connect().execute("DELETE FROM \(db.schema).messages WHERE ctid IN (SELECT ctid FROM \(db.schema).messages WHERE conversation_id = $1 LIMIT 1)", [victim])
+        // A row's ctid is unique only within its partition.
+        try db.connect().execute("""
+            DELETE FROM \(db.schema).messages WHERE (tableoid, ctid) IN
+                (SELECT tableoid, ctid FROM \(db.schema).messages WHERE conversation_id = $1 LIMIT 1)
+            """, [victim])
         let broken = try verifier.run()
         #expect(!broken.matches)
         #expect(broken.differences.map(\.conversation) == [victim])
