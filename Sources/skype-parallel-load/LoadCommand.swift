@@ -47,7 +47,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Write the report in Prometheus text format to this path.")
     var metricsProm: String?
 
-    @Option(help: "Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (keep; finish what a stopped deferred load left).")
+    @Option(help: "Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending; finish what a stopped deferred load left).")
     var indexMode: IndexMode = .auto
 
     @Option(help: "maintenance_work_mem for building deferred indexes, such as 1GB (default: the server's).")

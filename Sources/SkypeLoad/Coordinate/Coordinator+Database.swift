@@ -86,7 +86,7 @@ extension Coordinator {
             switch configuration.indexMode {
             case .defer: shouldDefer = true
             case .keep: shouldDefer = false
-            case .auto: shouldDefer = !pending.isEmpty
+            case .auto: shouldDefer = try !pending.isEmpty || deferral.tableIsEmpty(connection)
             }
             if shouldDefer {
                 try deferral.dropSecondaryIndexes(connection)

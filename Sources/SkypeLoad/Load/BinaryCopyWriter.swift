@@ -16,13 +16,24 @@ public struct BinaryCopyWriter {
     /// PostgreSQL's epoch, 2000-01-01 00:00:00 UTC, in Unix seconds.
     static let postgresEpochUnixSeconds: Int64 = 946_684_800
 
-    public init() {
+    /// - Parameter capacity: bytes to reserve, so that the buffer is not copied as it grows.
+    public init(reservingCapacity capacity: Int = 0) {
         bytes = Self.header
+        bytes.reserveCapacity(capacity)
     }
 
     /// The COPY data, trailer included; empty when no row was written (nothing to send).
     public var buffer: [UInt8] {
-        rowCount == 0 ? [] : bytes + [0xFF, 0xFF]
+        var copy = self
+        return copy.finish()
+    }
+
+    /// Ends the data and hands it over without copying it; the writer is then empty.
+    public mutating func finish() -> [UInt8] {
+        guard rowCount > 0 else { return [] }
+        bytes.append(contentsOf: [0xFF, 0xFF])  // the trailer: a field count of -1
+        defer { bytes = Self.header; rowCount = 0 }
+        return bytes
     }
 
     /// Starts a row of `fields` fields.

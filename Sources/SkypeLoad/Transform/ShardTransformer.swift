@@ -14,7 +14,8 @@ public struct ShardTransformer {
 
     public func transform(_ shard: Shard) -> TransformedShard {
         var result = TransformedShard()
-        var messageWriter = BinaryCopyWriter()
+        // Rows take about the JSON's size again (content and body text, without the keys).
+        var messageWriter = BinaryCopyWriter(reservingCapacity: shard.byteCount + shard.byteCount / 4)
         var conversationWriter = CopyWriter()
         var memberWriter = CopyWriter()
         var structureWriters: [StructureTable: CopyWriter] = [:]
@@ -80,7 +81,7 @@ public struct ShardTransformer {
                 result.conversations += 1
             }
         }
-        result.messageRows = messageWriter.buffer
+        result.messageRows = messageWriter.finish()
         result.conversationRows = conversationWriter.buffer
         result.memberRows = memberWriter.buffer
         result.structureRows = structureWriters.mapValues(\.buffer)
