@@ -21,8 +21,9 @@ public struct ShardTransformer {
         var structureWriters: [StructureTable: CopyWriter] = [:]
         // Exact repeats within the shard are written once, so that the rows can be copied
         // straight into the tables when nothing else conflicts with them.
-        var identities = Set<MessageKey>()
+        var identities = Set<MessageKey>(minimumCapacity: shard.messageCount)
         var conversationNumbers: [String: Int] = [:]
+        var typeTally = RunTally()
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             let conversation = conversationNumbers[part.conversationID] ?? conversationNumbers.count
@@ -41,7 +42,7 @@ public struct ShardTransformer {
                 case let .success(record):
                     result.repairs.add(repairs)
                     result.messages += 1
-                    result.messageTypes[record.messageType ?? "(none)", default: 0] += 1
+                    typeTally.count(record.messageType ?? "(none)")
                     guard identities.insert(MessageKey(conversation: conversation, messageID: record.messageID,
                                                          fingerprint: record.fingerprint)).inserted else { return }
                     result.rows += 1
@@ -82,6 +83,7 @@ public struct ShardTransformer {
             }
         }
         result.messageRows = messageWriter.finish()
+        result.messageTypes = typeTally.counts()
         result.conversationRows = conversationWriter.buffer
         result.memberRows = memberWriter.buffer
         result.structureRows = structureWriters.mapValues(\.buffer)
@@ -97,39 +99,53 @@ public struct ShardTransformer {
     /// The row for one message, or why it cannot have one.
     public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<MessageRecord, RejectReason> {
-        guard case .object = value else { return .failure(.notAnObject) }
-        guard let arrival = value["originalarrivaltime"]?.text, let time = SkypeTimestamp(arrival) else {
+        guard case let .object(members) = value else { return .failure(.notAnObject) }
+        // One pass over the members (the first of a repeated key wins, as `value[key]` would
+        // have it): a lookup per field scanned the members a dozen times per message.
+        var id, arrival, content, type, from, displayName, version, properties, references: JSONValue?
+        for member in members {
+            switch member.key {
+            case "id": if id == nil { id = member.value }
+            case "originalarrivaltime": if arrival == nil { arrival = member.value }
+            case "content": if content == nil { content = member.value }
+            case "messagetype": if type == nil { type = member.value }
+            case "from": if from == nil { from = member.value }
+            case "displayName": if displayName == nil { displayName = member.value }
+            case "version": if version == nil { version = member.value }
+            case "properties": if properties == nil { properties = member.value }
+            case "amsreferences": if references == nil { references = member.value }
+            default: break
+            }
+        }
+        guard let arrivalText = arrival?.text, let time = SkypeTimestamp(arrivalText) else {
             return .failure(.unreadableTimestamp)
         }
-        let properties = value["properties"]
-        let content = value["content"]?.text
-        let type = value["messagetype"]?.text
-        let sender = value["from"]?.text.map(normalizeSender)
+        let contentText = content?.text
+        let typeText = type?.text
+        let sender = from?.text.map(normalizeSender)
         let sentAt = time.postgresText
-        let fingerprint = MessageIdentity.fingerprint(sentAt: sentAt, sender: sender, type: type, content: content)
+        let fingerprint = MessageIdentity.fingerprint(sentAt: sentAt, sender: sender, type: typeText, content: contentText)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
-        let propertiesJSON = properties.flatMap { $0.isNull ? nil : JSONWriter.string($0) }
-        let references = value["amsreferences"].flatMap { $0.isNull ? nil : JSONWriter.string($0) }
         return .success(MessageRecord(
             conversationID: conversationID,
-            messageID: value["id"]?.text ?? "",
+            messageID: id?.text ?? "",
             fingerprint: fingerprint,
             sentAt: sentAt,
             sentAtUnixMicroseconds: time.unixMicroseconds,
             senderID: sender,
-            senderName: value["displayName"]?.text,
-            messageType: type,
-            content: content,
-            bodyText: content.map { PlainText.from(html: $0) },
+            senderName: displayName?.text,
+            messageType: typeText,
+            content: contentText,
+            bodyText: contentText.map { PlainText.from(html: $0) },
             isEdited: editTime != nil,
             isDeleted: deleteTime != nil,
             isServerGenerated: properties?["isserversidegenerated"].map { $0 == .bool(true) || $0.text == "true" } ?? false,
             editedAtMilliseconds: editTime.flatMap(EpochTime.milliseconds),
             deletedAtMilliseconds: deleteTime.flatMap(EpochTime.milliseconds),
-            version: value["version"]?.text.flatMap(integerPart),
-            properties: propertiesJSON,
-            amsReferences: references,
+            version: version?.text.flatMap(integerPart),
+            properties: properties.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
+            amsReferences: references.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             sourceOffset: offset,
             sourceIndex: index))
     }
