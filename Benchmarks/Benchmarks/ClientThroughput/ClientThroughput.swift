@@ -38,6 +38,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("binary COPY encoding 20,000 rows", configuration: configuration) { benchmark in
+        let text = "Hello\tworld \\ with a backslash, a newline\nand 東京 😀 " + String(repeating: "lorem ipsum ", count: 30)
+        for _ in benchmark.scaledIterations {
+            var writer = BinaryCopyWriter(reservingCapacity: 20_000 * 520)
+            for row in 0..<20_000 {
+                writer.beginRow(fields: 4)
+                writer.text("19:conversation@thread.skype")
+                writer.int8(Int64(row))
+                writer.text(text)
+                writer.bool(true)
+            }
+            blackHole(writer.finish())
+        }
+    }
+
     Benchmark("COPY encoding 20,000 rows", configuration: configuration) { benchmark in
         let text = "Hello\tworld \\ with a backslash, a newline\nand 東京 😀 " + String(repeating: "lorem ipsum ", count: 30)
         for _ in benchmark.scaledIterations {
