@@ -1,15 +1,17 @@
--- skype-parallel-load schema, version 5: `messages` is hash-partitioned into 8 partitions by
--- `fingerprint` (itself a hash, so the partitions are even however unequal the conversations;
--- a few conversations often hold most of an export). Every query works as before; what changes
--- is that each partition has its own, smaller indexes: parallel loading streams contend less on
--- them, and deferred index builds run one partition per connection in parallel (PostgreSQL
--- builds a single GIN index on one core). Existing rows are moved in this migration's transaction.
+-- skype-parallel-load schema, version 5: `messages` is hash-partitioned by conversation into 8
+-- partitions. Every query works as before (a conversation lives in one partition, so its timeline
+-- reads one); what changes is that each partition has its own, smaller indexes: parallel loading
+-- streams contend less on them, and deferred index builds run one partition per connection in
+-- parallel (PostgreSQL 15 builds a single GIN index on one core). Partitions are as unequal as
+-- the conversations; partitioning by `fingerprint` instead (even partitions) measured slower to
+-- load and to index on a 2M-message export with one conversation holding a third of it
+-- (Docs/performance.md). Existing rows are moved in this migration's transaction.
 
 ALTER TABLE messages RENAME TO messages_unpartitioned;
 ALTER INDEX messages_pkey RENAME TO messages_unpartitioned_pkey;
 DROP INDEX IF EXISTS messages_timeline, messages_sent_at, messages_sender, messages_type, messages_body_search;
 
-CREATE TABLE messages (LIKE messages_unpartitioned INCLUDING DEFAULTS) PARTITION BY HASH (fingerprint);
+CREATE TABLE messages (LIKE messages_unpartitioned INCLUDING DEFAULTS) PARTITION BY HASH (conversation_id);
 ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (conversation_id, message_id, fingerprint);
 CREATE TABLE messages_p0 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 0);
 CREATE TABLE messages_p1 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 1);
