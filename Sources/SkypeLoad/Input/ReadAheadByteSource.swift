@@ -84,19 +84,24 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     }
 
     /// Stops reading ahead (when the consumer gives up early) and waits until the reading
-    /// thread has let go of the upstream.
-    /// Reads after it return the end.
-    public func stop() {
+    /// thread has let go of the upstream, at most `timeout` seconds: a read of a stalled
+    /// standard input must not keep an interrupted load from ending (the thread then exits
+    /// when that read returns). Reads after it return the end.
+    public func stop(timeout: Double = 5) {
         ended = true
         current = []
         position = 0
         queue.close()
-        join()
+        join(timeout: timeout)
     }
 
-    private func join() {
+    private func join(timeout: Double? = nil) {
         guard !readerJoined else { return }
-        readerJoined = true
-        readerDone.wait()
+        if let timeout {
+            readerJoined = readerDone.wait(timeout: .now() + timeout) == .success
+        } else {
+            readerJoined = true
+            readerDone.wait()
+        }
     }
 }
