@@ -29,8 +29,8 @@ struct LoadCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Worker processes. Default: the number of CPU cores.")
-    var workers: Int = LoadConfiguration.processorCount
+    @Option(help: "Worker processes. Default: one loading connection per CPU core (cores / connections per worker).")
+    var workers: Int?
 
     @Option(help: "PostgreSQL connections per worker.")
     var connectionsPerWorker: Int = 2
@@ -76,7 +76,7 @@ struct LoadCommand: ParsableCommand {
             conninfo: database.conninfo(environment: environment),
             workerExecutable: try executablePath())
         configuration.schema = database.schema
-        configuration.workers = workers
+        configuration.workers = workers ?? LoadConfiguration.defaultWorkers(connectionsPerWorker: connectionsPerWorker)
         configuration.connectionsPerWorker = connectionsPerWorker
         configuration.splitter.shardBytes = try byteCount(shardSize, option: "--shard-size")
         configuration.splitter.maximumValueBytes = try byteCount(maxValueBytes, option: "--max-value-bytes")
