@@ -184,17 +184,51 @@ public struct JSONParser {
                     position += 1
                     return text
                 }
-                // Invalid UTF-8: the slow path below repairs and counts it.
+                // Invalid UTF-8: repaired and counted.
                 position = start
-                break
+                return try parseStringRepairing()
             }
             if byte == UInt8(ascii: "\\") || byte == 0 { break }
             if byte >= 0x80 { ascii = false }
             position += 1
         }
+        // Escapes: raw runs are copied as they are and the result is validated once at the end;
+        // only text that fails (invalid UTF-8, a raw NUL) takes the repairing pass.
+        let repairsBefore = repairs
         scratch.removeAll(keepingCapacity: true)
-        // The prefix already scanned is not trusted: it may hold the invalid UTF-8.
         var rawStart = start
+        var rawNUL = false
+        while position < bytes.count {
+            if position + 8 <= bytes.count, !Self.mayEndString(bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
+                position += 8
+                continue
+            }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[rawStart..<position]))
+                if byte == UInt8(ascii: "\"") {
+                    if !rawNUL, let text = String(validating: scratch, as: UTF8.self) {
+                        position += 1
+                        return text
+                    }
+                    position = start
+                    repairs = repairsBefore
+                    return try parseStringRepairing()
+                }
+                try parseEscape()
+                rawStart = position
+                continue
+            }
+            if byte == 0 { rawNUL = true }
+            position += 1
+        }
+        throw fail("a string is not closed")
+    }
+
+    /// After the opening quote: decodes the string, repairing (and counting) invalid UTF-8 and NUL.
+    private mutating func parseStringRepairing() throws(SyntaxError) -> String {
+        scratch.removeAll(keepingCapacity: true)
+        var rawStart = position
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {

@@ -11,18 +11,20 @@ public enum PlainText {
         var html = html
         let converted: String? = html.withUTF8 { bytes in
             // Most messages are plain words: no tag, no entity, nothing to collapse.
-            if isAlreadyPlain(bytes) { return nil }
+            guard let firstSpecial = firstNotPlain(bytes) else { return nil }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count)
-            convert(bytes, into: &output)
+            // Everything before it is plain text, which the conversion would copy as it is.
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<firstSpecial]))
+            convert(bytes, from: firstSpecial, into: &output)
             collapseWhitespace(&output)
             return String(decoding: output, as: UTF8.self)
         }
         return converted ?? html
     }
 
-    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        var index = 0
+    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into output: inout [UInt8]) {
+        var index = start
         var dropDepth = 0
         var dropped = TagName.other
         var pendingLink: [UInt8]?
@@ -224,21 +226,23 @@ public enum PlainText {
         return length
     }
 
-    /// True when `from(html:)` would return the text unchanged: no tag, entity, tab or no-break
-    /// space, and no space at either end, doubled, or before a newline.
-    private static func isAlreadyPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if bytes.first == 0x20 || bytes.last == 0x20 { return false }
+    /// nil when `from(html:)` would return the text unchanged (no tag, entity, tab or no-break
+    /// space, and no space at either end, doubled, or before a newline); else where the first
+    /// thing to convert is (0 for a space at either end).
+    private static func firstNotPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if bytes.first == 0x20 || bytes.last == 0x20 { return 0 }
         var previous: UInt8 = 0
-        for byte in bytes {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
             switch byte {
-            case UInt8(ascii: "<"), UInt8(ascii: "&"), 0x09, 0xC2: return false
-            case 0x20 where previous == 0x20: return false
-            case 0x0A where previous == 0x20: return false
+            case UInt8(ascii: "<"), UInt8(ascii: "&"), 0x09, 0xC2: return index
+            case 0x20 where previous == 0x20: return index
+            case 0x0A where previous == 0x20: return index
             default: break
             }
             previous = byte
         }
-        return true
+        return nil
     }
 
     /// Runs of spaces, tabs and no-break spaces become one space; none at the start, none

@@ -47,6 +47,20 @@ import Testing
         }
     }
 
+    @Test func escapesAndInvalidUTF8InOneStringAreEachCountedOnce() throws {
+        // The escape path validates once at the end and, on failure, starts the string again
+        // with repairs: what the first attempt counted must not count twice.
+        let bytes = Array(#""a\u0000b\"c"#.utf8) + [0xFF] + Array(#"d\ud800e""#.utf8)
+        let (value, repairs) = try parse(bytes)
+        #expect(value == .string("a\u{FFFD}b\"c\u{FFFD}d\u{FFFD}e"))
+        #expect(repairs.nulCharacters == 1)
+        #expect(repairs.invalidUTF8 == 1)
+        #expect(repairs.loneSurrogates == 1)
+        let (raw, rawRepairs) = try parse(Array(#""x\"y"#.utf8) + [0x00] + Array(#"z""#.utf8))
+        #expect(raw == .string("x\"y\u{FFFD}z"))
+        #expect(rawRepairs.nulCharacters == 1)
+    }
+
     @Test func keepsValidMultibyteText() throws {
         let text = "東京 привет שלום 😀 café"
         let (value, repairs) = try parse(Array("\"\(text)\"".utf8))
