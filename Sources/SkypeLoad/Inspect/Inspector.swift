@@ -30,16 +30,16 @@ public struct Inspector {
                         report.rejects[RejectReason.invalidJSON.rawValue, default: 0] += 1
                         return
                     }
-                    switch ShardTransformer.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
-                    case let .success(record):
+                    switch ShardTransformer.parse(value, conversationID: part.conversationID, offset: offset, index: index) {
+                    case let .success(parsed):
+                        let record = parsed.record
                         report.repairs.add(repairs)
                         report.messagesByType[record.messageType ?? "(none)", default: 0] += 1
                         let identity = MessageIdentity.hash(messageID: record.messageID, fingerprint: record.fingerprint)
                         if !seen[part.conversationID, default: []].insert(identity).inserted { report.repeatedMessages += 1 }
                         if first.map({ record.sentAt < $0 }) ?? true { first = record.sentAt }
                         if last.map({ record.sentAt > $0 }) ?? true { last = record.sentAt }
-                        for row in StructureExtractor.rows(type: record.messageType, content: record.content,
-                                                           properties: value["properties"], amsReferences: value["amsreferences"]) {
+                        for row in parsed.structureRows {
                             report.structure[row.table.rawValue, default: 0] += 1
                         }
                     case let .failure(reason):

@@ -171,7 +171,7 @@ public struct JSONParser {
             if position + 8 <= bytes.count {
                 let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
                 if !Self.mayEndString(word) {
-                    if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
+                    if ByteWord.hasNonASCII(word) { ascii = false }
                     position += 8
                     continue
                 }
@@ -246,14 +246,11 @@ public struct JSONParser {
         throw fail("a string is not closed")
     }
 
-    /// True when some byte of `word` may be a quote, a backslash or NUL (the bytes that stop
-    /// the fast path of ``parseString()``), by the "has a zero byte" bit trick.
+    /// True when some byte of `word` is a quote, a backslash or NUL: the bytes that stop the
+    /// fast path of ``parseString()`` (and the splitter inside a string).
     @inline(__always)
     static func mayEndString(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        return hasZeroByte(word) || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+        ByteWord.hasZero(word) || ByteWord.has(0x22, in: word) || ByteWord.has(0x5C, in: word)
     }
 
     private mutating func parseEscape() throws(SyntaxError) {

@@ -110,15 +110,9 @@ public enum CopyEncoding {
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cleanStart..<bytes.count]))
     }
 
-    /// True when some byte of `word` is below 0x20 or is a backslash (0x5C), by the classic
-    /// "has a byte less than n" and "has a zero byte" bit tricks; may not say which.
+    /// True when some byte of `word` is below 0x20 or is a backslash (0x5C).
     @inline(__always)
     static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let below0x20 = (word &- ones &* 0x20) & ~word & highs
-        let backslashes = word ^ (ones &* 0x5C)
-        let hasBackslash = (backslashes &- ones) & ~backslashes & highs
-        return below0x20 | hasBackslash != 0
+        ByteWord.hasByte(below: 0x20, in: word) || ByteWord.has(0x5C, in: word)
     }
 }

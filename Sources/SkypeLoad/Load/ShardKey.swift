@@ -20,8 +20,7 @@ enum ShardKey {
             if let header = part.header { header.withUnsafeBytes { add($0) } }
             add(part.header == nil ? "slice" : "end")
         }
-        let digits = String(hash, radix: 16)
         let first = shard.parts.first.map { "\($0.conversationID)[\($0.slice)]" } ?? "empty"
-        return String(repeating: "0", count: 16 - digits.count) + digits + "-\(shard.byteCount)-\(first)"
+        return "\(ASCIIDigits.hex(hash))-\(shard.byteCount)-\(first)"
     }
 }

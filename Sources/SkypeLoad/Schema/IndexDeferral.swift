@@ -97,13 +97,14 @@ public struct IndexDeferral: Sendable {
         guard !pending.isEmpty else { return [:] }
         let parents = pending.filter { $0.attachTo == nil }
         let children = pending.filter { $0.attachTo != nil }
+        let partitioned = Set(children.compactMap(\.attachTo))
         var seconds: [String: Double] = [:]
         // A parent that has partitions is created ON ONLY the table: no build, just the name.
-        for parent in parents where children.contains(where: { $0.attachTo == parent.name }) {
+        for parent in parents where partitioned.contains(parent.name) {
             try create(parent, on: coordinator)
         }
         let work = BlockingQueue<DeferredIndex>(capacity: max(1, pending.count))
-        let jobs = children + parents.filter { parent in !children.contains { $0.attachTo == parent.name } }
+        let jobs = children + parents.filter { !partitioned.contains($0.name) }
         for job in jobs.sorted(by: { Self.isFullText($0) && !Self.isFullText($1) }) { work.push(job) }
         work.close()
         let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
@@ -147,8 +148,9 @@ public struct IndexDeferral: Sendable {
     private func create(_ index: DeferredIndex, on connection: PostgresConnection) throws {
         do {
             try connection.execute(index.definition)
-        } catch let failure as PostgresConnection.Failure where failure.sqlState == "42P07" {
-            // Built by an earlier attempt that stopped before forgetting it.
+        } catch {
+            // 42P07: built by an earlier attempt that stopped before forgetting it.
+            guard error.sqlState == "42P07" else { throw error }
         }
     }
 

@@ -14,6 +14,28 @@ enum ASCIIDigits {
         }
     }
 
+    /// Writes `YYYY-MM-DD HH:MM:SS` (19 bytes) at the start of `buffer`.
+    static func writeDateTime(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int,
+                              into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        write(year, width: 4, into: buffer, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        write(month, width: 2, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        write(day, width: 2, into: buffer, at: 8)
+        buffer[10] = 0x20
+        write(hour, width: 2, into: buffer, at: 11)
+        buffer[13] = UInt8(ascii: ":")
+        write(minute, width: 2, into: buffer, at: 14)
+        buffer[16] = UInt8(ascii: ":")
+        write(second, width: 2, into: buffer, at: 17)
+    }
+
+    /// `value` as 16 lowercase hex digits.
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
     /// Builds a short ASCII string of `count` bytes in place.
     @inline(__always)
     static func string(count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> String {
@@ -23,8 +45,9 @@ enum ASCIIDigits {
         }
     }
 
-    /// The integer part of decimal text such as `1594056032575` or `1594056032575.0`; nil when
-    /// it has no digits before the point, anything but digits, or overflows.
+    /// The integer part of decimal text, exactly: `version` and epoch-ms values are ints or
+    /// floats (`1594056032575`, `1594056032575.0`). nil when it has no digits before the point,
+    /// anything but digits, or overflows.
     static func integerPart(_ text: String) -> Int64? {
         var text = text
         return text.withUTF8 { bytes in

@@ -23,6 +23,18 @@ enum ByteSearch {
         firstOffset(of: UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), in: haystack, from: start)
     }
 
+    /// The offset of the last `needle` in `haystack`.
+    static func lastOffset(of needle: StaticString, in haystack: UnsafeRawBufferPointer) -> Int? {
+        let length = needle.utf8CodeUnitCount
+        guard let base = haystack.baseAddress, length > 0, haystack.count >= length else { return nil }
+        var start = haystack.count - length
+        while start >= 0 {
+            if memcmp(base + start, needle.utf8Start, length) == 0 { return start }
+            start -= 1
+        }
+        return nil
+    }
+
     /// The offset of the first `byte` at or after `start`.
     static func firstOffset(of byte: UInt8, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         guard start < haystack.count, let base = haystack.baseAddress,

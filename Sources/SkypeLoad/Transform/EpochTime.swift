@@ -19,17 +19,8 @@ enum EpochTime {
         let secondOfDay = Int(seconds % 86_400)
         let (year, month, day) = civil(fromDays: seconds / 86_400)
         return ASCIIDigits.string(count: 26) { out in
-            ASCIIDigits.write(Int(year), width: 4, into: out, at: 0)
-            out[4] = UInt8(ascii: "-")
-            ASCIIDigits.write(Int(month), width: 2, into: out, at: 5)
-            out[7] = UInt8(ascii: "-")
-            ASCIIDigits.write(Int(day), width: 2, into: out, at: 8)
-            out[10] = 0x20
-            ASCIIDigits.write(secondOfDay / 3600, width: 2, into: out, at: 11)
-            out[13] = UInt8(ascii: ":")
-            ASCIIDigits.write(secondOfDay / 60 % 60, width: 2, into: out, at: 14)
-            out[16] = UInt8(ascii: ":")
-            ASCIIDigits.write(secondOfDay % 60, width: 2, into: out, at: 17)
+            ASCIIDigits.writeDateTime(year: Int(year), month: Int(month), day: Int(day), hour: secondOfDay / 3600,
+                                      minute: secondOfDay / 60 % 60, second: secondOfDay % 60, into: out)
             out[19] = UInt8(ascii: ".")
             ASCIIDigits.write(Int(ms % 1000), width: 3, into: out, at: 20)
             out[23] = UInt8(ascii: "+")

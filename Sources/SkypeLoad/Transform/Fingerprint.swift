@@ -23,10 +23,4 @@ public struct Fingerprint: Sendable {
     }
 
     public var signed: Int64 { Int64(bitPattern: value) }
-
-    /// 16 lowercase hex digits.
-    public var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
 }

@@ -8,6 +8,19 @@ struct MessageKey: Hashable {
     var fingerprint: Int64
 }
 
+/// A message's row and the JSON values its structure rows are read from.
+struct ParsedMessage {
+    var record: MessageRecord
+    var properties: JSONValue?
+    var references: JSONValue?
+
+    /// What the message's markup and properties mean.
+    var structureRows: [StructureRow] {
+        StructureExtractor.rows(type: record.messageType, content: record.content, properties: properties,
+                                amsReferences: references)
+    }
+}
+
 /// Parses each message of a shard and writes the rows that represent it.
 public struct ShardTransformer {
     public init() {}
@@ -38,22 +51,24 @@ public struct ShardTransformer {
                     result.rejectRecords.append(Self.reject(.invalidJSON, part: part, offset: offset, index: index, bytes: bytes))
                     return
                 }
-                switch Self.message(from: value, conversationID: part.conversationID, offset: offset, index: index) {
-                case let .success(record):
+                switch Self.parse(value, conversationID: part.conversationID, offset: offset, index: index) {
+                case let .success(parsed):
+                    let record = parsed.record
                     result.repairs.add(repairs)
                     result.messages += 1
                     typeTally.count(record.messageType ?? "(none)")
                     guard identities.insert(MessageKey(conversation: conversation, messageID: record.messageID,
                                                          fingerprint: record.fingerprint)).inserted else { return }
                     result.rows += 1
-                    let structure = StructureExtractor.rows(type: record.messageType, content: record.content,
-                                                            properties: value["properties"], amsReferences: value["amsreferences"])
-                    for row in structure {
-                        structureWriters[row.table, default: CopyWriter()].field(record.conversationID)
-                        structureWriters[row.table]?.field(record.messageID)
-                        structureWriters[row.table]?.field(record.fingerprint)
-                        for field in row.values { field.write(to: &structureWriters[row.table, default: CopyWriter()]) }
-                        structureWriters[row.table]?.endRow()
+                    for row in parsed.structureRows {
+                        // Taken out and put back, so the buffer is never shared and copied.
+                        var writer = structureWriters.removeValue(forKey: row.table) ?? CopyWriter()
+                        writer.field(record.conversationID)
+                        writer.field(record.messageID)
+                        writer.field(record.fingerprint)
+                        for field in row.values { field.write(to: &writer) }
+                        writer.endRow()
+                        structureWriters[row.table] = writer
                     }
                     record.write(to: &messageWriter)
                 case let .failure(reason):
@@ -99,6 +114,13 @@ public struct ShardTransformer {
     /// The row for one message, or why it cannot have one.
     public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<MessageRecord, RejectReason> {
+        parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)
+    }
+
+    /// The row for one message with the values its structure rows come from, found in the same
+    /// pass over its members.
+    static func parse(_ value: JSONValue, conversationID: String, offset: Int64, index: Int)
+        -> Result<ParsedMessage, RejectReason> {
         guard case let .object(members) = value else { return .failure(.notAnObject) }
         // One pass over the members (the first of a repeated key wins, as `value[key]` would
         // have it): a lookup per field scanned the members a dozen times per message.
@@ -127,7 +149,7 @@ public struct ShardTransformer {
         let fingerprint = MessageIdentity.fingerprint(sentAt: sentAt, sender: sender, type: typeText, content: contentText)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
-        return .success(MessageRecord(
+        let record = MessageRecord(
             conversationID: conversationID,
             messageID: id?.text ?? "",
             fingerprint: fingerprint,
@@ -143,11 +165,12 @@ public struct ShardTransformer {
             isServerGenerated: properties?["isserversidegenerated"].map { $0 == .bool(true) || $0.text == "true" } ?? false,
             editedAtMilliseconds: editTime.flatMap(EpochTime.milliseconds),
             deletedAtMilliseconds: deleteTime.flatMap(EpochTime.milliseconds),
-            version: version?.text.flatMap(integerPart),
+            version: version?.text.flatMap(ASCIIDigits.integerPart),
             properties: properties.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             amsReferences: references.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             sourceOffset: offset,
-            sourceIndex: index))
+            sourceIndex: index)
+        return .success(ParsedMessage(record: record, properties: properties, references: references))
     }
 
     /// The conversation's row, from the JSON object of its own keys.
@@ -162,7 +185,7 @@ public struct ShardTransformer {
             title: title,
             kind: ConversationKind(conversationID: id),
             topic: topic,
-            version: header["version"]?.text.flatMap(integerPart),
+            version: header["version"]?.text.flatMap(ASCIIDigits.integerPart),
             properties: header["properties"].flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             threadProperties: threadProperties.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             members: members(threadProperties?["members"]))
@@ -188,25 +211,12 @@ public struct ShardTransformer {
     static func normalizeSender(_ from: String) -> String {
         guard from.utf8.starts(with: "http".utf8) else { return from }
         var url = from
-        let marker: StaticString = "/contacts/"
         let found: String? = url.withUTF8 { bytes in
-            let length = marker.utf8CodeUnitCount
-            guard let base = bytes.baseAddress else { return nil }
-            var start = bytes.count - length
-            while start >= 0 {
-                if memcmp(base + start, marker.utf8Start, length) == 0 {
-                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + length)...]), as: UTF8.self)
-                }
-                start -= 1
-            }
-            return nil
+            let marker: StaticString = "/contacts/"
+            guard let offset = ByteSearch.lastOffset(of: marker, in: UnsafeRawBufferPointer(bytes)) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(offset + marker.utf8CodeUnitCount)...]), as: UTF8.self)
         }
         return found ?? from
-    }
-
-    /// Epoch-ms versions are ints or floats (`1594056032575.0`): the integer part, exactly.
-    static func integerPart(_ text: String) -> Int64? {
-        ASCIIDigits.integerPart(text)
     }
 }
 

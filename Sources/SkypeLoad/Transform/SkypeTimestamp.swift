@@ -111,17 +111,8 @@ public struct SkypeTimestamp: Sendable, Equatable {
         let offset = abs(offsetMinutes)
         let sign = offsetMinutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
         return ASCIIDigits.string(count: 32) { text in
-            ASCIIDigits.write(year, width: 4, into: text, at: 0)
-            text[4] = UInt8(ascii: "-")
-            ASCIIDigits.write(month, width: 2, into: text, at: 5)
-            text[7] = UInt8(ascii: "-")
-            ASCIIDigits.write(day, width: 2, into: text, at: 8)
-            text[10] = 0x20
-            ASCIIDigits.write(hour, width: 2, into: text, at: 11)
-            text[13] = UInt8(ascii: ":")
-            ASCIIDigits.write(minute, width: 2, into: text, at: 14)
-            text[16] = UInt8(ascii: ":")
-            ASCIIDigits.write(second, width: 2, into: text, at: 17)
+            ASCIIDigits.writeDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                                      into: text)
             text[19] = UInt8(ascii: ".")
             ASCIIDigits.write(ticks / 10, width: 6, into: text, at: 20)
             text[26] = sign
