@@ -34,19 +34,20 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
         let thread = Thread {
             defer { readerDone.signal() }
             while true {
-                var chunk = [UInt8](repeating: 0, count: chunkSize)
-                let count: Int
+                let chunk: [UInt8]
                 do {
-                    count = try chunk.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
+                    // Filled straight from the upstream: no zeroing first, no trimming after.
+                    chunk = try [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, count in
+                        count = try upstream.readFully(into: UnsafeMutableRawBufferPointer(buffer))
+                    }
                 } catch {
                     queue.push(.failure(error))
                     return
                 }
-                if count == 0 {
+                if chunk.isEmpty {
                     queue.push(.end)
                     return
                 }
-                chunk.removeLast(chunkSize - count)
                 // False when the consumer stopped: nobody wants more.
                 guard queue.push(.bytes(chunk, storedBytesRead: upstream.storedBytesRead)) else { return }
             }
