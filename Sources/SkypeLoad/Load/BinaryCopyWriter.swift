@@ -63,6 +63,21 @@ public struct BinaryCopyWriter {
         }
     }
 
+    /// `text` that `body` appends as UTF-8 straight into the buffer, so that text made for the
+    /// row alone (a message's plain text) never becomes a `String` first.
+    mutating func text(appendingWith body: (inout [UInt8]) -> Void) {
+        let lengthOffset = bytes.count
+        append(UInt32(0))
+        body(&bytes)
+        let start = lengthOffset + 4
+        if let nul = bytes[start...].firstIndex(of: 0) {
+            let tail = bytes[nul...].flatMap { $0 == 0 ? UTF8Repair.replacement : [$0] }
+            bytes.replaceSubrange(nul..., with: tail)
+        }
+        let length = UInt32(bytes.count - start).bigEndian
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthOffset, as: UInt32.self) }
+    }
+
     /// `jsonb`: a version byte (1) and the JSON text.
     public mutating func jsonb(_ value: String?) {
         guard var value else { return null() }

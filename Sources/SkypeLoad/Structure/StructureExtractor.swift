@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads what a message's markup and properties mean (attachments, calls, membership and topic
 /// events, reactions, polls, shared contacts, locations) into ``StructureRow``s. Each reader is
 /// forgiving: markup it does not recognise yields no row, never an error; the raw content is
@@ -10,9 +12,14 @@ public enum StructureExtractor {
         // Most messages are text with inline tags: tokenise only markup that can carry structure.
         let isCall = type == "Event/Call"
         let isThreadEvent = type.hasPrefix("ThreadActivity/")
-        let isContacts = type == "RichText/Contacts" || content.utf8.starts(with: "<contacts".utf8)
-        let isLocation = type == "RichText/Location" || content.utf8.starts(with: "<location".utf8)
-        let hasObject = Self.contains(content, "<URIObject")
+        var markup = content
+        let (startsWithContacts, startsWithLocation, hasObject) = markup.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            return (Self.starts(bytes, with: "<contacts"), Self.starts(bytes, with: "<location"),
+                    ByteSearch.firstOffset(of: "<URIObject", in: bytes) != nil)
+        }
+        let isContacts = startsWithContacts || type == "RichText/Contacts"
+        let isLocation = startsWithLocation || type == "RichText/Location"
         let tokens = isCall || isThreadEvent || isContacts || isLocation || hasObject ? MarkupScanner.tokens(content) : []
         if hasObject || amsReferences != nil { rows += attachments(tokens, amsReferences: amsReferences) }
         if isCall { rows += calls(tokens) }
@@ -24,10 +31,11 @@ public enum StructureExtractor {
         return rows
     }
 
-    /// A byte search: `String.contains` goes through Foundation's locale-aware search.
-    static func contains(_ text: String, _ needle: StaticString) -> Bool {
-        var text = text
-        return text.withUTF8 { ByteSearch.firstOffset(of: needle, in: UnsafeRawBufferPointer($0)) != nil }
+    /// Byte comparisons: `String.contains` goes through Foundation's locale-aware search, and
+    /// `starts(with:)` on UTF-8 views is generic code walking both one element at a time.
+    static func starts(_ bytes: UnsafeRawBufferPointer, with prefix: StaticString) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count >= prefix.utf8CodeUnitCount else { return false }
+        return memcmp(base, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
     }
 
     // MARK: - Attachments

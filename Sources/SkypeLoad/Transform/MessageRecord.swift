@@ -13,7 +13,6 @@ public struct MessageRecord: Sendable, Equatable {
     public var senderName: String?
     public var messageType: String?
     public var content: String?
-    public var bodyText: String?
     public var isEdited: Bool
     public var isDeleted: Bool
     /// `properties.isserversidegenerated`: a blank message the server made.
@@ -38,6 +37,10 @@ public struct MessageRecord: Sendable, Equatable {
         "version", "properties", "amsreferences", "source_offset", "source_index", "is_server_generated",
     ]
 
+    /// `content` as the text a person reads (``PlainText``): what the full-text index sees.
+    /// Computed, not stored: the COPY writer converts the content straight into its buffer.
+    public var bodyText: String? { content.map(PlainText.from(html:)) }
+
     /// `editedAtMilliseconds` as PostgreSQL text.
     public var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
     /// `deletedAtMilliseconds` as PostgreSQL text.
@@ -54,7 +57,11 @@ public struct MessageRecord: Sendable, Equatable {
         writer.text(senderName)
         writer.text(messageType)
         writer.text(content)
-        writer.text(bodyText)
+        if var content {
+            content.withUTF8 { html in writer.text { PlainText.append(html: html, to: &$0) } }
+        } else {
+            writer.text(nil)
+        }
         writer.bool(isEdited)
         writer.bool(isDeleted)
         writer.timestamp(unixMicroseconds: editedAtMilliseconds.map { $0 * 1000 })

@@ -11,19 +11,32 @@ public enum PlainText {
         var html = html
         let converted: String? = html.withUTF8 { bytes in
             // Most messages are plain words: no tag, no entity, nothing to collapse.
-            guard let firstSpecial = firstNotPlain(bytes) else { return nil }
+            guard firstNotPlain(bytes) != nil else { return nil }
             var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            // Everything before it is plain text, which the conversion would copy as it is.
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<firstSpecial]))
-            convert(bytes, from: firstSpecial, into: &output)
-            collapseWhitespace(&output)
+            append(html: bytes, to: &output)
             return String(decoding: output, as: UTF8.self)
         }
         return converted ?? html
     }
 
-    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into output: inout [UInt8]) {
+    /// Appends the text of `html` (UTF-8) to `output`: how the COPY writer takes it, with no
+    /// `String` made and validated in between.
+    static func append(html bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        guard let firstSpecial = firstNotPlain(bytes) else {
+            output.append(contentsOf: bytes)
+            return
+        }
+        let start = output.count
+        output.reserveCapacity(start + bytes.count)
+        // Everything before it is plain text, which the conversion would copy as it is.
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<firstSpecial]))
+        convert(bytes, from: firstSpecial, into: &output, textStart: start)
+        collapseWhitespace(&output, from: start)
+    }
+
+    /// The converted text is what `output` holds from `textStart` on.
+    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into output: inout [UInt8],
+                                textStart: Int) {
         var index = start
         var dropDepth = 0
         var dropped = TagName.other
@@ -42,10 +55,10 @@ public enum PlainText {
                 case _ where tag.name.isDropped && !tag.isClosing:
                     if !tag.isSelfClosing { dropDepth = 1; dropped = tag.name }
                 case .at where !tag.isClosing:
-                    appendSpaceIfGlued(&output)
+                    appendSpaceIfGlued(&output, textStart: textStart)
                     output.append(UInt8(ascii: "@"))
                 case _ where tag.name.isBreaking:
-                    appendSpaceIfGlued(&output)
+                    appendSpaceIfGlued(&output, textStart: textStart)
                 case .a where !tag.isClosing:
                     if let href = tag.href {
                         pendingLink = decodeEntities(href)
@@ -161,8 +174,9 @@ public enum PlainText {
         }
     }
 
-    private static func appendSpaceIfGlued(_ output: inout [UInt8]) {
-        if let last = output.last, last != 0x20, last != 0x0A { output.append(0x20) }
+    private static func appendSpaceIfGlued(_ output: inout [UInt8], textStart: Int) {
+        guard output.count > textStart, let last = output.last else { return }
+        if last != 0x20, last != 0x0A { output.append(0x20) }
     }
 
     /// `text` with its entities decoded.
@@ -171,12 +185,18 @@ public enum PlainText {
         return text.withUTF8 { String(decoding: decodeEntities($0), as: UTF8.self) }
     }
 
-    private static func decodeEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    static func decodeEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "&"), let length = appendEntity(bytes, at: index, to: &output) {
+            // The run up to the next `&` is copied at once.
+            let ampersand = ByteSearch.firstOffset(of: UInt8(ascii: "&"), in: UnsafeRawBufferPointer(bytes), from: index)
+                ?? bytes.count
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<ampersand]))
+            index = ampersand
+            guard index < bytes.count else { break }
+            if let length = appendEntity(bytes, at: index, to: &output) {
                 index += length
             } else {
                 output.append(bytes[index])
@@ -247,20 +267,21 @@ public enum PlainText {
 
     /// Runs of spaces, tabs and no-break spaces become one space; none at the start, none
     /// before a newline. In place, on UTF-8 bytes: iterating Characters costs grapheme breaking.
-    private static func collapseWhitespace(_ text: inout [UInt8]) {
+    /// Only the bytes from `start` on are the text.
+    private static func collapseWhitespace(_ text: inout [UInt8], from start: Int) {
         let length = text.withUnsafeMutableBufferPointer { bytes in
-            var written = 0
+            var written = start
             var pendingSpace = false
-            var index = 0
+            var index = start
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == 0x20 || byte == 0x09 {
-                    pendingSpace = written > 0
+                    pendingSpace = written > start
                     index += 1
                     continue
                 }
                 if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {  // U+00A0
-                    pendingSpace = written > 0
+                    pendingSpace = written > start
                     index += 2
                     continue
                 }

@@ -159,7 +159,6 @@ public struct ShardTransformer {
             senderName: displayName?.text,
             messageType: typeText,
             content: contentText,
-            bodyText: contentText.map { PlainText.from(html: $0) },
             isEdited: editTime != nil,
             isDeleted: deleteTime != nil,
             isServerGenerated: properties?["isserversidegenerated"].map { $0 == .bool(true) || $0.text == "true" } ?? false,

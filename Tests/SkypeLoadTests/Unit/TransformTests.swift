@@ -89,3 +89,14 @@ extension TransformTests {
         #expect(PlainText.from(html: text) == PlainText.from(html: text + "<i></i>"))
     }
 }
+
+extension TransformTests {
+    @Test(arguments: ["<br>after a break", "  leading spaces", "<at id=\"x\">Ann</at> first", "plain", "trailing <br>", ""])
+    func plainTextAppendedAfterOtherBytesIsTheSameText(_ html: String) {
+        // The COPY writer appends the text after a row's earlier fields: those bytes (ending in
+        // a letter, as a glued word would) must not change where spaces go.
+        var output = Array("field".utf8)
+        Array(html.utf8).withUnsafeBufferPointer { PlainText.append(html: $0, to: &output) }
+        #expect(Array(output.dropFirst(5)) == Array(PlainText.from(html: html).utf8))
+    }
+}
