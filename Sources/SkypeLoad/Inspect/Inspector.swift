@@ -22,15 +22,13 @@ public struct Inspector {
         let location = LoadError.Location(file: exportPath, entry: input.entry)
         let readAhead = ReadAheadByteSource(input.source)
         defer { readAhead.stop() }
+        var members: [JSONValue?] = []
         let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
             for part in shard.parts {
                 part.forEachMessage { offset, index, bytes in
                     var repairs = RepairCounts()
-                    guard let value = try? JSONParser.parse(bytes, repairs: &repairs) else {
-                        report.rejects[RejectReason.invalidJSON.rawValue, default: 0] += 1
-                        return
-                    }
-                    switch ShardTransformer.parse(value, conversationID: part.conversationID, offset: offset, index: index) {
+                    switch ShardTransformer.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+                                                  members: &members, repairs: &repairs) {
                     case let .success(parsed):
                         let record = parsed.record
                         report.repairs.add(repairs)

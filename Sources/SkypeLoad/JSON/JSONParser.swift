@@ -10,12 +10,12 @@ public struct JSONParser {
         public var message: String
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var position = 0
-    private var depth = 0
+    let bytes: UnsafeRawBufferPointer
+    var position = 0
+    var depth = 0
     /// The repairs made so far.
-    public private(set) var repairs = RepairCounts()
-    private var scratch: [UInt8] = []
+    public internal(set) var repairs = RepairCounts()
+    var scratch: [UInt8] = []
 
     static let maximumDepth = 512
 
@@ -48,16 +48,16 @@ public struct JSONParser {
         return value
     }
 
-    private func fail(_ message: String) -> SyntaxError {
+    func fail(_ message: String) -> SyntaxError {
         SyntaxError(offset: position, message: message)
     }
 
     @inline(__always)
-    private func peek() -> UInt8? {
+    func peek() -> UInt8? {
         position < bytes.count ? bytes[position] : nil
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -66,7 +66,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(SyntaxError) -> JSONValue {
+    mutating func parseValue() throws(SyntaxError) -> JSONValue {
         skipWhitespace()
         guard let byte = peek() else { throw fail("the value ends early") }
         switch byte {
@@ -81,7 +81,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(SyntaxError) {
+    mutating func literal(_ word: StaticString) throws(SyntaxError) {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw fail("the value ends early") }
         for index in 0..<count where bytes[position + index] != word.utf8Start[index] {
@@ -91,6 +91,12 @@ public struct JSONParser {
     }
 
     private mutating func parseNumber() throws(SyntaxError) -> String {
+        let range = try scanNumber()
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// At a number's first byte: moves past it and returns where its text lies.
+    mutating func scanNumber() throws(SyntaxError) -> Range<Int> {
         let start = position
         if peek() == UInt8(ascii: "-") { position += 1 }
         var digits = 0
@@ -109,7 +115,7 @@ public struct JSONParser {
             while let byte = peek(), byte >= 0x30 && byte <= 0x39 { position += 1; exponent += 1 }
             guard exponent > 0 else { throw fail("a number has no exponent digits") }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return start..<position
     }
 
     private mutating func parseArray() throws(SyntaxError) -> JSONValue {
@@ -161,7 +167,7 @@ public struct JSONParser {
     }
 
     /// At the opening quote; returns the decoded, repaired text.
-    private mutating func parseString() throws(SyntaxError) -> String {
+    mutating func parseString() throws(SyntaxError) -> String {
         position += 1
         let start = position
         // Fast path: text without escapes needs no copy, only one validation of its UTF-8.
@@ -253,7 +259,7 @@ public struct JSONParser {
         ByteWord.hasZero(word) || ByteWord.has(0x22, in: word) || ByteWord.has(0x5C, in: word)
     }
 
-    private mutating func parseEscape() throws(SyntaxError) {
+    mutating func parseEscape() throws(SyntaxError) {
         position += 1
         guard let code = peek() else { throw fail("a string ends inside an escape") }
         position += 1

@@ -37,21 +37,16 @@ public struct ShardTransformer {
         var identities = Set<MessageKey>(minimumCapacity: shard.messageCount)
         var conversationNumbers: [String: Int] = [:]
         var typeTally = RunTally()
+        // Reused from message to message.
+        var members: [JSONValue?] = []
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             let conversation = conversationNumbers[part.conversationID] ?? conversationNumbers.count
             conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
-                let value: JSONValue
-                do {
-                    value = try JSONParser.parse(bytes, repairs: &repairs)
-                } catch {
-                    result.rejects[.invalidJSON, default: 0] += 1
-                    result.rejectRecords.append(Self.reject(.invalidJSON, part: part, offset: offset, index: index, bytes: bytes))
-                    return
-                }
-                switch Self.parse(value, conversationID: part.conversationID, offset: offset, index: index) {
+                switch Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+                                  members: &members, repairs: &repairs) {
                 case let .success(parsed):
                     let record = parsed.record
                     result.repairs.add(repairs)
@@ -117,28 +112,40 @@ public struct ShardTransformer {
         parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)
     }
 
-    /// The row for one message with the values its structure rows come from, found in the same
-    /// pass over its members.
+    /// One message's JSON: its row and the values its structure rows come from, or why it
+    /// cannot have a row. `members` is scratch space, reused from message to message.
+    static func parse(_ bytes: UnsafeRawBufferPointer, conversationID: String, offset: Int64, index: Int,
+                      members: inout [JSONValue?], repairs: inout RepairCounts) -> Result<ParsedMessage, RejectReason> {
+        let isObject: Bool
+        do {
+            isObject = try JSONParser.members(of: bytes, keys: MessageMember.keys, into: &members, repairs: &repairs)
+        } catch {
+            return .failure(.invalidJSON)
+        }
+        guard isObject else { return .failure(.notAnObject) }
+        return parse(members: members, conversationID: conversationID, offset: offset, index: index)
+    }
+
+    /// The same from a parsed message.
     static func parse(_ value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<ParsedMessage, RejectReason> {
-        guard case let .object(members) = value else { return .failure(.notAnObject) }
-        // One pass over the members (the first of a repeated key wins, as `value[key]` would
-        // have it): a lookup per field scanned the members a dozen times per message.
-        var id, arrival, content, type, from, displayName, version, properties, references: JSONValue?
-        for member in members {
-            switch member.key {
-            case "id": if id == nil { id = member.value }
-            case "originalarrivaltime": if arrival == nil { arrival = member.value }
-            case "content": if content == nil { content = member.value }
-            case "messagetype": if type == nil { type = member.value }
-            case "from": if from == nil { from = member.value }
-            case "displayName": if displayName == nil { displayName = member.value }
-            case "version": if version == nil { version = member.value }
-            case "properties": if properties == nil { properties = member.value }
-            case "amsreferences": if references == nil { references = member.value }
-            default: break
+        guard case let .object(list) = value else { return .failure(.notAnObject) }
+        var members = [JSONValue?](repeating: nil, count: MessageMember.keys.count)
+        for member in list {
+            var key = member.key
+            // The first of a repeated key wins, as `value[key]` would have it.
+            if let found = key.withUTF8({ MessageMember.keys.index(of: UnsafeRawBufferPointer($0)) }), members[found] == nil {
+                members[found] = member.value
             }
         }
+        return parse(members: members, conversationID: conversationID, offset: offset, index: index)
+    }
+
+    private static func parse(members: [JSONValue?], conversationID: String, offset: Int64, index: Int)
+        -> Result<ParsedMessage, RejectReason> {
+        let id = members[.id], arrival = members[.arrival], content = members[.content], type = members[.type]
+        let from = members[.from], displayName = members[.displayName], version = members[.version]
+        let properties = members[.properties], references = members[.references]
         guard let arrivalText = arrival?.text, let time = SkypeTimestamp(arrivalText) else {
             return .failure(.unreadableTimestamp)
         }

@@ -43,19 +43,20 @@ public struct Verifier {
         let location = LoadError.Location(file: exportPath, entry: input.entry)
         let readAhead = ReadAheadByteSource(input.source)
         defer { readAhead.stop() }
+        var members: [JSONValue?] = []
         let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
             for part in shard.parts {
                 if identities[part.conversationID] == nil { identities[part.conversationID] = [] }
                 part.forEachMessage { offset, index, bytes in
                     var repairs = RepairCounts()
-                    guard let value = try? JSONParser.parse(bytes, repairs: &repairs),
-                          case let .success(record) = ShardTransformer.message(from: value, conversationID: part.conversationID,
-                                                                               offset: offset, index: index) else {
+                    guard case let .success(parsed) = ShardTransformer.parse(bytes, conversationID: part.conversationID,
+                                                                             offset: offset, index: index,
+                                                                             members: &members, repairs: &repairs) else {
                         rejected += 1
                         return
                     }
                     identities[part.conversationID, default: []].insert(
-                        MessageIdentity.hash(messageID: record.messageID, fingerprint: record.fingerprint))
+                        MessageIdentity.hash(messageID: parsed.record.messageID, fingerprint: parsed.record.fingerprint))
                 }
             }
         }
