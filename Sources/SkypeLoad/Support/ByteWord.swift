@@ -23,6 +23,15 @@ enum ByteWord {
         (word &- ones &* UInt64(bound)) & ~word & highs != 0
     }
 
+    /// The high bit of every byte of `word` that is `byte`, and no other bit: exact, for when
+    /// where the bytes are matters (the tricks above may also flag bytes after a match).
+    @inline(__always)
+    static func mask(of byte: UInt8, in word: UInt64) -> UInt64 {
+        let lows = ~highs
+        let other = word ^ (ones &* UInt64(byte))
+        return ~(((other & lows) &+ lows) | other | lows)
+    }
+
     /// True when some byte of `word` has its high bit set (is not ASCII).
     @inline(__always)
     static func hasNonASCII(_ word: UInt64) -> Bool {

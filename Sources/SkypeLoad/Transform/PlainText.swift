@@ -252,7 +252,16 @@ public enum PlainText {
     private static func firstNotPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         if bytes.first == 0x20 || bytes.last == 0x20 { return 0 }
         var previous: UInt8 = 0
-        for index in 0..<bytes.count {
+        var start = 0
+        // Eight bytes at a time while none is special and no space is doubled or before a newline.
+        let raw = UnsafeRawBufferPointer(bytes)
+        while start + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            if isSpecial(word) || spaceBeforeBreak(word, previous: previous) { break }
+            previous = UInt8(truncatingIfNeeded: word >> 56)
+            start += 8
+        }
+        for index in start..<bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "<"), UInt8(ascii: "&"), 0x09, 0xC2: return index
@@ -265,6 +274,24 @@ public enum PlainText {
         return nil
     }
 
+    /// Whether `word` holds a tag or entity start, a tab, or the first byte of a no-break space.
+    @inline(__always)
+    private static func isSpecial(_ word: UInt64) -> Bool {
+        ByteWord.has(UInt8(ascii: "<"), in: word) || ByteWord.has(UInt8(ascii: "&"), in: word)
+            || ByteWord.has(0x09, in: word) || ByteWord.has(0xC2, in: word)
+    }
+
+    /// Whether a space in `word` (or `previous`, the byte before it) is followed by a space or
+    /// a newline: what collapsing changes.
+    @inline(__always)
+    private static func spaceBeforeBreak(_ word: UInt64, previous: UInt8) -> Bool {
+        let spaces = ByteWord.mask(of: 0x20, in: word)
+        let breaks = spaces | ByteWord.mask(of: 0x0A, in: word)
+        // A byte's high bit shifted by 8 lands on the next byte's (little-endian loads).
+        let first = UInt8(truncatingIfNeeded: word)
+        return (spaces << 8) & breaks != 0 || (previous == 0x20 && (first == 0x20 || first == 0x0A))
+    }
+
     /// Runs of spaces, tabs and no-break spaces become one space; none at the start, none
     /// before a newline. In place, on UTF-8 bytes: iterating Characters costs grapheme breaking.
     /// Only the bytes from `start` on are the text.
@@ -273,7 +300,23 @@ public enum PlainText {
             var written = start
             var pendingSpace = false
             var index = start
+            let raw = UnsafeMutableRawBufferPointer(bytes)
             while index < bytes.count {
+                // Eight bytes kept as they are when nothing in them collapses: no space pending,
+                // none at the start of the text or the end of the word, none doubled or before
+                // a newline. The write position never passes the read position, so the word is
+                // read before anything is written over it.
+                if !pendingSpace, index + 8 <= bytes.count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    let first = UInt8(truncatingIfNeeded: word)
+                    if !ByteWord.has(0x09, in: word), !ByteWord.has(0xC2, in: word), word >> 56 != 0x20,
+                       !spaceBeforeBreak(word, previous: 0), first != 0x20 || written > start {
+                        raw.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                        written += 8
+                        index += 8
+                        continue
+                    }
+                }
                 let byte = bytes[index]
                 if byte == 0x20 || byte == 0x09 {
                     pendingSpace = written > start

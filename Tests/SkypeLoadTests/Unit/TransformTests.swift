@@ -100,3 +100,33 @@ extension TransformTests {
         #expect(Array(output.dropFirst(5)) == Array(PlainText.from(html: html).utf8))
     }
 }
+
+extension TransformTests {
+    /// The whitespace rule, one character at a time: spaces, tabs and no-break spaces collapse
+    /// to one space, none at the start or end, none before a newline.
+    private static func collapsedByHand(_ text: String) -> String {
+        var output = ""
+        var pending = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case " ", "\t", "\u{A0}": pending = !output.isEmpty
+            case "\n": pending = false; output.unicodeScalars.append(scalar)
+            default:
+                if pending { output += " " }
+                pending = false
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+
+    @Test func whitespaceCollapsesAsTheRuleSaysInTextOfAnyShape() {
+        // Word-at-a-time scanning must agree with the rule wherever the spaces fall.
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "bc", " ", " ", "\t", "\n", "\u{A0}", "é", "東", "word "]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            #expect(PlainText.from(html: text) == Self.collapsedByHand(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+}
