@@ -119,7 +119,14 @@ public struct BinaryCopyWriter {
         append(UInt32.max)  // length -1
     }
 
+    /// Byte by byte: `append(contentsOf:)` of a raw buffer is a generic call that cost more than
+    /// the four or eight bytes it copies (a length or integer for every field of every row).
+    @inline(__always)
     private mutating func append<Integer: FixedWidthInteger>(_ value: Integer) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        var shift = Integer.bitWidth - 8
+        while shift >= 0 {
+            bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+            shift -= 8
+        }
     }
 }
