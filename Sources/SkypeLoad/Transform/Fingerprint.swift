@@ -3,23 +3,30 @@
 public struct Fingerprint: Sendable {
     public private(set) var value: UInt64 = 0xcbf29ce484222325
 
+    private static let prime: UInt64 = 0x100000001b3
+
     public init() {}
 
     public mutating func add(_ bytes: UnsafeRawBufferPointer) {
         var hash = value
         for byte in bytes {
             hash ^= UInt64(byte)
-            hash = hash &* 0x100000001b3
+            hash = hash &* Self.prime
         }
         value = hash
     }
 
+    /// Adds the text (nil as empty), then a separator.
     public mutating func add(_ text: String?) {
         if var text {
             text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
         }
-        // A separator that UTF-8 text never contains keeps ("ab","c") apart from ("a","bc").
-        withUnsafeBytes(of: UInt8(0xFF)) { add($0) }
+        addSeparator()
+    }
+
+    /// A byte that UTF-8 text never contains: keeps ("ab","c") apart from ("a","bc").
+    mutating func addSeparator() {
+        value = (value ^ 0xFF) &* Self.prime
     }
 
     public var signed: Int64 { Int64(bitPattern: value) }

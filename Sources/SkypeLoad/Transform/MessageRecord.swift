@@ -5,10 +5,8 @@ public struct MessageRecord: Sendable, Equatable {
     /// Identity within (`conversationID`, `messageID`): a hash of the arrival time, sender,
     /// type and content, so that exact repeats merge and distinct messages sharing an id do not.
     public var fingerprint: Int64
-    /// `originalarrivaltime` as PostgreSQL text (what the fingerprint hashes).
-    public var sentAt: String
-    /// The same instant, for the binary COPY.
-    public var sentAtUnixMicroseconds: Int64
+    /// `originalarrivaltime`.
+    public var sentTime: SkypeTimestamp
     public var senderID: String?
     public var senderName: String?
     public var messageType: String?
@@ -40,6 +38,11 @@ public struct MessageRecord: Sendable, Equatable {
     /// `content` as the text a person reads (``PlainText``): what the full-text index sees.
     /// Computed, not stored: the COPY writer converts the content straight into its buffer.
     public var bodyText: String? { content.map(PlainText.from(html:)) }
+
+    /// `originalarrivaltime` as PostgreSQL text (what the fingerprint hashes).
+    public var sentAt: String { sentTime.postgresText }
+    /// The same instant, for the binary COPY.
+    public var sentAtUnixMicroseconds: Int64 { sentTime.unixMicroseconds }
 
     /// `editedAtMilliseconds` as PostgreSQL text.
     public var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }

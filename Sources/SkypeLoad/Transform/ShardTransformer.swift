@@ -6,6 +6,13 @@ struct MessageKey: Hashable {
     var conversation: Int
     var messageID: String
     var fingerprint: Int64
+
+    /// The fingerprint already spreads distinct messages (repeats share their id as well);
+    /// hashing the id's text too cost more than it spread. Equality compares all three.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(conversation)
+        hasher.combine(fingerprint)
+    }
 }
 
 /// A message's row and the JSON values its structure rows are read from.
@@ -152,16 +159,14 @@ public struct ShardTransformer {
         let contentText = content?.text
         let typeText = type?.text
         let sender = from?.text.map(normalizeSender)
-        let sentAt = time.postgresText
-        let fingerprint = MessageIdentity.fingerprint(sentAt: sentAt, sender: sender, type: typeText, content: contentText)
+        let fingerprint = MessageIdentity.fingerprint(sentAt: time, sender: sender, type: typeText, content: contentText)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let record = MessageRecord(
             conversationID: conversationID,
             messageID: id?.text ?? "",
             fingerprint: fingerprint,
-            sentAt: sentAt,
-            sentAtUnixMicroseconds: time.unixMicroseconds,
+            sentTime: time,
             senderID: sender,
             senderName: displayName?.text,
             messageType: typeText,

@@ -108,17 +108,29 @@ public struct SkypeTimestamp: Sendable, Equatable {
     /// ISO 8601 text PostgreSQL reads exactly, to the microsecond (its resolution):
     /// `YYYY-MM-DD HH:MM:SS.ffffff+HH:MM`.
     public var postgresText: String {
-        let offset = abs(offsetMinutes)
-        let sign = offsetMinutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-        return ASCIIDigits.string(count: 32) { text in
-            ASCIIDigits.writeDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-                                      into: text)
-            text[19] = UInt8(ascii: ".")
-            ASCIIDigits.write(ticks / 10, width: 6, into: text, at: 20)
-            text[26] = sign
-            ASCIIDigits.write(offset / 60, width: 2, into: text, at: 27)
-            text[29] = UInt8(ascii: ":")
-            ASCIIDigits.write(offset % 60, width: 2, into: text, at: 30)
+        ASCIIDigits.string(count: Self.postgresTextLength, writePostgresText)
+    }
+
+    /// Calls `body` with ``postgresText``'s UTF-8, made on the stack: what a fingerprint hashes
+    /// for every message, without a `String` to allocate and free.
+    func withPostgresText<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.postgresTextLength) { text in
+            writePostgresText(into: text)
+            return body(UnsafeRawBufferPointer(text))
         }
+    }
+
+    private static let postgresTextLength = 32
+
+    private func writePostgresText(into text: UnsafeMutableBufferPointer<UInt8>) {
+        let offset = abs(offsetMinutes)
+        ASCIIDigits.writeDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                                  into: text)
+        text[19] = UInt8(ascii: ".")
+        ASCIIDigits.write(ticks / 10, width: 6, into: text, at: 20)
+        text[26] = offsetMinutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        ASCIIDigits.write(offset / 60, width: 2, into: text, at: 27)
+        text[29] = UInt8(ascii: ":")
+        ASCIIDigits.write(offset % 60, width: 2, into: text, at: 30)
     }
 }

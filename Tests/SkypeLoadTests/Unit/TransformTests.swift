@@ -130,3 +130,16 @@ extension TransformTests {
         }
     }
 }
+
+extension TransformTests {
+    @Test func fingerprintsNeverChange() throws {
+        // Stored in every row and part of its key: values computed by an independent FNV-1a.
+        #expect(MessageIdentity.fingerprint(sentAt: "2019-08-08 10:22:04.92", sender: "8:live:ann", type: "RichText",
+                                            content: "Hello <b>world</b> café") == -8031074097137680986)
+        #expect(MessageIdentity.fingerprint(sentAt: "2019-08-08 10:22:04.92", sender: nil, type: nil, content: nil)
+            == 2485191597864202753)
+        let time = try #require(SkypeTimestamp("2025-03-08T17:33:29.92+05:30"))
+        #expect(MessageIdentity.fingerprint(sentAt: time, sender: "8:a", type: nil, content: "x")
+            == MessageIdentity.fingerprint(sentAt: time.postgresText, sender: "8:a", type: nil, content: "x"))
+    }
+}
