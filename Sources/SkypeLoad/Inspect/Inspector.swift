@@ -22,7 +22,7 @@ public struct Inspector {
         let location = LoadError.Location(file: exportPath, entry: input.entry)
         let readAhead = ReadAheadByteSource(input.source)
         defer { readAhead.stop() }
-        var members: [JSONValue?] = []
+        var members: [JSONMember?] = []
         let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
             for part in shard.parts {
                 part.forEachMessage { offset, index, bytes in

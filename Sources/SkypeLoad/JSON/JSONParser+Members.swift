@@ -3,12 +3,21 @@ import Foundation
 /// The names of the members a reader keeps from an object, matched against keys as bytes.
 struct JSONKeyTable: Sendable {
     private let names: [StaticString]
+    private let utf8Flags: [Bool]
 
-    init(_ names: [StaticString]) {
+    /// - Parameter utf8Names: the names (among `names`) whose string values are kept as UTF-8
+    ///   bytes (``JSONMember/utf8(_:)``) rather than as `String`s.
+    init(_ names: [StaticString], readingAsUTF8 utf8Names: [StaticString] = []) {
         self.names = names
+        utf8Flags = names.map { name in utf8Names.contains { $0.description == name.description } }
     }
 
     var count: Int { names.count }
+
+    /// Whether the string value of the `index`-th name is kept as UTF-8 bytes.
+    func readsUTF8(_ index: Int) -> Bool {
+        utf8Flags[index]
+    }
 
     /// The index of the name equal to `key` (UTF-8), if any.
     func index(of key: UnsafeRawBufferPointer) -> Int? {
@@ -28,7 +37,7 @@ extension JSONParser {
     /// Repairs are counted only in the values kept (the text that is stored).
     ///
     /// - Returns: false when `bytes` is valid JSON but not an object.
-    static func members(of bytes: UnsafeRawBufferPointer, keys: JSONKeyTable, into values: inout [JSONValue?],
+    static func members(of bytes: UnsafeRawBufferPointer, keys: JSONKeyTable, into values: inout [JSONMember?],
                         repairs: inout RepairCounts) throws(SyntaxError) -> Bool {
         values.removeAll(keepingCapacity: true)
         values.append(contentsOf: repeatElement(nil, count: keys.count))
@@ -40,7 +49,7 @@ extension JSONParser {
         return isObject
     }
 
-    private mutating func parseMembers(keys: JSONKeyTable, into values: inout [JSONValue?]) throws(SyntaxError) -> Bool {
+    private mutating func parseMembers(keys: JSONKeyTable, into values: inout [JSONMember?]) throws(SyntaxError) -> Bool {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
             try skipValue()
@@ -59,7 +68,8 @@ extension JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             position += 1
             if let index, values[index] == nil {
-                values[index] = try parseValue()
+                skipWhitespace()
+                values[index] = keys.readsUTF8(index) && peek() == UInt8(ascii: "\"") ? .utf8(try parseUTF8()) : .value(try parseValue())
             } else {
                 try skipValue()
             }

@@ -168,6 +168,24 @@ public struct JSONParser {
 
     /// At the opening quote; returns the decoded, repaired text.
     mutating func parseString() throws(SyntaxError) -> String {
+        try decodeString(
+            accepting: { raw, isASCII in isASCII ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) },
+            repaired: { String(decoding: $0, as: UTF8.self) })
+    }
+
+    /// At the opening quote; returns the decoded, repaired text as UTF-8, checked here rather
+    /// than by `String` (whose check was the larger part of reading a message's content).
+    mutating func parseUTF8() throws(SyntaxError) -> [UInt8] {
+        try decodeString(accepting: { raw, isASCII in isASCII || UTF8Repair.isValid(raw) ? Array(raw) : nil },
+                         repaired: { $0 })
+    }
+
+    /// At the opening quote: decodes a string. `accepting` makes the result from bytes without
+    /// escapes (and whether they are all ASCII), or returns nil when they are not valid UTF-8;
+    /// `repaired` makes it from bytes already repaired.
+    @inline(__always)
+    private mutating func decodeString<Text>(accepting: (UnsafeRawBufferPointer, Bool) -> Text?,
+                                             repaired: ([UInt8]) -> Text) throws(SyntaxError) -> Text {
         position += 1
         let start = position
         // Fast path: text without escapes needs no copy, only one validation of its UTF-8.
@@ -184,15 +202,13 @@ public struct JSONParser {
             }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-                let text = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
-                if let text {
+                if let text = accepting(UnsafeRawBufferPointer(rebasing: bytes[start..<position]), ascii) {
                     position += 1
                     return text
                 }
                 // Invalid UTF-8: repaired and counted.
                 position = start
-                return try parseStringRepairing()
+                return repaired(try parseStringRepairing())
             }
             if byte == UInt8(ascii: "\\") || byte == 0 { break }
             if byte >= 0x80 { ascii = false }
@@ -213,13 +229,13 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[rawStart..<position]))
                 if byte == UInt8(ascii: "\"") {
-                    if !rawNUL, let text = String(validating: scratch, as: UTF8.self) {
+                    if !rawNUL, let text = scratch.withUnsafeBytes({ accepting($0, false) }) {
                         position += 1
                         return text
                     }
                     position = start
                     repairs = repairsBefore
-                    return try parseStringRepairing()
+                    return repaired(try parseStringRepairing())
                 }
                 try parseEscape()
                 rawStart = position
@@ -232,7 +248,7 @@ public struct JSONParser {
     }
 
     /// After the opening quote: decodes the string, repairing (and counting) invalid UTF-8 and NUL.
-    private mutating func parseStringRepairing() throws(SyntaxError) -> String {
+    private mutating func parseStringRepairing() throws(SyntaxError) -> [UInt8] {
         scratch.removeAll(keepingCapacity: true)
         var rawStart = position
         while position < bytes.count {
@@ -241,7 +257,7 @@ public struct JSONParser {
                 appendRepairingUTF8(UnsafeRawBufferPointer(rebasing: bytes[rawStart..<position]))
                 if byte == UInt8(ascii: "\"") {
                     position += 1
-                    return String(decoding: scratch, as: UTF8.self)
+                    return scratch
                 }
                 try parseEscape()
                 rawStart = position

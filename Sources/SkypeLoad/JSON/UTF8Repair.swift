@@ -21,6 +21,32 @@ enum UTF8Repair {
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[cleanStart..<count]))
     }
 
+    /// True when `raw` is valid UTF-8 without NUL, that is, when ``append(_:to:repairs:)``
+    /// would change nothing. ASCII is skipped eight bytes at a time: content is mostly ASCII
+    /// with a few accented letters, which the standard library's check walks byte by byte.
+    static func isValid(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < raw.count {
+            if index + 8 <= raw.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if !ByteWord.hasNonASCII(word) && !ByteWord.hasZero(word) {
+                    index += 8
+                    continue
+                }
+            }
+            let lead = raw[index]
+            if lead < 0x80 {
+                guard lead != 0 else { return false }
+                index += 1
+                continue
+            }
+            let length = sequenceLength(raw, at: index)
+            guard length > 0 else { return false }
+            index += length
+        }
+        return true
+    }
+
     /// The length of the valid multi-byte sequence at `index`, or 0 if it is not valid.
     static func sequenceLength(_ raw: UnsafeRawBufferPointer, at index: Int) -> Int {
         let lead = raw[index]

@@ -48,19 +48,27 @@ public struct BinaryCopyWriter {
     /// already, and any left (from other sources) becomes U+FFFD, as in the text format.
     public mutating func text(_ value: String?) {
         guard var value else { return null() }
-        value.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, memchr(base, 0, utf8.count) != nil else {
-                append(UInt32(utf8.count))
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            var repaired: [UInt8] = []
-            for byte in utf8 {
-                if byte == 0 { repaired.append(contentsOf: UTF8Repair.replacement) } else { repaired.append(byte) }
-            }
-            append(UInt32(repaired.count))
-            bytes.append(contentsOf: repaired)
+        value.withUTF8 { text(raw: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `text` given as UTF-8.
+    public mutating func text(utf8 value: [UInt8]?) {
+        guard let value else { return null() }
+        value.withUnsafeBytes { text(raw: $0) }
+    }
+
+    private mutating func text(raw utf8: UnsafeRawBufferPointer) {
+        guard let base = utf8.baseAddress, memchr(base, 0, utf8.count) != nil else {
+            append(UInt32(utf8.count))
+            bytes.append(contentsOf: utf8)
+            return
         }
+        var repaired: [UInt8] = []
+        for byte in utf8 {
+            if byte == 0 { repaired.append(contentsOf: UTF8Repair.replacement) } else { repaired.append(byte) }
+        }
+        append(UInt32(repaired.count))
+        bytes.append(contentsOf: repaired)
     }
 
     /// `text` that `body` appends as UTF-8 straight into the buffer, so that text made for the
@@ -70,9 +78,10 @@ public struct BinaryCopyWriter {
         append(UInt32(0))
         body(&bytes)
         let start = lengthOffset + 4
-        if let nul = bytes[start...].firstIndex(of: 0) {
-            let tail = bytes[nul...].flatMap { $0 == 0 ? UTF8Repair.replacement : [$0] }
-            bytes.replaceSubrange(nul..., with: tail)
+        let hasNUL = bytes.withUnsafeBytes { ByteSearch.firstOffset(of: 0, in: $0, from: start) != nil }
+        if hasNUL {
+            let tail = bytes[start...].flatMap { $0 == 0 ? UTF8Repair.replacement : [$0] }
+            bytes.replaceSubrange(start..., with: tail)
         }
         let length = UInt32(bytes.count - start).bigEndian
         bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthOffset, as: UInt32.self) }

@@ -6,27 +6,32 @@ import Foundation
 /// always kept in `messages.content`.
 public enum StructureExtractor {
     public static func rows(type: String?, content: String?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
+        rows(type: type, contentUTF8: content.map { Array($0.utf8) }, properties: properties, amsReferences: amsReferences)
+    }
+
+    /// The same with the content as UTF-8, as messages keep it: most messages are text with
+    /// inline tags, so the markup is tokenised (and a `String` of it made) only when it can
+    /// carry structure.
+    static func rows(type: String?, contentUTF8: [UInt8]?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
         var rows: [StructureRow] = []
         let type = type ?? ""
-        let content = content ?? ""
-        // Most messages are text with inline tags: tokenise only markup that can carry structure.
+        let content = contentUTF8 ?? []
         let isCall = type == "Event/Call"
         let isThreadEvent = type.hasPrefix("ThreadActivity/")
-        var markup = content
-        let (startsWithContacts, startsWithLocation, hasObject) = markup.withUTF8 { utf8 in
-            let bytes = UnsafeRawBufferPointer(utf8)
-            return (Self.starts(bytes, with: "<contacts"), Self.starts(bytes, with: "<location"),
-                    ByteSearch.firstOffset(of: "<URIObject", in: bytes) != nil)
+        let (startsWithContacts, startsWithLocation, hasObject) = content.withUnsafeBytes { bytes in
+            (Self.starts(bytes, with: "<contacts"), Self.starts(bytes, with: "<location"),
+             ByteSearch.firstOffset(of: "<URIObject", in: bytes) != nil)
         }
         let isContacts = startsWithContacts || type == "RichText/Contacts"
         let isLocation = startsWithLocation || type == "RichText/Location"
-        let tokens = isCall || isThreadEvent || isContacts || isLocation || hasObject ? MarkupScanner.tokens(content) : []
+        let tokens = isCall || isThreadEvent || isContacts || isLocation || hasObject
+            ? content.withUnsafeBufferPointer(MarkupScanner.tokens) : []
         if hasObject || amsReferences != nil { rows += attachments(tokens, amsReferences: amsReferences) }
         if isCall { rows += calls(tokens) }
-        if isThreadEvent { rows += threadEvent(type: type, content: content, tokens: tokens) }
+        if isThreadEvent { rows += threadEvent(type: type, content: String(decoding: content, as: UTF8.self), tokens: tokens) }
         if hasObject { rows += polls(tokens) }
         if isContacts { rows += contacts(tokens) }
-        if isLocation { rows += locations(content: content, tokens: tokens) }
+        if isLocation { rows += locations(content: String(decoding: content, as: UTF8.self), tokens: tokens) }
         if let emotions = properties?["emotions"] { rows += reactions(emotions) }
         return rows
     }

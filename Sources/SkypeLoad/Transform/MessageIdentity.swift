@@ -5,16 +5,21 @@ public enum MessageIdentity {
     public static func fingerprint(sentAt: String, sender: String?, type: String?, content: String?) -> Int64 {
         var hash = Fingerprint()
         hash.add(sentAt)
-        hash.add(sender: sender, type: type, content: content)
+        hash.add(sender)
+        hash.add(type)
+        hash.add(content)
         return hash.signed
     }
 
-    /// The same, with the arrival time's text made on the stack.
-    static func fingerprint(sentAt time: SkypeTimestamp, sender: String?, type: String?, content: String?) -> Int64 {
+    /// The same, with the arrival time's text made on the stack and the content as UTF-8.
+    static func fingerprint(sentAt time: SkypeTimestamp, sender: String?, type: String?, content: [UInt8]?) -> Int64 {
         var hash = Fingerprint()
         time.withPostgresText { hash.add($0) }
         hash.addSeparator()
-        hash.add(sender: sender, type: type, content: content)
+        hash.add(sender)
+        hash.add(type)
+        content?.withUnsafeBytes { hash.add($0) }
+        hash.addSeparator()
         return hash.signed
     }
 
@@ -25,13 +30,5 @@ public enum MessageIdentity {
         hash.add(messageID)
         hash.add(String(fingerprint))
         return hash.value
-    }
-}
-
-private extension Fingerprint {
-    mutating func add(sender: String?, type: String?, content: String?) {
-        add(sender)
-        add(type)
-        add(content)
     }
 }

@@ -10,7 +10,8 @@ public struct MessageRecord: Sendable, Equatable {
     public var senderID: String?
     public var senderName: String?
     public var messageType: String?
-    public var content: String?
+    /// `content` as UTF-8 (valid, repaired): the row takes it as bytes.
+    public var contentUTF8: [UInt8]?
     public var isEdited: Bool
     public var isDeleted: Bool
     /// `properties.isserversidegenerated`: a blank message the server made.
@@ -34,6 +35,9 @@ public struct MessageRecord: Sendable, Equatable {
         "message_type", "content", "body_text", "is_edited", "is_deleted", "edited_at", "deleted_at",
         "version", "properties", "amsreferences", "source_offset", "source_index", "is_server_generated",
     ]
+
+    /// `content`, the message's HTML-ish markup as the export has it.
+    public var content: String? { contentUTF8.map { String(decoding: $0, as: UTF8.self) } }
 
     /// `content` as the text a person reads (``PlainText``): what the full-text index sees.
     /// Computed, not stored: the COPY writer converts the content straight into its buffer.
@@ -59,9 +63,9 @@ public struct MessageRecord: Sendable, Equatable {
         writer.text(senderID)
         writer.text(senderName)
         writer.text(messageType)
-        writer.text(content)
-        if var content {
-            content.withUTF8 { html in writer.text { PlainText.append(html: html, to: &$0) } }
+        writer.text(utf8: contentUTF8)
+        if let contentUTF8 {
+            contentUTF8.withUnsafeBufferPointer { html in writer.text { PlainText.append(html: html, to: &$0) } }
         } else {
             writer.text(nil)
         }

@@ -23,7 +23,7 @@ struct ParsedMessage {
 
     /// What the message's markup and properties mean.
     var structureRows: [StructureRow] {
-        StructureExtractor.rows(type: record.messageType, content: record.content, properties: properties,
+        StructureExtractor.rows(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
                                 amsReferences: references)
     }
 }
@@ -45,7 +45,7 @@ public struct ShardTransformer {
         var conversationNumbers: [String: Int] = [:]
         var typeTally = RunTally()
         // Reused from message to message.
-        var members: [JSONValue?] = []
+        var members: [JSONMember?] = []
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             let conversation = conversationNumbers[part.conversationID] ?? conversationNumbers.count
@@ -122,7 +122,7 @@ public struct ShardTransformer {
     /// One message's JSON: its row and the values its structure rows come from, or why it
     /// cannot have a row. `members` is scratch space, reused from message to message.
     static func parse(_ bytes: UnsafeRawBufferPointer, conversationID: String, offset: Int64, index: Int,
-                      members: inout [JSONValue?], repairs: inout RepairCounts) -> Result<ParsedMessage, RejectReason> {
+                      members: inout [JSONMember?], repairs: inout RepairCounts) -> Result<ParsedMessage, RejectReason> {
         let isObject: Bool
         do {
             isObject = try JSONParser.members(of: bytes, keys: MessageMember.keys, into: &members, repairs: &repairs)
@@ -137,29 +137,29 @@ public struct ShardTransformer {
     static func parse(_ value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<ParsedMessage, RejectReason> {
         guard case let .object(list) = value else { return .failure(.notAnObject) }
-        var members = [JSONValue?](repeating: nil, count: MessageMember.keys.count)
+        var members = [JSONMember?](repeating: nil, count: MessageMember.keys.count)
         for member in list {
             var key = member.key
             // The first of a repeated key wins, as `value[key]` would have it.
             if let found = key.withUTF8({ MessageMember.keys.index(of: UnsafeRawBufferPointer($0)) }), members[found] == nil {
-                members[found] = member.value
+                members[found] = .value(member.value)
             }
         }
         return parse(members: members, conversationID: conversationID, offset: offset, index: index)
     }
 
-    private static func parse(members: [JSONValue?], conversationID: String, offset: Int64, index: Int)
+    private static func parse(members: [JSONMember?], conversationID: String, offset: Int64, index: Int)
         -> Result<ParsedMessage, RejectReason> {
         let id = members[.id], arrival = members[.arrival], content = members[.content], type = members[.type]
         let from = members[.from], displayName = members[.displayName], version = members[.version]
-        let properties = members[.properties], references = members[.references]
+        let properties = members[.properties]?.json, references = members[.references]?.json
         guard let arrivalText = arrival?.text, let time = SkypeTimestamp(arrivalText) else {
             return .failure(.unreadableTimestamp)
         }
-        let contentText = content?.text
+        let contentUTF8 = content?.utf8
         let typeText = type?.text
         let sender = from?.text.map(normalizeSender)
-        let fingerprint = MessageIdentity.fingerprint(sentAt: time, sender: sender, type: typeText, content: contentText)
+        let fingerprint = MessageIdentity.fingerprint(sentAt: time, sender: sender, type: typeText, content: contentUTF8)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let record = MessageRecord(
@@ -170,7 +170,7 @@ public struct ShardTransformer {
             senderID: sender,
             senderName: displayName?.text,
             messageType: typeText,
-            content: contentText,
+            contentUTF8: contentUTF8,
             isEdited: editTime != nil,
             isDeleted: deleteTime != nil,
             isServerGenerated: properties?["isserversidegenerated"].map { $0 == .bool(true) || $0.text == "true" } ?? false,

@@ -43,7 +43,7 @@ public struct Verifier {
         let location = LoadError.Location(file: exportPath, entry: input.entry)
         let readAhead = ReadAheadByteSource(input.source)
         defer { readAhead.stop() }
-        var members: [JSONValue?] = []
+        var members: [JSONMember?] = []
         let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
             for part in shard.parts {
                 if identities[part.conversationID] == nil { identities[part.conversationID] = [] }

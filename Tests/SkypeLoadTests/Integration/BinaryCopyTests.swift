@@ -93,4 +93,19 @@ import Testing
     @Test func anEmptyWriterSendsNothing() {
         #expect(BinaryCopyWriter().buffer.isEmpty)
     }
+
+    @Test func textInEveryFormIsTheSameFieldAndNULNeverReachesTheServer() {
+        // A String, UTF-8 bytes, and bytes appended straight into the buffer.
+        func row(_ write: (inout BinaryCopyWriter) -> Void) -> [UInt8] {
+            var writer = BinaryCopyWriter()
+            writer.beginRow(fields: 1)
+            write(&writer)
+            return writer.finish()
+        }
+        let expected = row { $0.text("a\u{FFFD}b") }
+        #expect(row { $0.text("a\u{0}b") } == expected)
+        #expect(row { $0.text(utf8: [0x61, 0, 0x62]) } == expected)
+        #expect(row { $0.text { $0.append(contentsOf: [0x61, 0, 0x62]) } } == expected)
+        #expect(row { $0.text { $0.append(contentsOf: Array("a\u{FFFD}b".utf8)) } } == expected)
+    }
 }

@@ -139,7 +139,7 @@ extension TransformTests {
         #expect(MessageIdentity.fingerprint(sentAt: "2019-08-08 10:22:04.92", sender: nil, type: nil, content: nil)
             == 2485191597864202753)
         let time = try #require(SkypeTimestamp("2025-03-08T17:33:29.92+05:30"))
-        #expect(MessageIdentity.fingerprint(sentAt: time, sender: "8:a", type: nil, content: "x")
+        #expect(MessageIdentity.fingerprint(sentAt: time, sender: "8:a", type: nil, content: Array("x".utf8))
             == MessageIdentity.fingerprint(sentAt: time.postgresText, sender: "8:a", type: nil, content: "x"))
     }
 }
