@@ -145,10 +145,8 @@ extension JSONParser {
         let counted = repairs
         defer { repairs = counted }
         while position < bytes.count {
-            if position + 8 <= bytes.count, !Self.mayEndString(bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
-                position += 8
-                continue
-            }
+            _ = skipPlainStringBytes()
+            guard position < bytes.count else { break }
             switch bytes[position] {
             case UInt8(ascii: "\""):
                 position += 1

@@ -191,15 +191,8 @@ public struct JSONParser {
         // Fast path: text without escapes needs no copy, only one validation of its UTF-8.
         var ascii = true
         while position < bytes.count {
-            // Eight bytes at a time while none ends or escapes the string (most of a message).
-            if position + 8 <= bytes.count {
-                let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                if !Self.mayEndString(word) {
-                    if ByteWord.hasNonASCII(word) { ascii = false }
-                    position += 8
-                    continue
-                }
-            }
+            if !skipPlainStringBytes() { ascii = false }
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 if let text = accepting(UnsafeRawBufferPointer(rebasing: bytes[start..<position]), ascii) {
@@ -221,10 +214,8 @@ public struct JSONParser {
         var rawStart = start
         var rawNUL = false
         while position < bytes.count {
-            if position + 8 <= bytes.count, !Self.mayEndString(bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
-                position += 8
-                continue
-            }
+            _ = skipPlainStringBytes()
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[rawStart..<position]))
@@ -266,6 +257,30 @@ public struct JSONParser {
             position += 1
         }
         throw fail("a string is not closed")
+    }
+
+    /// Moves eight bytes at a time over string text that holds no quote, backslash or NUL,
+    /// then straight to the first such byte of the last word (not one byte per try, which
+    /// short strings such as keys mostly are); fewer than eight bytes from the end, it leaves
+    /// the rest to the caller. Returns whether every byte passed over was ASCII.
+    @inline(__always)
+    mutating func skipPlainStringBytes() -> Bool {
+        var ascii = true
+        while position + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let stops = ByteWord.mask(of: 0x22, in: word) | ByteWord.mask(of: 0x5C, in: word) | ByteWord.mask(of: 0, in: word)
+            guard stops != 0 else {
+                if ByteWord.hasNonASCII(word) { ascii = false }
+                position += 8
+                continue
+            }
+            // Little-endian: the lowest flagged byte is the first in the text.
+            let plain = stops.trailingZeroBitCount >> 3
+            if plain > 0, ByteWord.hasNonASCII(word & ((1 << (UInt64(plain) << 3)) &- 1)) { ascii = false }
+            position += plain
+            break
+        }
+        return ascii
     }
 
     /// True when some byte of `word` is a quote, a backslash or NUL: the bytes that stop the

@@ -47,6 +47,26 @@ import Testing
         }
     }
 
+    @Test func invalidUTF8JustBeforeTheClosingQuoteIsRepairedInEveryLane() throws {
+        // The scanner jumps to the quote within an eight-byte word: the bytes it jumps over
+        // must still count as not ASCII. Spaces after the string keep a whole word available.
+        for count in 0..<9 {
+            let prefix = Array(repeating: UInt8(ascii: "a"), count: count)
+            let (value, repairs) = try parse([0x22] + prefix + [0xFF, 0x22] + Array(repeating: 0x20, count: 10))
+            #expect(value == .string(String(decoding: prefix, as: UTF8.self) + "\u{FFFD}"))
+            #expect(repairs.invalidUTF8 == 1)
+            var members: [JSONMember?] = []
+            var memberRepairs = RepairCounts()
+            let document = Array(#"{"content":""#.utf8) + prefix + [0xFF] + Array(#""}          "#.utf8)
+            _ = try document.withUnsafeBytes {
+                try JSONParser.members(of: $0, keys: JSONKeyTable(["content"], readingAsUTF8: ["content"]), into: &members,
+                                       repairs: &memberRepairs)
+            }
+            #expect(members.first == .utf8(prefix + UTF8Repair.replacement))
+            #expect(memberRepairs.invalidUTF8 == 1)
+        }
+    }
+
     @Test func escapesAndInvalidUTF8InOneStringAreEachCountedOnce() throws {
         // The escape path validates once at the end and, on failure, starts the string again
         // with repairs: what the first attempt counted must not count twice.
