@@ -1,7 +1,8 @@
 import Foundation
 
 /// A message's identity within one shard, exactly (no hash that could merge two distinct
-/// messages). The conversation is numbered per shard so that only the message id is hashed as text.
+/// messages). The conversation is numbered per shard, so that no conversation id is compared
+/// as text.
 struct MessageKey: Hashable {
     var conversation: Int
     var messageID: String
