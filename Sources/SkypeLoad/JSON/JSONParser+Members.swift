@@ -90,9 +90,11 @@ extension JSONParser {
         let hasEscape = try skipString()
         guard hasEscape else { return keys.index(of: UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<(position - 1)])) }
         let end = position
+        let counted = repairs
         position = start
         var key = try parseString()
         position = end
+        repairs = counted  // a key is not stored
         return key.withUTF8 { keys.index(of: UnsafeRawBufferPointer($0)) }
     }
 

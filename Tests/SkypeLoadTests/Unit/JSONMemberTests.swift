@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func repairsAreCountedInKeptValuesOnly() throws {
-        let found = try members(#"{"skip":"\u0000\ud800","content":"x\u0000y"}"#)
+        let found = try members(#"{"skip":"\u0000\ud800","\u0000key":1,"content":"x\u0000y"}"#)
         #expect(found.values[1] == .utf8(Array("x\u{FFFD}y".utf8)))
         #expect(found.repairs.nulCharacters == 1)
         #expect(found.repairs.loneSurrogates == 0)
