@@ -1,3 +1,4 @@
+import Foundation
 import Benchmark
 import SkypeLoad
 import SyntheticExport
@@ -22,12 +23,42 @@ let benchmarks: @Sendable () -> Void = {
         return shards
     }
     let shards = split()
+    // The same export as a .tar.zst on disk, made once by the tar and zstd tools (as
+    // scripts/generate-export makes them), for the reader's whole path.
+    let archive: String? = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skype-benchmark-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let json = directory.appendingPathComponent("messages.json")
+        guard FileManager.default.createFile(atPath: json.path, contents: Data(export)) else { return nil }
+        let output = directory.appendingPathComponent("export.tar.zst").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "tar -C \"$1\" -cf - messages.json | zstd -q -f -o \"$2\"", "sh", directory.path, output]
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? output : nil
+    }()
     let configuration = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                                 maxDuration: .seconds(10), maxIterations: 20)
 
     Benchmark("split 20,000 messages (12.6 MB)", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(split())
+        }
+    }
+
+    Benchmark("decompress+split 20,000 messages (12.6 MB, .tar.zst)", configuration: configuration) { benchmark in
+        // As a load reads: zstd and tar on the read-ahead thread, the splitter on this one.
+        guard let archive else { return benchmark.error("could not make the .tar.zst (needs tar and zstd)") }
+        for _ in benchmark.scaledIterations {
+            let input = try ExportInput(path: archive)
+            let readAhead = ReadAheadByteSource(input.source)
+            defer { readAhead.stop() }
+            var count = 0
+            let splitter = ExportSplitter(source: readAhead, configuration: SplitterConfiguration(),
+                                          location: .init(file: archive)) { count += $0.messageCount }
+            _ = try splitter.run()
+            blackHole(count)
         }
     }
 
