@@ -17,8 +17,9 @@ public struct Inspector {
         report.formats = input.formats
         var sizes: [String: (title: String, messages: Int)] = [:]
         var seen: [String: Set<UInt64>] = [:]
-        var first: String?
-        var last: String?
+        // Compared as instants: the text of times in different zones does not sort.
+        var first: SkypeTimestamp?
+        var last: SkypeTimestamp?
         let location = LoadError.Location(file: exportPath, entry: input.entry)
         let readAhead = ReadAheadByteSource(input.source)
         defer { readAhead.stop() }
@@ -35,8 +36,9 @@ public struct Inspector {
                         report.messagesByType[record.messageType ?? "(none)", default: 0] += 1
                         let identity = MessageIdentity.hash(messageID: record.messageID, fingerprint: record.fingerprint)
                         if !seen[part.conversationID, default: []].insert(identity).inserted { report.repeatedMessages += 1 }
-                        if first.map({ record.sentAt < $0 }) ?? true { first = record.sentAt }
-                        if last.map({ record.sentAt > $0 }) ?? true { last = record.sentAt }
+                        let sent = record.sentAtUnixMicroseconds
+                        if first.map({ sent < $0.unixMicroseconds }) ?? true { first = record.sentTime }
+                        if last.map({ sent > $0.unixMicroseconds }) ?? true { last = record.sentTime }
                         for row in parsed.structureRows {
                             report.structure[row.table.rawValue, default: 0] += 1
                         }
@@ -62,8 +64,8 @@ public struct Inspector {
         report.jsonBytes = summary.jsonBytes
         report.conversations = summary.conversations
         report.messages = summary.messages
-        report.firstMessageAt = first
-        report.lastMessageAt = last
+        report.firstMessageAt = first?.postgresText
+        report.lastMessageAt = last?.postgresText
         report.largestConversations = sizes.sorted { $0.value.messages != $1.value.messages ? $0.value.messages > $1.value.messages : $0.key < $1.key }
             .prefix(largestCount)
             .map { InspectionReport.Largest(conversation: $0.key, title: $0.value.title, messages: $0.value.messages) }

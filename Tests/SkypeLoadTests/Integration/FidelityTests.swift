@@ -55,6 +55,22 @@ import Testing
         #expect(try db.scalar("SELECT report->'rejects'->>'invalid_json' FROM $schema.load_runs") == "1")
     }
 
+    @Test func inspectFindsTheFirstAndLastMessageAsInstantsWhateverTheirZones() throws {
+        // As text, 06:00Z sorts before 10:00+05:00; as instants it is an hour later.
+        let directory = try ScratchDirectory()
+        let export = directory.path("zones.json")
+        try Data("""
+            {"userId":"8:live:me","exportDate":"2025-03-08T17:40","conversations":[{"id":"8:live:a","MessageList":[
+              {"id":"1","originalarrivaltime":"2025-03-08T06:00:00Z","messagetype":"RichText","content":"b","from":"8:live:a"},
+              {"id":"2","originalarrivaltime":"2025-03-08T10:00:00+05:00","messagetype":"RichText","content":"a","from":"8:live:a"},
+              {"id":"3","originalarrivaltime":"2025-03-08T05:30:00-01:00","messagetype":"RichText","content":"c","from":"8:live:a"}
+            ]}]}
+            """.utf8).write(to: URL(fileURLWithPath: export))
+        let report = try Inspector(exportPath: export).run()
+        #expect(report.firstMessageAt == "2025-03-08 10:00:00.000000+05:00")
+        #expect(report.lastMessageAt == "2025-03-08 05:30:00.000000-01:00")
+    }
+
     @Test func inspectDescribesWithoutADatabase() throws {
         let directory = try ScratchDirectory()
         let export = directory.path("mixed.json")
