@@ -268,7 +268,7 @@ public struct JSONParser {
         var ascii = true
         while position + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            let stops = ByteWord.mask(of: 0x22, in: word) | ByteWord.mask(of: 0x5C, in: word) | ByteWord.mask(of: 0, in: word)
+            let stops = Self.stringStops(in: word)
             guard stops != 0 else {
                 if ByteWord.hasNonASCII(word) { ascii = false }
                 position += 8
@@ -283,11 +283,11 @@ public struct JSONParser {
         return ascii
     }
 
-    /// True when some byte of `word` is a quote, a backslash or NUL: the bytes that stop the
-    /// fast path of ``parseString()`` (and the splitter inside a string).
+    /// The high bit of each byte of `word` that is a quote, a backslash or NUL: the bytes that
+    /// stop a scan through string text (the parser's, and the splitter's inside a string).
     @inline(__always)
-    static func mayEndString(_ word: UInt64) -> Bool {
-        ByteWord.hasZero(word) || ByteWord.has(0x22, in: word) || ByteWord.has(0x5C, in: word)
+    static func stringStops(in word: UInt64) -> UInt64 {
+        ByteWord.mask(of: 0x22, in: word) | ByteWord.mask(of: 0x5C, in: word) | ByteWord.mask(of: 0, in: word)
     }
 
     mutating func parseEscape() throws(SyntaxError) {

@@ -269,10 +269,13 @@ public final class ExportSplitter {
             let bytes = buffer
             while index < stop {
                 if inString && !escaped {
-                    // Eight bytes at a time through text (most of an export is message text).
-                    while index + 8 <= stop,
-                          !JSONParser.mayEndString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                        index += 8
+                    // Eight bytes at a time through text (most of an export is message text),
+                    // then straight to the first byte that may end the string.
+                    while index + 8 <= stop {
+                        let stops = JSONParser.stringStops(in: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                        guard stops != 0 else { index += 8; continue }
+                        index += stops.trailingZeroBitCount >> 3
+                        break
                     }
                     if index == stop { break }
                 }

@@ -45,13 +45,18 @@ import Testing
 
     @Test func wordCheckAgreesWithByteCheck() {
         var generator = SystemRandomNumberGenerator()
-        let interesting: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xC3, 0xDC, 0xFF]
+        let interesting: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80,
+                                    0xA2, 0xC3, 0xDC, 0xFF]
         for _ in 0..<20_000 {
             var bytes = (0..<8).map { _ in interesting.randomElement(using: &generator)! }
             if Bool.random(using: &generator) { bytes = bytes.map { $0 < 0x20 || $0 == 0x5C ? 0x41 : $0 } }
             let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
             #expect(CopyEncoding.mayNeedEscape(word) == bytes.contains { $0 < 0x20 || $0 == 0x5C })
-            #expect(JSONParser.mayEndString(word) == bytes.contains { $0 == 0 || $0 == 0x22 || $0 == 0x5C })
+            // Exact, byte for byte: the scanners jump to the lowest flagged byte.
+            let stops = bytes.enumerated().reduce(UInt64(0)) { mask, byte in
+                [0x00, 0x22, 0x5C].contains(byte.element) ? mask | UInt64(0x80) << (byte.offset * 8) : mask
+            }
+            #expect(JSONParser.stringStops(in: word) == stops)
         }
     }
 
