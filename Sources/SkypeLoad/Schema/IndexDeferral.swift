@@ -18,6 +18,9 @@ public struct IndexDeferral: Sendable {
         /// The parent (partitioned) index it is attached to once built; nil for a parent or an
         /// index of an unpartitioned table.
         public var attachTo: String?
+        /// The table it indexes: a partition for a partition's index (records made before
+        /// this was kept say `messages` for all; they are built in name order).
+        public var table: String = IndexDeferral.table
     }
 
     public let schema: String
@@ -35,10 +38,10 @@ public struct IndexDeferral: Sendable {
 
     /// Indexes dropped by an earlier load and not yet rebuilt, parents and partitions' indexes.
     public func pending(_ connection: PostgresConnection) throws -> [DeferredIndex] {
-        try connection.execute("SELECT index_name, definition, attach_to FROM \(quotedSchema).deferred_indexes ORDER BY index_name")
+        try connection.execute("SELECT index_name, definition, attach_to, table_name FROM \(quotedSchema).deferred_indexes ORDER BY index_name")
             .rows.compactMap { row in
-                guard row.count == 3, let name = row[0], let definition = row[1] else { return nil }
-                return DeferredIndex(name: name, definition: definition, attachTo: row[2])
+                guard row.count == 4, let name = row[0], let definition = row[1], let table = row[3] else { return nil }
+                return DeferredIndex(name: name, definition: definition, attachTo: row[2], table: table)
             }
     }
 
@@ -63,12 +66,17 @@ public struct IndexDeferral: Sendable {
                       let name = parent[3] else { continue }
                 try record(DeferredIndex(name: name, definition: definition, attachTo: nil), on: connection)
                 let children = try connection.execute("""
-                    SELECT c.relname, pg_get_indexdef(h.inhrelid) FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                    SELECT c.relname, pg_get_indexdef(h.inhrelid), t.relname
+                    FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                    JOIN pg_index i ON i.indexrelid = h.inhrelid JOIN pg_class t ON t.oid = i.indrelid
                     WHERE h.inhparent = $1::oid
                     """, [oid]).rows
                 for child in children {
-                    guard child.count == 2, let childName = child[0], let childDefinition = child[1] else { continue }
-                    try record(DeferredIndex(name: childName, definition: childDefinition, attachTo: name), on: connection)
+                    guard child.count == 3, let childName = child[0], let childDefinition = child[1], let table = child[2] else {
+                        continue
+                    }
+                    try record(DeferredIndex(name: childName, definition: childDefinition, attachTo: name, table: table),
+                               on: connection)
                 }
                 try connection.execute("DROP INDEX \(qualified)")
             }
@@ -84,12 +92,11 @@ public struct IndexDeferral: Sendable {
         try connection.execute("""
             INSERT INTO \(quotedSchema).deferred_indexes (index_name, table_name, definition, attach_to)
             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
-            """, [index.name, Self.table, index.definition, index.attachTo])
+            """, [index.name, index.table, index.definition, index.attachTo])
     }
 
     /// Builds every pending index, `parallelism` at a time, each on a connection of its own:
-    /// parents first (instant), then the partitions' indexes, full-text (GIN) ones first since
-    /// they take longest.
+    /// parents first (instant), then the partitions' indexes in ``buildOrder(_:tableBytes:)``.
     /// - Returns: the seconds each index took, partitions summed into their parent's.
     public func rebuild(conninfo: String, parallelism: Int, maintenanceWorkMem: String? = nil) throws -> [String: Double] {
         let coordinator = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load index build")
@@ -105,7 +112,15 @@ public struct IndexDeferral: Sendable {
         }
         let work = BlockingQueue<DeferredIndex>(capacity: max(1, pending.count))
         let jobs = children + parents.filter { !partitioned.contains($0.name) }
-        for job in jobs.sorted(by: { Self.isFullText($0) && !Self.isFullText($1) }) { work.push(job) }
+        let sizes = try coordinator.execute("""
+            SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind = 'r'
+            """, [schema]).rows
+        var tableBytes: [String: Int64] = [:]
+        for row in sizes where row.count == 2 {
+            if let table = row[0], let bytes = row[1].flatMap({ Int64($0) }) { tableBytes[table] = bytes }
+        }
+        for job in Self.buildOrder(jobs, tableBytes: tableBytes) { work.push(job) }
         work.close()
         let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
         let done = DispatchGroup()
@@ -156,6 +171,20 @@ public struct IndexDeferral: Sendable {
 
     private func forget(_ index: DeferredIndex, on connection: PostgresConnection) throws {
         try connection.execute("DELETE FROM \(quotedSchema).deferred_indexes WHERE index_name = $1", [index.name])
+    }
+
+    /// Longest first, so that no long build starts last and runs alone while the other
+    /// connections are idle: full-text (GIN) indexes before the others (about nine tenths of
+    /// the work), each group by the size of its table, largest first (partitions are as unequal
+    /// as the conversations), then by name.
+    static func buildOrder(_ jobs: [DeferredIndex], tableBytes: [String: Int64]) -> [DeferredIndex] {
+        jobs.sorted { first, second in
+            let firstFullText = isFullText(first), secondFullText = isFullText(second)
+            if firstFullText != secondFullText { return firstFullText }
+            let firstBytes = tableBytes[first.table] ?? 0, secondBytes = tableBytes[second.table] ?? 0
+            if firstBytes != secondBytes { return firstBytes > secondBytes }
+            return first.name < second.name
+        }
     }
 
     private static func isFullText(_ index: DeferredIndex) -> Bool {

@@ -44,8 +44,11 @@ import Testing
         #expect(try deferral.dropSecondaryIndexes(connection) == 5)
         #expect(try deferral.pendingCount(connection) == 5)
         #expect(try db.count("deferred_indexes") == 5 * 9)
-        // An earlier rebuild that stopped after creating a parent and one partition's index.
+        // Each partition's index knows its partition (the rebuild starts with the largest).
         let pending = try deferral.pending(connection)
+        #expect(Set(pending.filter { $0.attachTo != nil }.map(\.table)) == Set((0..<8).map { "messages_p\($0)" }))
+        #expect(pending.filter { $0.attachTo == nil }.allSatisfy { $0.table == "messages" })
+        // An earlier rebuild that stopped after creating a parent and one partition's index.
         let parent = try #require(pending.first { $0.attachTo == nil && $0.definition.contains("gin") })
         try connection.execute(parent.definition)
         let child = try #require(pending.first { $0.attachTo == parent.name })
