@@ -1,5 +1,6 @@
 /// A JSON parser for one value held in memory (a message, a conversation's header): small
-/// documents, so a tree is fine here; the export as a whole is never parsed this way.
+/// documents, so a tree is fine here; the export as a whole is never parsed this way. Messages
+/// on the load path build none: ``members(of:keys:into:repairs:)`` keeps only a row's members.
 ///
 /// Strings are repaired for PostgreSQL as they are decoded (NUL, invalid UTF-8 and lone
 /// surrogates become U+FFFD) and every repair is counted.
