@@ -58,21 +58,15 @@ public struct BinaryCopyWriter {
     }
 
     private mutating func text(raw utf8: UnsafeRawBufferPointer) {
-        guard let base = utf8.baseAddress, memchr(base, 0, utf8.count) != nil else {
-            append(UInt32(utf8.count))
-            bytes.append(contentsOf: utf8)
-            return
-        }
-        var repaired: [UInt8] = []
-        for byte in utf8 {
-            if byte == 0 { repaired.append(contentsOf: UTF8Repair.replacement) } else { repaired.append(byte) }
-        }
-        append(UInt32(repaired.count))
-        bytes.append(contentsOf: repaired)
+        // Text with a NUL (never from the parser) takes the path that repairs it.
+        guard ByteSearch.firstOffset(of: 0, in: utf8) == nil else { return text { $0.append(contentsOf: utf8) } }
+        append(UInt32(utf8.count))
+        bytes.append(contentsOf: utf8)
     }
 
     /// `text` that `body` appends as UTF-8 straight into the buffer, so that text made for the
-    /// row alone (a message's plain text) never becomes a `String` first.
+    /// row alone (a message's plain text) never becomes a `String` first. Any NUL appended
+    /// becomes U+FFFD here, whichever way the text came.
     mutating func text(appendingWith body: (inout [UInt8]) -> Void) {
         let lengthOffset = bytes.count
         append(UInt32(0))

@@ -15,11 +15,6 @@ struct MarkupScanner {
 
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    static func tokens(_ content: String) -> [Token] {
-        var content = content
-        return content.withUTF8 { tokens($0) }
-    }
-
     static func tokens(_ bytes: Bytes) -> [Token] {
         var tokens: [Token] = []
         var index = 0

@@ -16,17 +16,17 @@ public struct Fingerprint: Sendable {
         value = hash
     }
 
-    /// Adds the text (nil as empty), then a separator.
-    public mutating func add(_ text: String?) {
-        if var text {
-            text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
-        }
-        addSeparator()
+    /// Adds one field: its bytes, then a byte that UTF-8 text never contains, which keeps
+    /// ("ab","c") apart from ("a","bc").
+    public mutating func add(field bytes: UnsafeRawBufferPointer) {
+        add(bytes)
+        value = (value ^ 0xFF) &* Self.prime
     }
 
-    /// A byte that UTF-8 text never contains: keeps ("ab","c") apart from ("a","bc").
-    mutating func addSeparator() {
-        value = (value ^ 0xFF) &* Self.prime
+    /// Adds the text (nil as empty) as one field.
+    public mutating func add(_ text: String?) {
+        var text = text ?? ""
+        text.withUTF8 { add(field: UnsafeRawBufferPointer($0)) }
     }
 
     public var signed: Int64 { Int64(bitPattern: value) }

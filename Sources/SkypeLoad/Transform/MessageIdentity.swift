@@ -14,12 +14,10 @@ public enum MessageIdentity {
     /// The same, with the arrival time's text made on the stack and the content as UTF-8.
     static func fingerprint(sentAt time: SkypeTimestamp, sender: String?, type: String?, content: [UInt8]?) -> Int64 {
         var hash = Fingerprint()
-        time.withPostgresText { hash.add($0) }
-        hash.addSeparator()
+        time.withPostgresText { hash.add(field: $0) }
         hash.add(sender)
         hash.add(type)
-        content?.withUnsafeBytes { hash.add($0) }
-        hash.addSeparator()
+        (content ?? []).withUnsafeBytes { hash.add(field: $0) }
         return hash.signed
     }
 

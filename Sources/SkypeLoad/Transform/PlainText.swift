@@ -9,19 +9,17 @@ import Foundation
 public enum PlainText {
     public static func from(html: String) -> String {
         var html = html
-        let converted: String? = html.withUTF8 { bytes in
-            // Most messages are plain words: no tag, no entity, nothing to collapse.
-            guard firstNotPlain(bytes) != nil else { return nil }
+        return html.withUTF8 { bytes in
             var output: [UInt8] = []
             append(html: bytes, to: &output)
             return String(decoding: output, as: UTF8.self)
         }
-        return converted ?? html
     }
 
     /// Appends the text of `html` (UTF-8) to `output`: how the COPY writer takes it, with no
     /// `String` made and validated in between.
     static func append(html bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        // Most messages are plain words: no tag, no entity, nothing to collapse.
         guard let firstSpecial = firstNotPlain(bytes) else {
             output.append(contentsOf: bytes)
             return
@@ -179,12 +177,7 @@ public enum PlainText {
         if last != 0x20, last != 0x0A { output.append(0x20) }
     }
 
-    /// `text` with its entities decoded.
-    static func decodeEntities(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { String(decoding: decodeEntities($0), as: UTF8.self) }
-    }
-
+    /// The text with its entities decoded.
     static func decodeEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -220,7 +213,7 @@ public enum PlainText {
         let body = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<semicolon])
         let length = semicolon - index + 1
         for entity in namedEntities where entity.name.utf8CodeUnitCount == body.count
-            && memcmp(body.baseAddress!, entity.name.utf8Start, body.count) == 0 {
+            && body.elementsEqual(UnsafeBufferPointer(start: entity.name.utf8Start, count: body.count)) {
             output.append(entity.value)
             return length
         }
@@ -246,7 +239,7 @@ public enum PlainText {
         return length
     }
 
-    /// nil when `from(html:)` would return the text unchanged (no tag, entity, tab or no-break
+    /// nil when the conversion would leave the text unchanged (no tag, entity, tab or no-break
     /// space, and no space at either end, doubled, or before a newline); else where the first
     /// thing to convert is (0 for a space at either end).
     private static func firstNotPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
