@@ -9,6 +9,7 @@ public enum StructureTable: String, CaseIterable, Sendable {
     case polls
     case sharedContacts = "shared_contacts"
     case locations
+    case quotes
 
     /// The columns after the identity, in COPY order.
     public var columns: [String] {
@@ -21,6 +22,9 @@ public enum StructureTable: String, CaseIterable, Sendable {
         case .polls: return ["question", "options"]
         case .sharedContacts: return ["position", "contact_id", "full_name", "kind"]
         case .locations: return ["latitude", "longitude", "address", "label"]
+        case .quotes:
+            return ["position", "quoted_message_id", "quoted_conversation_id", "author_id", "author_name", "quoted_at",
+                    "quoted_text"]
         }
     }
 

@@ -23,9 +23,12 @@ struct ParsedMessage {
     var references: JSONValue?
 
     /// What the message's markup and properties mean.
-    var structureRows: [StructureRow] {
-        StructureExtractor.rows(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
-                                amsReferences: references)
+    var structureRows: [StructureRow] { structure.rows }
+
+    /// The rows and the names the markup gives.
+    var structure: MessageStructure {
+        StructureExtractor.structure(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
+                                     amsReferences: references)
     }
 }
 
@@ -47,6 +50,11 @@ public struct ShardTransformer {
         var typeTally = RunTally()
         // Reused from message to message.
         var members: [JSONMember?] = []
+        // Thread events name people by MRI: their rows are written last, with the names the
+        // whole shard shows.
+        var names = NameDirectory()
+        var lastNamedSender: String?
+        var awaitingNames: [(record: MessageRecord, structure: MessageStructure)] = []
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             let conversation = conversationNumbers[part.conversationID] ?? conversationNumbers.count
@@ -63,7 +71,13 @@ public struct ShardTransformer {
                     guard identities.insert(MessageKey(conversation: conversation, messageID: record.messageID,
                                                          fingerprint: record.fingerprint)).inserted else { return }
                     result.rows += 1
-                    for row in parsed.structureRows {
+                    // Compared first: runs of one sender are common, and the directory keeps the first name.
+                    if let name = record.senderName, !name.isEmpty, let sender = record.senderID, sender != lastNamedSender {
+                        names.note(sender, name)
+                        lastNamedSender = sender
+                    }
+                    let structure = parsed.structure
+                    for row in structure.rows {
                         // Taken out and put back, so the buffer is never shared and copied.
                         var writer = structureWriters.removeValue(forKey: row.table) ?? CopyWriter()
                         writer.field(record.conversationID)
@@ -73,7 +87,17 @@ public struct ShardTransformer {
                         writer.endRow()
                         structureWriters[row.table] = writer
                     }
-                    record.write(to: &messageWriter)
+                    if structure.rows.isEmpty {
+                        record.write(to: &messageWriter)
+                    } else if structure.needsNames {
+                        names.add(structure.names)
+                        awaitingNames.append((record, structure))
+                    } else {
+                        names.add(structure.names)
+                        var record = record
+                        record.readableText = ReadableText.render(structure, content: record.contentUTF8, names: names)
+                        record.write(to: &messageWriter)
+                    }
                 case let .failure(reason):
                     result.rejects[reason, default: 0] += 1
                     result.rejectRecords.append(Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes))
@@ -91,6 +115,8 @@ public struct ShardTransformer {
                 let value = parsed ?? .object([])
                 result.repairs.add(repairs)
                 let record = Self.conversation(from: value, id: part.conversationID)
+                // A one-to-one conversation's name is the other party's.
+                if record.kind == .oneToOne, let name = record.displayName { names.note(record.id, name) }
                 record.write(to: &conversationWriter, ordinal: shard.ordinal)
                 for member in record.members {
                     memberWriter.field(record.id)
@@ -99,6 +125,11 @@ public struct ShardTransformer {
                 }
                 result.conversations += 1
             }
+        }
+        for (record, structure) in awaitingNames {
+            var record = record
+            record.readableText = ReadableText.render(structure, content: record.contentUTF8, names: names)
+            record.write(to: &messageWriter)
         }
         result.messageRows = messageWriter.finish()
         result.messageTypes = typeTally.counts()
