@@ -24,7 +24,8 @@ enum ReadableText {
         } else if structure.hasObject {
             text = objectsText(rows, content: content)
         } else if rows.contains(where: { $0.table == .sharedContacts }) {
-            text = list(rows.filter { $0.table == .sharedContacts }.compactMap { $0.values[2].string ?? $0.values[1].string })
+            let contacts = list(rows.filter { $0.table == .sharedContacts }.compactMap { $0.values[2].string ?? $0.values[1].string })
+            text = contacts.isEmpty ? "Contact" : contacts
         } else if let location = rows.first(where: { $0.table == .locations }) {
             text = locationText(location.values)
         } else {
