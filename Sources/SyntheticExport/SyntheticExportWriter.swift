@@ -113,8 +113,19 @@ public struct SyntheticExportWriter {
         let roll = rng.next() % 100
         var type = "RichText"
         var content = ""
+        // Content whose meaning is its JSON: text appended by a hazard would make it other text.
+        var isJSON = false
         var properties = "null"
         switch roll {
+        case _ where conversation.id == "48:calllogs":
+            // The account's call log: `Text` whose content is JSON, its call id epoch-like.
+            type = "Text"
+            isJSON = true
+            let state = ["accepted", "missed", "declined"][Int(roll % 3)]
+            let other = conversation.members[conversation.members.count - 1]
+            let times = state == "accepted"
+                ? #","connectTime":"\#(isoTime(time - 400_000 - roll * 1000, fraction: 0))","endTime":"\#(isoTime(time, fraction: 0))""# : ""
+            content = #"{"callId":"\#(time - 400_000)","callDirection":"\#(roll % 2 == 0 ? "incoming" : "outgoing")","callState":"\#(state)"\#(times),"originatorParticipant":{"id":"\#(other)","displayName":"\#(conversation.name(of: other))"},"targetParticipant":{"id":"\#(conversation.owner)"}}"#
         case 0..<70:
             content = text(&rng)
         case 70..<76:
@@ -227,7 +238,8 @@ public struct SyntheticExportWriter {
         }
         var contentJSON = jsonString(content)
         if options.hazards {
-            switch rng.next() % 500 {
+            let hazard = rng.next() % 500
+            switch isJSON ? 500 : hazard {
             case 0: contentJSON.insert(contentsOf: Array(#"\u0000"#.utf8), at: contentJSON.count - 1)
             case 1: contentJSON.insert(contentsOf: Array(#"\ud83d"#.utf8), at: contentJSON.count - 1)
             case 2: contentJSON.insert(contentsOf: [0xC3, 0x28], at: contentJSON.count - 1)  // invalid UTF-8
@@ -329,6 +341,9 @@ struct Conversation {
         case 9:
             isGroup = false
             id = index == 9 ? "48:notes" : "28:concierge-bot-\(index)"
+        case 8 where index == 18:
+            isGroup = false
+            id = "48:calllogs"
         default:
             isGroup = false
             id = "8:live:friend\(index)"

@@ -26,6 +26,8 @@ public enum StructureExtractor {
         let (startsWithContacts, startsWithLocation, elements) = content.withUnsafeBytes { bytes in
             (Self.starts(bytes, with: "<contacts"), Self.starts(bytes, with: "<location"), Self.elements(bytes))
         }
+        let isCallLog = content.first == UInt8(ascii: "{") && !isThreadEvent
+            && content.withUnsafeBytes { ByteSearch.firstOffset(of: "\"callState\"", in: $0) != nil }
         let isContacts = startsWithContacts || type == "RichText/Contacts"
         let isLocation = startsWithLocation || type == "RichText/Location"
         let hasObject = elements.object
@@ -34,6 +36,7 @@ public enum StructureExtractor {
         var rows: [StructureRow] = []
         if hasObject || amsReferences != nil { rows += attachments(tokens, amsReferences: amsReferences) }
         if isCall { rows += calls(tokens, names: &structure.names) }
+        if isCallLog { rows += callLog(String(decoding: content, as: UTF8.self), names: &structure.names) }
         if isThreadEvent {
             rows += threadEvent(type: type, content: String(decoding: content, as: UTF8.self), tokens: tokens,
                                 names: &structure.names)
@@ -162,6 +165,29 @@ public enum StructureExtractor {
             }
         }
         return (rows.isEmpty ? [] : [rows[0]]) + participants
+    }
+
+    /// A `48:calllogs` entry: JSON with `callId`, `callState` (`accepted`, `missed`,
+    /// `declined`...), `callDirection`, `originatorParticipant` and `targetParticipant`
+    /// (`id`, `displayName`), and where present `connectTime`/`startTime` and `endTime`, from
+    /// which both participants' duration is taken.
+    static func callLog(_ content: String, names: inout NameDirectory) -> [StructureRow] {
+        guard let json = try? JSONParser.parse(content), case .object = json else { return [] }
+        var duration: Double?
+        if let start = (json["connectTime"] ?? json["startTime"])?.text.flatMap(SkypeTimestamp.init),
+           let end = json["endTime"]?.text.flatMap(SkypeTimestamp.init), end.unixMicroseconds >= start.unixMicroseconds {
+            duration = Double(end.unixMicroseconds - start.unixMicroseconds) / 1_000_000
+        }
+        var rows = [StructureRow(table: .calls, values: [.text(json["callState"]?.text), .text(json["callId"]?.text)])]
+        for key in ["originatorParticipant", "targetParticipant"] {
+            guard let participant = json[key], let id = participant["id"]?.text else { continue }
+            let name = participant["displayName"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+            if let name { names.note(id, name) }
+            rows.append(StructureRow(table: .callParticipants, values: [
+                .integer(Int64(rows.count - 1)), .text(id), .text(name), .real(duration),
+            ]))
+        }
+        return rows
     }
 
     // MARK: - Thread events

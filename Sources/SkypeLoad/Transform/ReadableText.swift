@@ -95,8 +95,10 @@ enum ReadableText {
         default: break
         }
         let seconds = participants.compactMap { $0.values[3].number }.filter(\.isFinite).max()
-        guard let seconds, seconds >= 0 else { return state?.lowercased() == "ended" || state == nil ? "Call ended" : "Call" }
-        return "Call, " + duration(seconds)
+        if let seconds, seconds >= 0 { return "Call, " + duration(seconds) }
+        // A call log's `declined`, `accepted`: a word, said as it is.
+        guard let state = state?.lowercased(), state != "ended", !state.isEmpty else { return "Call ended" }
+        return state.utf8.count <= 20 && state.allSatisfy(\.isLetter) ? "Call \(state)" : "Call"
     }
 
     /// `5 min 12 s`, `1 h 3 min`, `45 s`: zero parts left out.

@@ -10,7 +10,8 @@ import Testing
         let db = try DatabaseFixture()
         defer { db.drop() }
         let directory = try ScratchDirectory()
-        let export = try TestExport.generate(in: directory, messages: 8000, conversations: 12)
+        // 20 conversations: the 19th is the call log.
+        let export = try TestExport.generate(in: directory, messages: 8000, conversations: 20)
         let outcome = db.load(export.messagesJSON)
         #expect(outcome.error == nil)
         #expect(try db.count("messages") == export.manifest.distinctMessages)
@@ -33,6 +34,10 @@ import Testing
         #expect(try count("message_type = 'Event/Call' AND body_text = 'Missed call'") > 0)
         #expect(try count("message_type = 'Event/Call' AND body_text = 'Call started'") > 0)
         #expect(try count("message_type = 'Event/Call' AND body_text !~ '^(Call, |Missed call$|Call started$)'") == 0)
+        #expect(try count("conversation_id = '48:calllogs' AND body_text ~ '^Call, [0-9]+ min [0-9]+ s$'") > 0)
+        #expect(try count("conversation_id = '48:calllogs' AND body_text = 'Missed call'") > 0)
+        #expect(try count("conversation_id = '48:calllogs' AND body_text = 'Call declined'") > 0)
+        #expect(try count("conversation_id = '48:calllogs' AND body_text !~ '^(Call, |Missed call$|Call declined$)'") == 0)
         #expect(try count("message_type = 'ThreadActivity/AddMember' AND body_text ~ '^Person [A-Za-z0-9]+ added Person [A-Za-z0-9]+$'") > 0)
         #expect(try count("message_type = 'ThreadActivity/DeleteMember' AND body_text ~ '^Person [A-Za-z0-9]+ left$'") > 0)
         #expect(try count("message_type = 'ThreadActivity/DeleteMember' AND body_text ~ ' removed '") > 0)

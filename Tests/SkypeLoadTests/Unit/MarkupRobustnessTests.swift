@@ -8,7 +8,7 @@ import SyntheticExport
 /// bounded, so CI stays quick. Time bounds are generous (a debug build on a busy machine): they
 /// catch quadratic behaviour (a megabyte of `<` took 7-12 s in a release build), nothing finer.
 @Suite struct MarkupRobustnessTests {
-    static let types = ["RichText", "Event/Call", "ThreadActivity/AddMember", "Control/ThreadActivity", "RichText/UriObject",
+    static let types = ["RichText", "Text", "Event/Call", "ThreadActivity/AddMember", "Control/ThreadActivity", "RichText/UriObject",
                         "Poll", "RichText/Contacts", "RichText/Location"]
 
     /// One message whose content is `content` (raw bytes inside a JSON string: invalid UTF-8
@@ -107,6 +107,7 @@ import SyntheticExport
         #"<a href="https://x.org/&amp;">"#, "</a>", "<b>", "</b>", "<br/>", "<ss type=\"smile\">", "&amp;", "&lt;", "&#128512;",
         "&#xD800;", "&#0;", "&#x110000;", "&nbsp;", "&", "<", ">", "\"", "'", "/", "=", " ", "\t", "\n", "\u{A0}", "\u{0}", "😀",
         "東京", "word", "{", "}", #"{"initiator":"8:a","members":[{"id":"8:b","friendlyname":"B"}]}"#,
+        #"{"callState":"accepted","connectTime":"2026-06-30T09:26:40Z","endTime":"1e999","originatorParticipant":{"id":"8:a"}}"#,
     ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC2], [0xC2, 0xA0]]
 
     /// Random markup from real fragments and raw bytes, and real messages mutated (bytes

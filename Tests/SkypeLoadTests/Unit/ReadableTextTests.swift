@@ -123,6 +123,17 @@ import Testing
              body: "Missed call", rows: [StructureRow(table: .calls, values: [.text("missed"), .text("c-1")])]),
         Case(name: "call started", type: "Event/Call",
              content: #"<partlist type="started" alt=""><part identity="8:live:lee"><name>Lee Park</name></part></partlist>"#, body: "Call started"),
+        // The call log (`48:calllogs`): JSON, whose call id looks like an epoch time.
+        Case(name: "call log, accepted", type: "Text",
+             content: #"{"callId":"1782900400000","callDirection":"incoming","callState":"accepted","connectTime":"2026-06-30T09:26:40.000Z","endTime":"2026-06-30T09:31:52.300Z","originatorParticipant":{"id":"8:live:bea","displayName":"Bea Stone"},"targetParticipant":{"id":"8:live:owner"}}"#,
+             body: "Call, 5 min 12 s",
+             rows: [StructureRow(table: .calls, values: [.text("accepted"), .text("1782900400000")]),
+                    StructureRow(table: .callParticipants, values: [.integer(0), .text("8:live:bea"), .text("Bea Stone"), .real(312.3)]),
+                    StructureRow(table: .callParticipants, values: [.integer(1), .text("8:live:owner"), .text(nil), .real(312.3)])]),
+        Case(name: "call log, missed", type: "Text",
+             content: #"{"callId":"1782900400000","callDirection":"incoming","callState":"missed","originatorParticipant":{"id":"8:live:bea"},"targetParticipant":{"id":"8:live:owner"}}"#,
+             body: "Missed call"),
+        Case(name: "call log, declined", type: "Text", content: #"{"callState":"declined","callId":"1782900400000"}"#, body: "Call declined"),
         // Contacts and locations by name and address.
         Case(name: "contacts", type: "RichText/Contacts",
              content: #"<contacts><c t="s" s="8:live:dee" f="Dee Doe"/><c t="s" s="8:live:eve" f="Eve &amp; Co"/></contacts>"#,
