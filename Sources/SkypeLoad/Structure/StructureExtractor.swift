@@ -210,8 +210,9 @@ public enum StructureExtractor {
         var targets: [String] = []
         var value: String?
         var role: String?
+        var seen = Set<String>()
         func addTarget(_ id: String) {
-            if !id.isEmpty && !targets.contains(id) { targets.append(id) }
+            if !id.isEmpty && seen.insert(id).inserted { targets.append(id) }
         }
         if content.first == "{", let json = try? JSONParser.parse(content) {
             initiator = json["initiator"]?.text ?? json["initiatorMri"]?.text

@@ -145,7 +145,8 @@ public struct ShardTransformer {
                      reason: reason.rawValue, raw: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The row for one message, or why it cannot have one.
+    /// The row for one message, or why it cannot have one. Its ``MessageRecord/readableText``
+    /// is left to the shard transform, which knows the names the shard shows.
     public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<MessageRecord, RejectReason> {
         parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)

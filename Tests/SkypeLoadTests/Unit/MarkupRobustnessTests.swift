@@ -85,7 +85,7 @@ import SyntheticExport
         }
     }
 
-    @Test func aLongLinkWhoseTextAlmostRepeatsItTakesLinearTime() {
+    @Test func longLinksAndListsTakeLinearTime() {
         // Whether the link is in its text: a search that compares the whole link at each place.
         let long = String(repeating: "a", count: 300_000)
         let link = #"<a href="\#(long)b">"# + long + long + "</a>"
@@ -93,6 +93,13 @@ import SyntheticExport
         let elapsed = Self.seconds { text = PlainText.from(html: link) }
         #expect(text.hasSuffix("b)"))
         #expect(elapsed < 8, "a long link took \(elapsed) s")
+        // An event naming 50,000 different people, each once: a duplicate check per target.
+        let targets = (0..<50_000).map { "<target>8:live:p\($0)</target>" }.joined()
+        let event = Array("<addmember><initiator>8:live:a</initiator>\(targets)</addmember>".utf8)
+        var result = TransformedShard()
+        let listed = Self.seconds { result = Self.transform(event, type: "ThreadActivity/AddMember") }
+        #expect(result.structureRows[.threadEvents]?.isEmpty == false)
+        #expect(listed < 8, "50,000 targets took \(listed) s")
     }
 
     static let fragments: [[UInt8]] = [
