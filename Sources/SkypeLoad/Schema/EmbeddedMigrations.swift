@@ -268,13 +268,14 @@ DELETE FROM deferred_indexes;
 -- partition, each attached to the parent once built: `attach_to` names the parent.
 ALTER TABLE deferred_indexes ADD COLUMN attach_to text;
 """#),
-        Migration(version: 7, name: "007_quotes", sql: #"""
--- skype-parallel-load schema, version 7: a reply's quote as a row. A reply's body_text is its
--- own words; what it quotes (the message id, that message's conversation, author and time, and
--- the quoted words) is here, one row per <quote> element, in order.
+        Migration(version: 7, name: "007_quotes_and_mentions", sql: #"""
+-- skype-parallel-load schema, version 7: what a reply quotes and whom a message mentions, as
+-- rows. A reply's body_text is its own words; what it quotes (the message id, that message's
+-- conversation, author and time, and the quoted words) is in `quotes`, one row per <quote>
+-- element, in order. body_text shows a mention as `@Name`; whom it names is in `mentions`.
 --
--- The table takes its message key from `polls`, another structure table keyed by the message
--- alone, so that it is keyed exactly as the other structure tables are whatever an earlier
+-- Both tables take their message key from `polls`, another structure table keyed by the message
+-- alone, so that they are keyed exactly as the other structure tables are, whatever an earlier
 -- migration made their key; `position` is added to that key.
 CREATE TABLE quotes (LIKE polls INCLUDING DEFAULTS);
 ALTER TABLE quotes DROP COLUMN question, DROP COLUMN options,
@@ -285,6 +286,13 @@ ALTER TABLE quotes DROP COLUMN question, DROP COLUMN options,
     ADD COLUMN author_name text,
     ADD COLUMN quoted_at timestamptz,
     ADD COLUMN quoted_text text;
+
+CREATE TABLE mentions (LIKE polls INCLUDING DEFAULTS);
+ALTER TABLE mentions DROP COLUMN question, DROP COLUMN options,
+    ADD COLUMN position integer NOT NULL,
+    ADD COLUMN mentioned_id text,
+    ADD COLUMN name text;
+
 DO $$
 DECLARE
     key text;
@@ -295,10 +303,13 @@ BEGIN
     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
     WHERE i.indrelid = 'polls'::regclass AND i.indisprimary;
     EXECUTE format('ALTER TABLE quotes ADD PRIMARY KEY (%s, position)', key);
+    EXECUTE format('ALTER TABLE mentions ADD PRIMARY KEY (%s, position)', key);
 END
 $$;
 -- Replies to one message: join on (conversation, quoted_message_id).
 CREATE INDEX quotes_quoted_message ON quotes (quoted_message_id);
+-- Messages that mention someone.
+CREATE INDEX mentions_mentioned ON mentions (mentioned_id);
 """#),
     ]
 }

@@ -60,20 +60,9 @@ enum QuoteReader {
         let raw = UnsafeRawBufferPointer(bytes)
         while let open = ByteSearch.firstOffset(of: UInt8(ascii: "<"), in: raw, from: index) {
             index = open + 1
-            let closing = open + 1 < bytes.count && bytes[open + 1] == UInt8(ascii: "/")
-            let nameStart = open + (closing ? 2 : 1)
-            let name: StaticString = "quote"
-            let nameEnd = nameStart + name.utf8CodeUnitCount
-            guard nameEnd < bytes.count else { continue }
-            var equal = true
-            for offset in 0..<name.utf8CodeUnitCount where bytes[nameStart + offset] | 0x20 != name.utf8Start[offset] {
-                equal = false
-                break
-            }
-            let after = bytes[nameEnd]
-            if equal && (after == 0x20 || after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x09 || after == 0x0A) {
-                return (open, closing)
-            }
+            let rest = UnsafeRawBufferPointer(rebasing: raw[open...])
+            if StructureExtractor.startsTag(rest, "<quote") { return (open, false) }
+            if StructureExtractor.startsTag(rest, "</quote") { return (open, true) }
         }
         return nil
     }

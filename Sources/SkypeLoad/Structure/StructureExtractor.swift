@@ -45,24 +45,36 @@ public enum StructureExtractor {
         if isContacts { rows += contacts(tokens) }
         if isLocation { rows += locations(content: String(decoding: content, as: UTF8.self), tokens: tokens) }
         if elements.quote { rows += content.withUnsafeBufferPointer { QuoteReader.rows($0, names: &structure.names) } }
+        if elements.mention { rows += content.withUnsafeBufferPointer { MentionReader.rows($0, names: &structure.names) } }
         if let emotions = properties?["emotions"] { rows += reactions(emotions) }
         structure.rows = rows
         structure.hasObject = hasObject
         return structure
     }
 
-    /// Whether the content holds a `<URIObject` and a `<quote` element, in one pass over its
-    /// `<` (most text has none).
-    static func elements(_ bytes: UnsafeRawBufferPointer) -> (object: Bool, quote: Bool) {
-        var object = false, quote = false
+    /// Whether the content holds a `<URIObject`, a `<quote` and an `<at` element, in one pass
+    /// over its `<` (most text has none).
+    static func elements(_ bytes: UnsafeRawBufferPointer) -> (object: Bool, quote: Bool, mention: Bool) {
+        var object = false, quote = false, mention = false
         var index = 0
-        while !(object && quote), let open = ByteSearch.firstOffset(of: UInt8(ascii: "<"), in: bytes, from: index) {
+        while !(object && quote && mention), let open = ByteSearch.firstOffset(of: UInt8(ascii: "<"), in: bytes, from: index) {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[open...])
             if !object && starts(rest, with: "<URIObject") { object = true }
-            if !quote && starts(rest, with: "<quote") { quote = true }
+            if !quote && startsTag(rest, "<quote") { quote = true }
+            if !mention && startsTag(rest, "<at") { mention = true }
             index = open + 1
         }
-        return (object, quote)
+        return (object, quote, mention)
+    }
+
+    /// Whether `bytes` starts with `tag` (`<name` or `</name`, ASCII letters in any case) followed
+    /// by what ends a tag name: a space, `>` or `/`.
+    static func startsTag(_ bytes: UnsafeRawBufferPointer, _ tag: StaticString) -> Bool {
+        let length = tag.utf8CodeUnitCount
+        guard bytes.count > length else { return false }
+        for offset in 0..<length where bytes[offset] | 0x20 != tag.utf8Start[offset] | 0x20 { return false }
+        let after = bytes[length]
+        return after == 0x20 || after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x09 || after == 0x0A
     }
 
     /// Byte comparisons: `String.contains` goes through Foundation's locale-aware search, and

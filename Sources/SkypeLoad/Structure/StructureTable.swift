@@ -10,6 +10,7 @@ public enum StructureTable: String, CaseIterable, Sendable {
     case sharedContacts = "shared_contacts"
     case locations
     case quotes
+    case mentions
 
     /// The columns after the identity, in COPY order.
     public var columns: [String] {
@@ -25,6 +26,7 @@ public enum StructureTable: String, CaseIterable, Sendable {
         case .quotes:
             return ["position", "quoted_message_id", "quoted_conversation_id", "author_id", "author_name", "quoted_at",
                     "quoted_text"]
+        case .mentions: return ["position", "mentioned_id", "name"]
         }
     }
 

@@ -71,6 +71,19 @@ import Testing
             """) == "0")
         #expect(try db.scalar("SELECT count(*) FROM $schema.quotes WHERE quoted_text LIKE '%@all'") != "0")
         #expect(try db.scalar("SELECT count(*) FROM $schema.quotes WHERE author_id LIKE 'live:%'") != "0")
+        // Whom each message mentions; those inside a quote are the quoted message's.
+        #expect(try db.scalar("""
+            SELECT count(*) FROM $schema.mentions x JOIN $schema.messages m USING (conversation_id, message_id, fingerprint)
+            WHERE x.mentioned_id = '*' AND x.name = 'all' AND m.body_text LIKE 'Hey @all %'
+            """) == String(try count("body_text LIKE 'Hey @all %'")))
+        #expect(try db.scalar("""
+            SELECT count(*) FROM $schema.mentions x JOIN $schema.messages m USING (conversation_id, message_id, fingerprint)
+            WHERE m.body_text LIKE 'Hey @' || x.name || ' %' AND x.mentioned_id = m.sender_id
+            """) != "0")
+        #expect(try db.scalar("""
+            SELECT count(*) FROM $schema.mentions x JOIN $schema.messages m USING (conversation_id, message_id, fingerprint)
+            WHERE m.content LIKE '<quote %'
+            """) == "0")
     }
 
     static let export = """

@@ -38,7 +38,9 @@ import Testing
              content: #"<quote author="live:lee" authorname="Lee Park" timestamp="1741455000" conversation="19:t@thread.skype" messageid="1741455000123" cuid="4417263329011"><legacyquote>[1741455000] Lee Park: </legacyquote>Lunch at noon? <at id="_*_">all</at><legacyquote>\n\n&lt;&lt;&lt; </legacyquote></quote>Yes, <at id="*">all</at> of us"#,
              body: "Yes, @all of us",
              rows: [StructureRow(table: .quotes, values: [.integer(0), .text("1741455000123"), .text("19:t@thread.skype"), .text("live:lee"),
-                                                          .text("Lee Park"), .text("2025-03-08 17:30:00.000+00"), .text("Lunch at noon? @all")])]),
+                                                          .text("Lee Park"), .text("2025-03-08 17:30:00.000+00"), .text("Lunch at noon? @all")]),
+                    // The everyone-mention inside the quote is the quoted message's.
+                    StructureRow(table: .mentions, values: [.integer(0), .text("*"), .text("all")])]),
         Case(name: "two quotes, one with a nested quote", type: "RichText",
              content: #"<quote author="8:live:a" messageid="1"><quote author="8:live:b">old</quote>first</quote><quote author="8:live:c" authorname="Cy" timestamp="1741455000000" messageid="2">second</quote> both"#,
              body: "both",
@@ -46,7 +48,9 @@ import Testing
                     StructureRow(table: .quotes, values: [.integer(1), .text("2"), .text(nil), .text("8:live:c"), .text("Cy"),
                                                           .text("2025-03-08 17:30:00.000+00"), .text("second")])]),
         Case(name: "mentions", type: "RichText", content: #"Hi <at id="8:live:lee">Lee Park</at> and <at id="*"></at>"#,
-             body: "Hi @Lee Park and @everyone", rows: []),
+             body: "Hi @Lee Park and @everyone",
+             rows: [StructureRow(table: .mentions, values: [.integer(0), .text("8:live:lee"), .text("Lee Park")]),
+                    StructureRow(table: .mentions, values: [.integer(1), .text("*"), .text(nil)])]),
         // Edit markers, self-closing or not, attributes in any order.
         Case(name: "e_m self-closing", type: "RichText",
              content: #"Fixed the typo<e_m ts_ms="1741455209205" a="live:lee" t="61" ts="1741455209"/>"#, body: "Fixed the typo", rows: []),
