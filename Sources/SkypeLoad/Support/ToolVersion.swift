@@ -1,5 +1,5 @@
 /// The version of skype-parallel-load, in one place: `--version` prints it, every load records
-/// it in `load_runs.tool_version`, and `scripts/install` names the man page after it.
+/// it in `load_runs.tool_version`, and `scripts/check-install` checks an installed binary against it.
 public enum ToolVersion {
     /// Semantic versioning: the major number changes when a load of the same export could
     /// store different rows, or an option or exit code changes meaning.
