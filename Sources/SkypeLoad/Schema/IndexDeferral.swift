@@ -10,7 +10,7 @@ import Foundation
 /// parent; the parent becomes valid when the last one is attached. PostgreSQL 15 builds one GIN
 /// index on one core, so this is what lets the full-text index use every core; on PostgreSQL
 /// 18, which builds GIN indexes in parallel, cores beyond one per partition join the builds as
-/// parallel workers (``parallelWorkersPerFullTextBuild(serverVersion:cores:fullTextBuilds:)``).
+/// parallel workers (``parallelWorkersPerFullTextBuild(serverVersion:cores:fullTextBuilds:serverSetting:)``).
 public struct IndexDeferral: Sendable {
     /// One index recorded in `deferred_indexes`.
     public struct DeferredIndex: Sendable, Equatable {
@@ -124,8 +124,11 @@ public struct IndexDeferral: Sendable {
         }
         for job in Self.buildOrder(jobs, tableBytes: tableBytes) { work.push(job) }
         work.close()
+        let serverWorkers = try coordinator.execute("SELECT current_setting('max_parallel_maintenance_workers')")
+            .rows.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
         let fullTextWorkers = Self.parallelWorkersPerFullTextBuild(
-            serverVersion: coordinator.serverVersion, cores: parallelism, fullTextBuilds: jobs.filter(Self.isFullText).count)
+            serverVersion: coordinator.serverVersion, cores: parallelism,
+            fullTextBuilds: jobs.filter(Self.isFullText).count, serverSetting: serverWorkers)
         let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
         let done = DispatchGroup()
         for _ in 0..<max(1, min(parallelism, jobs.count)) {
@@ -199,13 +202,16 @@ public struct IndexDeferral: Sendable {
     }
 
     /// PostgreSQL 18 builds a GIN index with parallel workers; earlier servers on one core.
-    /// The connections already build one partition each: the cores left over (when there are
-    /// fewer full-text builds than cores) go to each build as parallel workers, and none when
-    /// every core has a build of its own, where the server's default (2 per build) would only
-    /// crowd the cores. `nil` (before 18): the server's setting stays.
-    static func parallelWorkersPerFullTextBuild(serverVersion: Int, cores: Int, fullTextBuilds: Int) -> Int? {
+    /// The connections already build one partition each: when there are fewer full-text builds
+    /// than cores, the cores left over go to each build as parallel workers, if that is more
+    /// than the server's `max_parallel_maintenance_workers` (2 by default) already allows.
+    /// Never fewer: two concurrent builds on 2 busy cores took half the time with 2 workers
+    /// each as with none. `nil`: the server's setting stays.
+    static func parallelWorkersPerFullTextBuild(serverVersion: Int, cores: Int, fullTextBuilds: Int,
+                                                serverSetting: Int) -> Int? {
         guard serverVersion >= 18_00_00, fullTextBuilds > 0 else { return nil }
-        return max(0, max(1, cores) / min(max(1, cores), fullTextBuilds) - 1)
+        let leftOver = max(1, cores) / min(max(1, cores), fullTextBuilds) - 1
+        return leftOver > serverSetting ? leftOver : nil
     }
 
     private static func isFullText(_ index: DeferredIndex) -> Bool {
