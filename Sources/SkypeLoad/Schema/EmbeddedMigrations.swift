@@ -311,5 +311,11 @@ CREATE INDEX quotes_quoted_message ON quotes (quoted_message_id);
 -- Messages that mention someone.
 CREATE INDEX mentions_mentioned ON mentions (mentioned_id);
 """#),
+        Migration(version: 8, name: "008_tool_version", sql: #"""
+-- skype-parallel-load schema, version 8: each load run records the version of the tool that
+-- made it (`skype-parallel-load --version`), so that rows can be traced to the code that
+-- wrote them. Runs recorded before this migration have none.
+ALTER TABLE load_runs ADD COLUMN tool_version text;
+"""#),
     ]
 }
