@@ -20,11 +20,15 @@ struct ShardLoader {
         metrics.bytesIn = shard.byteCount
         metrics.messages = shard.messageCount
 
-        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first {
-            if committed.first == String(runID) {
+        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first, committed.count == 3 {
+            // Its rejects are part of its record: counted and written again, so that the exit
+            // code and the reject file are right after any resume.
+            metrics.rejectRecords = RejectRecord.records(fromLines: committed[2])
+            for record in metrics.rejectRecords { metrics.rejects[record.reason, default: 0] += 1 }
+            if committed[0] == String(runID) {
                 // This run committed it already: the acknowledgement was lost (a connection that
                 // broke after COMMIT, a worker that died before reporting). Count it as loaded.
-                metrics.rowsInserted = Int(committed.last.flatMap { $0 } ?? "") ?? 0
+                metrics.rowsInserted = Int(committed[1] ?? "") ?? 0
             } else {
                 // Counted as skipped, not as messages loaded, so rates describe this run's work.
                 metrics.alreadyLoaded = true
@@ -50,13 +54,15 @@ struct ShardLoader {
             try connection.execute("BEGIN")
             let claimed = try connection.execute(statements.claimShard, [
                 key, String(runID), String(shard.ordinal), CopyEncoding.textArrayLiteral(rows.conversationIDs),
-                String(shard.messageCount), String(shard.byteCount), String(worker),
+                String(shard.messageCount), String(shard.byteCount), String(worker), shard.account,
             ])
             guard claimed.affectedRows == 1 else {
                 // Another transaction committed it between the check and the claim.
                 try connection.execute("ROLLBACK")
                 metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
                 metrics.alreadyLoaded = true
+                metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+                metrics.rejectRecords = rows.rejectRecords
                 metrics.totalSeconds = MonotonicClock.seconds(since: started)
                 return metrics
             }
@@ -85,7 +91,15 @@ struct ShardLoader {
             if direct {
                 metrics.rowsInserted = rows.rows
             } else {
-                metrics.rowsInserted = try connection.execute(statements.mergeMessages).affectedRows
+                let merged = try connection.execute(statements.mergeMessages).rows.first
+                metrics.rowsInserted = merged.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
+                let replaced = merged.flatMap { $0.last ?? nil }.flatMap { Int($0) } ?? 0
+                metrics.rowsReplaced = replaced
+                if replaced > 0 {
+                    for table in StructureTable.allCases where table.followsMessageState {
+                        try connection.execute(statements.removeReplacedStructure(table))
+                    }
+                }
                 for (table, _) in structure {
                     try connection.execute(statements.structure(table).merge)
                 }
@@ -96,7 +110,8 @@ struct ShardLoader {
             if !rows.memberRows.isEmpty {
                 try connection.execute(statements.mergeMembers)
             }
-            try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted)])
+            try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted),
+                                                            RejectRecord.lines(rows.rejectRecords)])
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)
 
             let commitStart = MonotonicClock.now()

@@ -22,6 +22,9 @@ public final class ExportSplitter {
 
     private var summary = ExportSummary()
     private var conversationOrdinal = 0
+    /// The first message of a conversation whose id is not known yet: with its own keys, it
+    /// names a conversation that has no id.
+    private var firstMessageWithoutID: [UInt8]?
 
     /// - Parameters:
     ///   - source: the bytes of `messages.json`.
@@ -66,6 +69,10 @@ public final class ExportSplitter {
                 try readConversations()
             case "userId":
                 summary.userID = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
+                // Every export Microsoft made names its owner first. One that names it only
+                // after its conversations has loaded them as nobody's ("") by then: the owner
+                // must be the same for all of an export's shards.
+                if !sawConversations { builder.account = summary.userID ?? "" }
             case "exportDate":
                 summary.exportDate = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
             default:
@@ -107,6 +114,7 @@ public final class ExportSplitter {
         let ordinal = conversationOrdinal
         conversationOrdinal += 1
         builder.beginConversation()
+        firstMessageWithoutID = nil
         var header: [(String, [UInt8])] = []
         var id: String?
         var sawMessageList = false
@@ -125,8 +133,6 @@ public final class ExportSplitter {
                 try self.skipValue()
             }
         }
-        // A conversation without an id still loads, under a name that says so.
-        let conversationID = id ?? "unknown-conversation-\(ordinal)"
         var json: [UInt8] = [UInt8(ascii: "{")]
         for (index, (key, raw)) in header.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
@@ -134,6 +140,10 @@ public final class ExportSplitter {
             json.append(contentsOf: raw)
         }
         json.append(UInt8(ascii: "}"))
+        // A conversation without an id still loads, under a name that says so and that comes
+        // from its content (its own keys and first message), not its position: a newer export
+        // with another conversation before it names it the same.
+        let conversationID = id ?? Self.nameWithoutID(header: json, firstMessage: firstMessageWithoutID ?? [])
         try builder.endConversation(id: conversationID, header: json)
         summary.conversations += 1
     }
@@ -152,11 +162,20 @@ public final class ExportSplitter {
             defer { self.mark = nil }
             try self.skipValue(limit: self.configuration.maximumValueBytes)
             let start = self.mark ?? self.position
+            if conversation == nil && index == 0 {
+                self.firstMessageWithoutID = Array(UnsafeRawBufferPointer(rebasing: self.buffer[start..<self.position]))
+            }
             try self.builder.addMessage(UnsafeRawBufferPointer(rebasing: self.buffer[start..<self.position]),
                                         offset: offset, index: index)
             index += 1
             self.summary.messages += 1
         }
+    }
+
+    static func nameWithoutID(header: [UInt8], firstMessage: [UInt8]) -> String {
+        let seed = header.withUnsafeBytes { XXH64.hash($0) }
+        let hash = firstMessage.withUnsafeBytes { XXH64.hash($0, seed: seed) }
+        return "unknown-conversation-" + ASCIIDigits.hex(hash)
     }
 
     /// At `{`: calls `body` with each key, positioned at its value; `body` must consume the value.

@@ -1,5 +1,5 @@
 /// The tables that hold what the markup of a message means, one row per thing: each row starts
-/// with the message's identity (`conversation_id`, `message_id`, `fingerprint`).
+/// with the message's identity (`conversation_id`, `account`, `message_id`, `fingerprint`).
 public enum StructureTable: String, CaseIterable, Sendable {
     case attachments
     case calls
@@ -24,7 +24,13 @@ public enum StructureTable: String, CaseIterable, Sendable {
         }
     }
 
-    public static let identityColumns = ["conversation_id", "message_id", "fingerprint"]
+    /// The message's identity, the first columns of every structure table.
+    public static let identityColumns = ["conversation_id", "account", "message_id", "fingerprint"]
+
+    /// Whether the rows describe one state of the message, replaced with it when a newer
+    /// export changes the message (an edit, a deletion). Reactions are not: they are the union
+    /// of what every export saw.
+    public var followsMessageState: Bool { self != .reactions }
 }
 
 /// A value in a structure row, written in COPY text format.
