@@ -13,7 +13,27 @@ struct ShardLoader {
         self.worker = worker
     }
 
+    /// Loads the shard. A message the server refuses (a value no check here foresaw) is set
+    /// aside as a reject and the shard is loaded again without it, so one bad message never
+    /// stops the rest.
     func load(_ shard: Shard, on connection: PostgresConnection) throws -> ShardMetrics {
+        var setAside: [Int64: ServerRefusal] = [:]
+        while true {
+            do {
+                return try load(shard, settingAside: setAside, on: connection)
+            } catch let refused as RefusedMessage where setAside.count < Self.mostRefusalsPerShard {
+                setAside[refused.offset] = refused.refusal
+            } catch let refused as RefusedMessage {
+                throw refused.failure
+            }
+        }
+    }
+
+    /// Beyond this many refused messages a shard is not worth trying again message by message.
+    static let mostRefusalsPerShard = 1000
+
+    private func load(_ shard: Shard, settingAside setAside: [Int64: ServerRefusal],
+                      on connection: PostgresConnection) throws -> ShardMetrics {
         let started = MonotonicClock.now()
         let key = ShardKey.of(shard)
         var metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
@@ -41,7 +61,15 @@ struct ShardLoader {
 
         let parseStart = MonotonicClock.now()
         metrics.parseStartedAt = parseStart
-        let rows = ShardTransformer().transform(shard)
+        let rows = ShardTransformer().transform(shard, setAside: setAside)
+        // Text long enough to reach the full-text index's limit is measured by the server
+        // itself (rare: hundreds of KB of distinct words), before the transaction.
+        for check in rows.textSearchChecks {
+            if let failure = try textSearchRefusal(check.text, on: connection) {
+                throw RefusedMessage(offset: check.offset, refusal: ServerRefusal(reason: .textTooLongToIndex, detail: failure.message),
+                                     failure: failure)
+            }
+        }
         metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
         metrics.messages = rows.messages
         metrics.conversations = rows.conversations
@@ -120,6 +148,7 @@ struct ShardLoader {
             metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
         } catch {
             if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
+            if connection.isHealthy, let refused = RefusedMessage(error, rows: rows) { throw refused }
             throw error
         }
         metrics.totalSeconds = MonotonicClock.seconds(since: started)
@@ -150,8 +179,49 @@ struct ShardLoader {
         }
     }
 
+    /// The server's refusal to index `text` for full-text search, if it refuses.
+    private func textSearchRefusal(_ text: String, on connection: PostgresConnection) throws -> PostgresConnection.Failure? {
+        do {
+            try connection.execute("SELECT length(to_tsvector('simple', $1))", [text])
+            return nil
+        } catch {
+            guard error.sqlState == "54000" else { throw error }
+            return error
+        }
+    }
+
     private func send(_ rows: [UInt8], with sql: String, on connection: PostgresConnection) throws {
         guard !rows.isEmpty else { return }
         try connection.copyIn(sql, data: rows)
+    }
+}
+
+/// A message the server refused to store, named by the row number a COPY error gives.
+struct RefusedMessage: Error {
+    var offset: Int64
+    var refusal: ServerRefusal
+    var failure: PostgresConnection.Failure
+
+    init(offset: Int64, refusal: ServerRefusal, failure: PostgresConnection.Failure) {
+        self.offset = offset
+        self.refusal = refusal
+        self.failure = failure
+    }
+
+    /// The message behind a data error (SQLSTATE class 22) or a limit (54) in the COPY of a
+    /// message or structure row: its context says `COPY <table>, line <row>`. Nil for any
+    /// other error, which fails the shard as before.
+    init?(_ error: Error, rows: TransformedShard) {
+        guard let failure = error as? PostgresConnection.Failure, let state = failure.sqlState,
+              state.hasPrefix("22") || state.hasPrefix("54"),
+              let copy = failure.message.range(of: "COPY "),
+              let line = failure.message.range(of: ", line ", range: copy.upperBound..<failure.message.endIndex) else { return nil }
+        var table = String(failure.message[copy.upperBound..<line.lowerBound])
+        if table.hasPrefix("stage_") { table.removeFirst("stage_".count) }
+        let number = Int(failure.message[line.upperBound...].prefix { $0.isNumber }) ?? 0
+        let offsets = table == "messages" ? rows.messageRowOffsets
+            : StructureTable(rawValue: table).flatMap { rows.structureRowOffsets[$0] } ?? []
+        guard number >= 1, number <= offsets.count else { return nil }
+        self.init(offset: offsets[number - 1], refusal: ServerRefusal(reason: .serverRefused, detail: failure.message), failure: failure)
     }
 }

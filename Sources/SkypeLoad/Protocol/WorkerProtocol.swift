@@ -44,6 +44,9 @@ public struct WorkerSettings: Codable, Sendable {
     public var retry: RetryPolicy
     /// Fault injection for tests: the worker exits abruptly when a shard holds this conversation.
     public var crashOnConversation: String?
+    /// Fault injection for tests: the worker exits abruptly once per run right after committing
+    /// a shard that holds this conversation, before reporting it (a lost acknowledgement).
+    public var crashAfterCommitOnConversation: String?
 }
 
 /// What a worker tells the coordinator.

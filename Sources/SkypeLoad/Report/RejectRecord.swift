@@ -13,11 +13,13 @@ public struct RejectRecord: Sendable, Codable, Equatable {
     /// Position in the conversation's `MessageList`; nil for a shard.
     public var messageIndex: Int?
     public var reason: String
+    /// What the server said, for a message it refused (`server_refused`, `text_too_long_to_index`).
+    public var detail: String?
     /// The raw JSON of the message; nil for a shard (its byte range says where it is).
     public var raw: String?
 
     public init(export: String? = nil, offset: Int64, length: Int, conversation: String,
-                messageIndex: Int?, reason: String, raw: String?) {
+                messageIndex: Int?, reason: String, raw: String?, detail: String? = nil) {
         self.export = export
         self.offset = offset
         self.length = length
@@ -25,6 +27,7 @@ public struct RejectRecord: Sendable, Codable, Equatable {
         self.messageIndex = messageIndex
         self.reason = reason
         self.raw = raw
+        self.detail = detail
     }
 
     /// Records as JSON lines, the form the ledger keeps a shard's rejects in (text with every

@@ -24,6 +24,17 @@ public enum StructureTable: String, CaseIterable, Sendable {
         }
     }
 
+    /// The columns (after the identity) that an index covers: longer than
+    /// ``ServerLimits/indexedBytes``, they make the message a reject.
+    var indexedColumns: [String] {
+        switch self {
+        case .attachments: return ["doc_id", "kind"]
+        case .calls: return ["call_id"]
+        case .reactions: return ["reaction", "user_id"]
+        case .callParticipants, .threadEvents, .polls, .sharedContacts, .locations: return []
+        }
+    }
+
     /// The message's identity, the first columns of every structure table.
     public static let identityColumns = ["conversation_id", "account", "message_id", "fingerprint"]
 
@@ -54,4 +65,12 @@ public enum StructureValue: Sendable, Equatable {
 public struct StructureRow: Sendable, Equatable {
     public var table: StructureTable
     public var values: [StructureValue]
+
+    /// Whether an indexed value is too long for its index.
+    var tooLongForItsIndexes: Bool {
+        zip(table.columns, values).contains { column, value in
+            guard case let .text(text) = value, table.indexedColumns.contains(column) else { return false }
+            return ServerLimits.tooLongForAnIndex(text)
+        }
+    }
 }

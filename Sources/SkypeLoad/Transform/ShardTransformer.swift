@@ -45,10 +45,13 @@ public struct ShardTransformer {
     /// The rows of a shard. A message that the shard holds in two states (an export with both
     /// the original and the edited copy) is written once, in its later state: when the later
     /// one comes second, the shard is transformed again without the earlier one.
-    public func transform(_ shard: Shard) -> TransformedShard {
+    ///
+    /// `setAside` names messages (by source offset) that become rejects whatever they hold:
+    /// those the server refused in an earlier attempt at the shard.
+    public func transform(_ shard: Shard, setAside: [Int64: ServerRefusal] = [:]) -> TransformedShard {
         var skipping = Set<Int64>()
         while true {
-            let (result, superseded) = transform(shard, skipping: skipping)
+            let (result, superseded) = transform(shard, skipping: skipping, setAside: setAside)
             if superseded.isEmpty { return result }
             skipping.formUnion(superseded)
         }
@@ -56,7 +59,8 @@ public struct ShardTransformer {
 
     /// One pass; also returns the offsets of messages it wrote that a later state of the same
     /// message supersedes.
-    private func transform(_ shard: Shard, skipping: Set<Int64>) -> (TransformedShard, Set<Int64>) {
+    private func transform(_ shard: Shard, skipping: Set<Int64>, setAside: [Int64: ServerRefusal])
+        -> (TransformedShard, Set<Int64>) {
         var result = TransformedShard()
         var superseded = Set<Int64>()
         // Rows take about the JSON's size again (content and body text, without the keys).
@@ -77,8 +81,21 @@ public struct ShardTransformer {
             conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
-                switch Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
-                                  members: &members, repairs: &repairs) {
+                var parsed = Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+                                        members: &members, repairs: &repairs)
+                if case let .success(message) = parsed,
+                   ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.messageID) {
+                    parsed = .failure(.keyTooLong)
+                }
+                var structureRows: [StructureRow] = []
+                if case let .success(message) = parsed {
+                    structureRows = message.structureRows
+                    if structureRows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
+                }
+                if let refusal = setAside[offset] {
+                    parsed = .failure(refusal.reason)
+                }
+                switch parsed {
                 case let .success(parsed):
                     var record = parsed.record
                     record.account = shard.account
@@ -96,7 +113,12 @@ public struct ShardTransformer {
                     }
                     identities[key] = written
                     result.rows += 1
-                    for row in parsed.structureRows {
+                    if let content = record.contentUTF8, content.count > ServerLimits.textSearchSafeBytes,
+                       let text = record.bodyText, text.utf8.count > ServerLimits.textSearchSafeBytes {
+                        result.textSearchChecks.append((offset, text))
+                    }
+                    for row in structureRows {
+                        result.structureRowOffsets[row.table, default: []].append(offset)
                         // Taken out and put back, so the buffer is never shared and copied.
                         var writer = structureWriters.removeValue(forKey: row.table) ?? CopyWriter()
                         writer.field(record.conversationID)
@@ -108,9 +130,12 @@ public struct ShardTransformer {
                         structureWriters[row.table] = writer
                     }
                     record.write(to: &messageWriter)
+                    result.messageRowOffsets.append(offset)
                 case let .failure(reason):
                     result.rejects[reason, default: 0] += 1
-                    result.rejectRecords.append(Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes))
+                    var reject = Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes)
+                    reject.detail = setAside[offset]?.detail
+                    result.rejectRecords.append(reject)
                 }
             }
             if let header = part.header {
@@ -126,6 +151,16 @@ public struct ShardTransformer {
                 result.repairs.add(repairs)
                 var record = Self.conversation(from: value, id: part.conversationID)
                 record.account = shard.account
+                // A member id no index takes is left out of `participants` (it stays in
+                // `thread_properties`); a conversation id none takes leaves no row at all.
+                record.members.removeAll { ServerLimits.tooLongForAnIndex(record.id, record.account, $0) }
+                if ServerLimits.tooLongForAnIndex(record.id, record.account) {
+                    result.rejects[.keyTooLong, default: 0] += 1
+                    result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
+                                                             messageIndex: nil, reason: RejectReason.keyTooLong.rawValue,
+                                                             raw: String(decoding: header, as: UTF8.self)))
+                    continue
+                }
                 record.write(to: &conversationWriter, ordinal: shard.ordinal)
                 for member in record.members {
                     memberWriter.field(record.id)
@@ -246,6 +281,11 @@ public struct ShardTransformer {
             amsReferences: references.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             sourceOffset: offset,
             sourceIndex: index)
+        if ServerLimits.tooLongForAnIndex(record.senderID) || ServerLimits.tooLongForAnIndex(record.messageType) {
+            return .failure(.keyTooLong)
+        }
+        if let properties, !ServerLimits.numbersFit(properties) { return .failure(.numberOutOfRange) }
+        if let references, !ServerLimits.numbersFit(references) { return .failure(.numberOutOfRange) }
         return .success(ParsedMessage(record: record, properties: properties, references: references))
     }
 

@@ -61,6 +61,7 @@ public struct Verifier {
                 }
             }
         }
+        splitter.onOversizedMessage = { _ in rejected += 1 }
         let summary = try splitter.run()
         var tallies: [String: ConversationTally] = [:]
         for (conversation, set) in identities {
