@@ -3,8 +3,9 @@
 -- Accounts: every conversation belongs to the account whose export holds it (`userId`; '' for
 -- an export that names none). Alice's one-to-one chat `8:bob` and Carol's are two
 -- conversations; a group chat exported by two accounts is stored once per account. Every key
--- starts with (conversation_id, account): the table is partitioned (and can be distributed)
--- by conversation_id, and every key holds it.
+-- starts with conversation_id: the table is partitioned (and can be distributed) by it, and
+-- every key holds it. The account comes after the message's own columns in the keys of
+-- messages and structure rows, so that B-tree comparisons seldom reach it.
 --
 -- Message identity: (conversation_id, account, message_id, fingerprint), where the fingerprint
 -- is now a hash of the arrival time, sender and type only (before: and content), so that an
@@ -95,7 +96,7 @@ CREATE TABLE messages (
     source_offset       bigint,
     source_index        integer,
     is_server_generated boolean NOT NULL DEFAULT false,
-    CONSTRAINT messages_pkey PRIMARY KEY (conversation_id, account, message_id, fingerprint)
+    CONSTRAINT messages_pkey PRIMARY KEY (conversation_id, message_id, fingerprint, account)
 ) PARTITION BY HASH (conversation_id);
 CREATE TABLE messages_p0 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 0);
 CREATE TABLE messages_p1 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 1);
@@ -175,11 +176,11 @@ DELETE FROM reactions a USING reactions b
 WHERE a.ctid < b.ctid AND a.conversation_id = b.conversation_id AND a.account = b.account
   AND a.message_id = b.message_id AND a.fingerprint = b.fingerprint AND a.reaction = b.reaction AND a.user_id = b.user_id;
 
-ALTER TABLE attachments ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint, position);
-ALTER TABLE calls ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint);
-ALTER TABLE call_participants ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint, position);
-ALTER TABLE thread_events ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint);
-ALTER TABLE reactions ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint, reaction, user_id);
-ALTER TABLE polls ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint);
-ALTER TABLE shared_contacts ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint, position);
-ALTER TABLE locations ADD PRIMARY KEY (conversation_id, account, message_id, fingerprint);
+ALTER TABLE attachments ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account, position);
+ALTER TABLE calls ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account);
+ALTER TABLE call_participants ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account, position);
+ALTER TABLE thread_events ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account);
+ALTER TABLE reactions ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account, reaction, user_id);
+ALTER TABLE polls ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account);
+ALTER TABLE shared_contacts ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account, position);
+ALTER TABLE locations ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account);
