@@ -78,7 +78,10 @@ public final class ExportSplitter {
                 // Every export Microsoft made names its owner first. One that names it only
                 // after its conversations has loaded them as nobody's ("") by then: the owner
                 // must be the same for all of an export's shards.
-                if !sawConversations { builder.account = summary.userID ?? "" }
+                if !sawConversations {
+                    builder.account = summary.userID ?? ""
+                    summary.account = builder.account
+                }
             case "exportDate":
                 summary.exportDate = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
             default:

@@ -69,7 +69,7 @@ public struct Verifier {
             for identity in set { tally.add(identity) }
             tallies[conversation] = tally
         }
-        return (tallies, rejected, summary.userID ?? "")
+        return (tallies, rejected, summary.account)
     }
 
     /// Tallies per conversation in the database, read in batches through a cursor.
