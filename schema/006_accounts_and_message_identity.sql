@@ -12,7 +12,7 @@
 -- edited or deleted copy of a message in a newer export is the same message. Of two states of
 -- one message the later one is kept, by its own edit/delete time, version, deleted flag, then
 -- content and properties (schema.md); structure rows follow the kept state, reactions are the
--- union of all. The fingerprint is the first 64 bits of
+-- union of all, states not kept go to message_history. The fingerprint is the first 64 bits of
 --   md5(<arrival, Unix microseconds, decimal> 0xFF <sender> 0xFF <type> 0xFF)
 -- which the tool computes the same way.
 --
@@ -106,6 +106,35 @@ CREATE TABLE messages_p4 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAI
 CREATE TABLE messages_p5 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 5);
 CREATE TABLE messages_p6 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 6);
 CREATE TABLE messages_p7 PARTITION OF messages FOR VALUES WITH (MODULUS 8, REMAINDER 7);
+
+-- Earlier states of messages (the text before an edit or a deletion), read by people, never
+-- searched: one row per distinct state that lost to a later one, whichever export held it.
+CREATE TABLE message_history (
+    conversation_id text NOT NULL,
+    message_id      text NOT NULL,
+    fingerprint     bigint NOT NULL,
+    account         text NOT NULL,
+    sender_name     text,
+    content         text,
+    body_text       text,
+    is_edited       boolean NOT NULL,
+    is_deleted      boolean NOT NULL,
+    edited_at       timestamptz,
+    deleted_at      timestamptz,
+    version         bigint,
+    properties      jsonb,
+    state           text GENERATED ALWAYS AS (md5(coalesce(content, '') || E'\n' || coalesce(properties::text, ''))) STORED,
+    recorded_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (conversation_id, message_id, fingerprint, account, state)
+);
+INSERT INTO message_history (conversation_id, message_id, fingerprint, account, sender_name, content, body_text,
+                             is_edited, is_deleted, edited_at, deleted_at, version, properties)
+SELECT m.conversation_id, m.message_id, k.fingerprint, k.account, m.sender_name, m.content, m.body_text,
+       m.is_edited, m.is_deleted, m.edited_at, m.deleted_at, m.version, m.properties
+FROM messages_v5 m JOIN migration_keys k
+  ON k.conversation_id = m.conversation_id AND k.message_id = m.message_id AND k.old_fingerprint = m.fingerprint
+WHERE NOT k.kept
+ON CONFLICT DO NOTHING;
 
 INSERT INTO messages (conversation_id, account, message_id, fingerprint, sent_at, sender_id, sender_name, message_type,
                       content, body_text, is_edited, is_deleted, edited_at, deleted_at, version, properties,

@@ -91,6 +91,24 @@ struct LoadStatements {
             """
     }
 
+    /// Keeps, before the merge, every state of a staged message that loses to another: the
+    /// stored state a staged one replaces, and a staged state older than the stored one. Either
+    /// load order leaves the same history.
+    var recordHistory: String {
+        let key = "conversation_id, account, message_id, fingerprint"
+        let columns = "conversation_id, message_id, fingerprint, account, sender_name, content, body_text, is_edited, is_deleted, edited_at, deleted_at, version, properties"
+        let older = { (row: String) in columns.split(separator: ",").map { "\(row).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ") }
+        return """
+            INSERT INTO \(schema).message_history (\(columns))
+            SELECT \(older("m")) FROM stage_messages s JOIN \(schema).messages m USING (\(key))
+            WHERE \(Self.revision("s")) > \(Self.revision("m"))
+            UNION ALL
+            SELECT \(older("s")) FROM stage_messages s JOIN \(schema).messages m USING (\(key))
+            WHERE \(Self.revision("s")) < \(Self.revision("m"))
+            ON CONFLICT DO NOTHING
+            """
+    }
+
     /// Staging, COPY and merge for one structure table; only tables with rows are staged. The
     /// merge adds the rows of messages that were added or replaced (`stage_changed`); reactions
     /// are the union of every export's, whichever state of the message won.

@@ -119,6 +119,7 @@ struct ShardLoader {
             if direct {
                 metrics.rowsInserted = rows.rows
             } else {
+                try connection.execute(statements.recordHistory)
                 let merged = try connection.execute(statements.mergeMessages).rows.first
                 metrics.rowsInserted = merged.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
                 let replaced = merged.flatMap { $0.last ?? nil }.flatMap { Int($0) } ?? 0

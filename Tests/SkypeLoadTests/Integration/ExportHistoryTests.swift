@@ -23,6 +23,14 @@ import SyntheticExport
         }.joined(separator: " ")
     }
 
+    static func historyChecksum(_ db: DatabaseFixture) throws -> String {
+        try db.scalar("""
+            SELECT count(*) || ':' || coalesce(md5(string_agg(conversation_id || '|' || message_id || '|' || fingerprint || '|' || account
+                       || '|' || state, E'\n' ORDER BY conversation_id, message_id, fingerprint, account, state)), '')
+            FROM $schema.message_history
+            """) ?? ""
+    }
+
     @Test func aLaterExportReplacesEditedAndDeletedMessagesWhateverTheLoadOrder() throws {
         let directory = try ScratchDirectory()
         let a = try TestExport.generate(in: directory, messages: 20_000, conversations: 12, name: "a.json")
@@ -53,8 +61,12 @@ import SyntheticExport
         #expect(try db.scalar("SELECT count(*) FROM $schema.reactions WHERE reaction = 'laugh' AND user_id = '8:live:reactor'") == "20")
         // Every conversation counts each message once.
         #expect(try db.scalar("SELECT sum(message_count) FROM $schema.conversations") == String(afterA))
+        // The replaced states are history: the text before each edit and deletion.
+        #expect(try db.count("message_history") == 70)
+        #expect(try db.scalar("SELECT count(*) FROM $schema.message_history h JOIN $schema.messages m USING (conversation_id, message_id, fingerprint, account) WHERE m.is_deleted AND h.body_text <> '' AND NOT h.is_deleted") == "20")
         let final = try Self.checksum(db)
         let finalStructure = try Self.structureChecksum(db)
+        let finalHistory = try Self.historyChecksum(db)
 
         // The older export again, cut a third way: nothing changes.
         let again = db.load(a.messagesJSON, workers: 2, shardBytes: 40 << 10)
@@ -62,6 +74,7 @@ import SyntheticExport
         #expect(again.report.totals.rowsInserted == 0 && again.report.totals.rowsReplaced == 0)
         #expect(try Self.checksum(db) == final)
         #expect(try Self.structureChecksum(db) == finalStructure)
+        #expect(try Self.historyChecksum(db) == finalHistory)
 
         // The other order ends in the same state.
         let reversed = try DatabaseFixture()
@@ -70,6 +83,7 @@ import SyntheticExport
         #expect(reversed.load(a.messagesJSON, workers: 2, shardBytes: 48 << 10).error == nil)
         #expect(try Self.checksum(reversed) == final)
         #expect(try Self.structureChecksum(reversed) == finalStructure)
+        #expect(try Self.historyChecksum(reversed) == finalHistory)
     }
 
     /// One export that holds a message twice, the original and the edited copy (the edited one

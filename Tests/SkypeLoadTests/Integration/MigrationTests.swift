@@ -99,6 +99,7 @@ import Testing
         #expect(kept == [["8:live:alice", "new words", "t", String(fingerprint)]])
         #expect(try db.scalar("SELECT string_agg(reaction, ',' ORDER BY reaction) FROM $schema.reactions WHERE fingerprint = \(fingerprint)") == "heart,like")
         #expect(try db.count("attachments") == 0)
+        #expect(try db.scalar("SELECT content FROM $schema.message_history") == "old words")
         #expect(try db.scalar("SELECT account FROM $schema.conversations") == "8:live:alice")
         #expect(try db.scalar("SELECT account FROM $schema.participants") == "8:live:alice")
         #expect(try db.scalar("SELECT account FROM $schema.shard_ledger") == "8:live:alice")
