@@ -117,20 +117,27 @@ import SyntheticExport
                 #"{"id":"\#(100 + index)","originalarrivaltime":"2025-03-08T17:3\#(index):00Z","messagetype":"RichText","from":"8:bob","content":"\#(text)"}"#
             }
             let path = directory.path("\(owner).json")
-            try Data(#"{"userId":"8:\#(owner)","exportDate":"2025-03-08T17:40","conversations":[{"id":"8:bob","displayName":"Bob","MessageList":[\#(messages.joined(separator: ","))]}]}"#.utf8)
+            // And the same group chat, byte for byte, in both exports: stored once per account
+            // (large enough to be a shard of its own, which must not pass for loaded already).
+            let dinner = String(repeating: "dinner? ", count: 150)
+            let group = #"{"id":"19:family@thread.skype","MessageList":[{"id":"5","originalarrivaltime":"2025-03-08T12:00:00Z","messagetype":"RichText","from":"8:bob","content":"\#(dinner)"}]}"#
+            try Data(#"{"userId":"8:\#(owner)","exportDate":"2025-03-08T17:40","conversations":[\#(group),{"id":"8:bob","displayName":"Bob","MessageList":[\#(messages.joined(separator: ","))]}]}"#.utf8)
                 .write(to: URL(fileURLWithPath: path))
             return path
         }
         // The same ids, times and sender in both: only the account tells them apart.
         let alice = try export("alice", ["hi alice", "see you"])
         let carol = try export("carol", ["hi carol", "see you"])
-        #expect(db.load(alice, workers: 1).error == nil)
-        #expect(db.load(carol, workers: 1).error == nil)
-        let conversations = try db.connect().execute("SELECT account, message_count FROM \(db.schema).conversations ORDER BY account").rows
+        #expect(db.load(alice, workers: 1, shardBytes: 1024).error == nil)
+        let second = db.load(carol, workers: 1, shardBytes: 1024)
+        #expect(second.error == nil)
+        #expect(second.report.shards == 2 && second.report.totals.shardsAlreadyLoaded == 0)
+        let conversations = try db.connect().execute("SELECT account, message_count FROM \(db.schema).conversations WHERE id = '8:bob' ORDER BY account").rows
         #expect(conversations == [["8:alice", "2"], ["8:carol", "2"]])
-        #expect(try db.scalar("SELECT string_agg(content, ',' ORDER BY message_id) FROM $schema.messages WHERE account = '8:alice'") == "hi alice,see you")
-        #expect(try db.scalar("SELECT string_agg(content, ',' ORDER BY message_id) FROM $schema.messages WHERE account = '8:carol'") == "hi carol,see you")
-        #expect(try db.scalar("SELECT count(*) FROM $schema.participants WHERE participant_id = '8:bob'") == "2")
+        #expect(try db.scalar("SELECT string_agg(account || ' ' || message_count, ',' ORDER BY account) FROM $schema.conversations WHERE id = '19:family@thread.skype'") == "8:alice 1,8:carol 1")
+        #expect(try db.scalar("SELECT string_agg(content, ',' ORDER BY message_id) FROM $schema.messages WHERE account = '8:alice' AND conversation_id = '8:bob'") == "hi alice,see you")
+        #expect(try db.scalar("SELECT string_agg(content, ',' ORDER BY message_id) FROM $schema.messages WHERE account = '8:carol' AND conversation_id = '8:bob'") == "hi carol,see you")
+        #expect(try db.scalar("SELECT count(*) FROM $schema.participants WHERE participant_id = '8:bob' AND conversation_id = '8:bob'") == "2")
         // verify compares each export with its own account's rows.
         #expect(try Verifier(exportPath: alice, conninfo: db.url, schema: db.schema).run().matches)
         #expect(try Verifier(exportPath: carol, conninfo: db.url, schema: db.schema).run().matches)
