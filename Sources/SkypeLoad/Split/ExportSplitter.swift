@@ -120,7 +120,6 @@ public final class ExportSplitter {
     private static let headerKeys: Set<String> = ["id", "displayName", "version", "properties", "threadProperties"]
 
     private func readConversation() throws {
-        let ordinal = conversationOrdinal
         conversationOrdinal += 1
         builder.beginConversation()
         firstMessageWithoutID = nil
