@@ -83,8 +83,10 @@ public struct ShardTransformer {
                 var repairs = RepairCounts()
                 var parsed = Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
                                         members: &members, repairs: &repairs)
+                // The keys of `messages` and of `participants` (where the sender goes).
                 if case let .success(message) = parsed,
-                   ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.messageID) {
+                   ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.messageID)
+                    || ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.senderID) {
                     parsed = .failure(.keyTooLong)
                 }
                 var structureRows: [StructureRow] = []
