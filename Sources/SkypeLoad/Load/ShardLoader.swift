@@ -21,7 +21,8 @@ struct ShardLoader {
         while true {
             do {
                 return try load(shard, settingAside: setAside, on: connection)
-            } catch let refused as RefusedMessage where setAside.count < Self.mostRefusalsPerShard {
+            } catch let refused as RefusedMessage
+                        where setAside.count < Self.mostRefusalsPerShard && setAside[refused.offset] == nil {
                 setAside[refused.offset] = refused.refusal
             } catch let refused as RefusedMessage {
                 throw refused.failure
