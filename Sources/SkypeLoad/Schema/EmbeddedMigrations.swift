@@ -485,5 +485,11 @@ ALTER TABLE polls ADD PRIMARY KEY (conversation_id, message_id, fingerprint, acc
 ALTER TABLE shared_contacts ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account, position);
 ALTER TABLE locations ADD PRIMARY KEY (conversation_id, message_id, fingerprint, account);
 """#),
+        Migration(version: 8, name: "008_tool_version", sql: #"""
+-- skype-parallel-load schema, version 8: each load run records the version of the tool that
+-- made it (`skype-parallel-load --version`), so that rows can be traced to the code that
+-- wrote them. Runs recorded before this migration have none.
+ALTER TABLE load_runs ADD COLUMN tool_version text;
+"""#),
     ]
 }

@@ -24,7 +24,7 @@ import Testing
             """)
         try connection.execute("DROP INDEX \(db.schema).messages_sender")
 
-        #expect(try Migrator(schema: db.schema).migrate(connection) == [5, 6])
+        #expect(try Migrator(schema: db.schema).migrate(connection) == Migration.all.map(\.version).filter { $0 >= 5 })
         #expect(try db.count("messages") == 500)
         #expect(try db.scalar("SELECT relkind FROM pg_class WHERE oid = '$schema.messages'::regclass") == "p")
         #expect(try db.scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = '$schema.messages'::regclass") == "8")
@@ -91,7 +91,7 @@ import Testing
                 ('8:live:bob', '100', 22, 'like', '8:live:alice', NULL), ('8:live:bob', '100', 22, 'heart', '8:live:bob', NULL);
             INSERT INTO \(s).attachments (conversation_id, message_id, fingerprint, position, name) VALUES ('8:live:bob', '100', 11, 0, 'old.jpg');
             """)
-        #expect(try Migrator(schema: db.schema).migrate(connection) == [6])
+        #expect(try Migrator(schema: db.schema).migrate(connection) == Migration.all.map(\.version).filter { $0 >= 6 })
         #expect(try db.count("messages") == 2)
         let kept = try connection.execute("SELECT account, content, is_edited, fingerprint FROM \(s).messages WHERE message_id = '100'").rows
         let sent = try #require(SkypeTimestamp("2025-03-08T17:33:29.92Z"))
