@@ -4,37 +4,34 @@ extension Coordinator {
     /// The first connection: not retried, so that a wrong URL or password fails at once.
     func connect() throws {
         do {
-            database = try PostgresConnection(conninfo: configuration.conninfo)
+            let first = try PostgresConnection(conninfo: configuration.conninfo)
+            database = RetryingConnection(conninfo: configuration.conninfo, policy: configuration.retry,
+                                          stop: stop, connection: first)
         } catch {
             throw LoadError(.database, error.message,
                             hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
         }
     }
 
-    /// Runs `body` on the coordinator's connection. When the connection breaks or the server
-    /// restarts, it reconnects and runs `body` again, under the load's retry policy; `body`
-    /// must be safe to repeat (each of its uses is one transaction or one idempotent statement).
+    /// Runs `body` on the coordinator's connection under the load's one retry mechanism
+    /// (``RetryingConnection``); `body` must be safe to repeat (each of its uses is one
+    /// transaction or one idempotent statement). A stop request cancels it.
     @discardableResult
-    func withDatabase<T>(_ what: String, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let started = MonotonicClock.now()
-        var attempt = 1
-        while true {
-            do {
-                if let database { return try body(database) }
-                database = try PostgresConnection(conninfo: configuration.conninfo)
-                continue
-            } catch let failure as PostgresConnection.Failure {
-                let healthy = database?.isHealthy ?? false
-                guard configuration.retry.allowsRetry(after: failure, connectionHealthy: healthy,
-                                                      attempt: attempt, firstFailure: started) else {
-                    throw LoadError(.database, "\(what): \(failure)",
-                                    hint: "Committed shards are kept; rerun the same command when the cause is fixed")
-                }
-                report.retriesBySQLState["coordinator " + (failure.sqlState ?? "connection"), default: 0] += 1
-                database = nil
-                Thread.sleep(forTimeInterval: configuration.retry.delay(afterAttempt: attempt))
-                attempt += 1
+    func withDatabase<T>(_ what: String, stoppable: Bool = true, _ body: (PostgresConnection) throws -> T) throws -> T {
+        guard let database else { throw LoadError(.database, "\(what): not connected") }
+        database.resetCounts()
+        defer {
+            for (state, count) in database.retriesBySQLState {
+                report.retriesBySQLState["coordinator " + state, default: 0] += count
             }
+        }
+        do {
+            return try database.run(stoppable: stoppable, body)
+        } catch let stopped as StopControl.Stopped {
+            throw interrupted(by: stopped.signal, during: what)
+        } catch let failure as PostgresConnection.Failure {
+            throw LoadError(.database, "\(what): \(failure)",
+                            hint: "Committed shards are kept; rerun the same command when the cause is fixed")
         }
     }
 
@@ -59,6 +56,8 @@ extension Coordinator {
     /// Refreshes the counts of the conversations the committed shards touched, even after a
     /// failure: what committed is complete and should be consistent.
     func finalize() {
+        // After a stop the user wants the load to end; the next load refreshes these counts.
+        guard stop.signal == nil else { return }
         let finalizeStart = MonotonicClock.now()
         do {
             try withDatabase("cannot refresh conversation counts") { connection in
@@ -158,7 +157,7 @@ extension Coordinator {
     func storeReport(runID: Int64) {
         let json = (try? ReportPrinter.json(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         do {
-            try withDatabase("cannot store the report") { connection in
+            try withDatabase("cannot store the report", stoppable: false) { connection in
                 try connection.execute(LoadStatements(schema: configuration.schema).finishRun, [
                     String(runID), report.status.rawValue, report.exportUser, report.exportDate, json,
                 ])

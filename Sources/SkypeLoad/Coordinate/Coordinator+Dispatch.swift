@@ -76,9 +76,13 @@ extension Coordinator {
 
     private func checkStop() throws {
         guard let signal = stopSignal.withLock({ $0 }) else { return }
+        throw interrupted(by: signal, during: "after \(shardsDispatched) shards")
+    }
+
+    func interrupted(by signal: Int32, during what: String) -> LoadError {
         interruptedBy = signal
-        throw LoadError(.interrupted, "interrupted by signal \(signal) after \(shardsDispatched) shards",
-                        location: .init(file: configuration.exportPath),
-                        hint: "Committed shards are kept; run the same command again to resume")
+        return LoadError(.interrupted, "interrupted by signal \(signal) \(what)",
+                         location: .init(file: configuration.exportPath),
+                         hint: "Committed shards are kept; run the same command again to resume")
     }
 }

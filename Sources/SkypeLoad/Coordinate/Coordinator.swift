@@ -27,7 +27,9 @@ public final class Coordinator: @unchecked Sendable {
     var retryQueue: [InFlightShard] = []
     var rejectLog: RejectLog
     /// The coordinator's own connection: schema, run record, finalisation.
-    var database: PostgresConnection?
+    var database: RetryingConnection?
+    /// Stop requests: wakes retry waits and cancels the coordinator's running statements.
+    let stop = StopControl()
     var runID: Int64 = 0
     /// Set once the shard pipes are being closed: a worker dying then is not replaced.
     var closing = false
@@ -46,6 +48,7 @@ public final class Coordinator: @unchecked Sendable {
     /// report is written. Safe to call from any thread (a signal handler's queue). A second
     /// call stops the workers at once; their open transactions roll back.
     public func requestStop(signal: Int32) {
+        stop.request(signal: signal)
         let again = stopSignal.withLock { current -> Bool in
             defer { if current == nil { current = signal } }
             return current != nil
