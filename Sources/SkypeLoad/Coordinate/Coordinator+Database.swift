@@ -56,8 +56,6 @@ extension Coordinator {
     /// Refreshes the counts of the conversations the committed shards touched, even after a
     /// failure: what committed is complete and should be consistent.
     func finalize() {
-        // After a stop the user wants the load to end; the next load refreshes these counts.
-        guard stop.signal == nil else { return }
         let finalizeStart = MonotonicClock.now()
         do {
             try withDatabase("cannot refresh conversation counts") { connection in
@@ -106,7 +104,8 @@ extension Coordinator {
     func rebuildDeferredIndexes() {
         guard report.indexes == "deferred" else { return }
         let deferral = IndexDeferral(schema: configuration.schema)
-        guard firstFailure == nil, interruptedBy == nil else {
+        feedStopRequests()
+        guard supervisor.shouldBuildIndexes else {
             report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
             return
         }
@@ -133,7 +132,9 @@ extension Coordinator {
         for entry in tar.entriesBefore { catalog.add(entry) }
         try tar.remainingEntries { entry in
             catalog.add(entry)
-            tickProgress()
+            // Workers still load meanwhile: their events are handled, and a stop stops this too.
+            pump(waiting: 0)
+            try checkOutcome(during: "while reading media entries")
         }
         report.repairs.add(catalog.repairs)
         report.mediaFiles = catalog.records.count

@@ -4,20 +4,21 @@ extension Coordinator {
     }
 
     private func progressSnapshot() -> ProgressReporter.Snapshot {
+        let slots = supervisor.slots
         let loading = slots.reduce(0) { $0 + $1.loading.count }
         let lines = slots.enumerated().map { index, slot in
             ProgressReporter.WorkerLine(
                 index: index,
-                state: slot.ended ? "exited" : slot.loading.isEmpty ? "idle" : "loading",
+                state: slot.state == .exited ? "exited" : slot.loading.isEmpty ? "idle" : "loading",
                 shards: slot.loading.sorted { $0.key < $1.key }.map(\.value),
-                messages: slot.messages)
+                messages: messagesBySlot[index])
         }
         return ProgressReporter.Snapshot(
             export: configuration.exportPath,
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
             messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
             shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,
-            queued: slots.reduce(0) { $0 + $1.inFlight.count } - loading + retryQueue.count, workers: lines)
+            queued: supervisor.shardsInFlight - loading + supervisor.resends.count, workers: lines)
     }
 
     func collectPhases(_ metrics: ShardMetrics) {

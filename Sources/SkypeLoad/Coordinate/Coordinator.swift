@@ -11,30 +11,27 @@ public final class Coordinator: @unchecked Sendable {
     let configuration: LoadConfiguration
     let logger: Logger
 
-    var slots: [WorkerSlot] = []
+    /// The decisions; everything else in this type is the I/O around them.
+    var supervisor: Supervisor
+    /// The process in each worker slot, nil while none runs there.
+    var processes: [WorkerProcess?]
+    var messagesBySlot: [Int]
     let events = BlockingQueue<WorkerMessage>(capacity: 4096)
     var report: LoadReport
-    var firstFailure: LoadError?
     var shardsDispatched = 0
     var progress: ProgressReporter
     var input: ExportInput?
     var dispatchNanoseconds: UInt64 = 0
     var phaseIntervals: [WritableKeyPath<PhaseSeconds, Double>: IntervalUnion] = [:]
     var latencies: [Double] = []
-    let stopSignal = Locked<Int32?>(nil)
-    var interruptedBy: Int32?
-    /// Shards whose worker died, waiting to be sent again.
-    var retryQueue: [InFlightShard] = []
+    /// Stop requests, from any thread: wakes retry waits and cancels running statements.
+    let stop = StopControl()
+    /// Stop requests already handed to the supervisor.
+    var stopRequestsSeen = 0
     var rejectLog: RejectLog
     /// The coordinator's own connection: schema, run record, finalisation.
     var database: RetryingConnection?
-    /// Stop requests: wakes retry waits and cancels the coordinator's running statements.
-    let stop = StopControl()
     var runID: Int64 = 0
-    /// Set once the shard pipes are being closed: a worker dying then is not replaced.
-    var closing = false
-    /// The workers' processes, for `requestStop` on another thread.
-    let processes = Locked<[WorkerProcess]>([])
 
     public init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -42,20 +39,25 @@ public final class Coordinator: @unchecked Sendable {
         self.report = LoadReport(export: configuration.exportPath)
         self.progress = ProgressReporter(mode: configuration.progress)
         self.rejectLog = RejectLog(path: configuration.rejectsPath)
+        supervisor = Supervisor(limits: .init(
+            workers: configuration.workers, shardsInFlightPerWorker: configuration.shardsInFlightPerWorker,
+            attemptsBeforeQuarantine: configuration.shardAttemptsBeforeQuarantine,
+            restartBudget: configuration.maximumWorkerRestarts ?? (2 * configuration.workers + 8)))
+        processes = Array(repeating: nil, count: configuration.workers)
+        messagesBySlot = Array(repeating: 0, count: configuration.workers)
     }
 
-    /// Asks the load to stop: no new shard is sent, the shards the workers hold finish, the
-    /// report is written. Safe to call from any thread (a signal handler's queue). A second
-    /// call stops the workers at once; their open transactions roll back.
+    /// The first failure, which ends up in the outcome.
+    var firstFailure: LoadError? { supervisor.failure }
+    /// The signal that stopped the load, if one did.
+    var interruptedBy: Int32? { supervisor.stop?.signal }
+
+    /// Asks the load to stop: no new shard is sent, the shards the workers hold finish, a
+    /// running index build or finalisation is cancelled, the report is written. Safe to call
+    /// from any thread (a signal handler's queue). A second call stops the workers at once;
+    /// their open transactions roll back.
     public func requestStop(signal: Int32) {
         stop.request(signal: signal)
-        let again = stopSignal.withLock { current -> Bool in
-            defer { if current == nil { current = signal } }
-            return current != nil
-        }
-        if again {
-            for worker in processes.withLock({ $0 }) { worker.kill() }
-        }
     }
 
     /// Loads the export. Never throws: failures are in the outcome, next to the report.
@@ -71,15 +73,13 @@ public final class Coordinator: @unchecked Sendable {
             runID = try startRun()
             report.runID = runID
             try prepareIndexes()
+            try checkOutcome(during: "before loading")
             sp_ignore_sigpipe()
-            for slot in 0..<configuration.workers {
-                slots.append(WorkerSlot())
-                report.workers.append(WorkerSummary(worker: slot))
-                try startWorker(in: slot)
-            }
+            report.workers = (0..<configuration.workers).map { WorkerSummary(worker: $0) }
+            apply(supervisor.start())
             try split(input)
             try loadMedia(input)
-            try drainRetries()
+            try drain()
         } catch let error as LoadError {
             // A worker's failure stops the splitter by being rethrown: it is recorded already.
             if firstFailure == nil { record(error) }
@@ -88,10 +88,10 @@ public final class Coordinator: @unchecked Sendable {
         }
         stopWorkers()
         rebuildDeferredIndexes()
-        progress.finish()
-        if database != nil, report.runID != nil {
+        if database != nil, report.runID != nil, supervisor.shouldFinalize {
             finalize()
         }
+        progress.finish()
         report.elapsedSeconds = MonotonicClock.seconds(since: started)
         report.messagesPerSecond = Double(report.totals.messages) / max(0.001, report.elapsedSeconds)
         if let input { report.storedBytes = input.storedBytesRead }
@@ -108,11 +108,11 @@ public final class Coordinator: @unchecked Sendable {
         // The first error ends up in the outcome, which the caller shows; later ones are
         // usually consequences of it (workers stopping), logged for whoever wants detail.
         if firstFailure == nil {
-            firstFailure = error
             logger.debug("load failing: \(error.description)")
         } else {
             logger.notice("further error: \(error.description)")
         }
+        apply(supervisor.handle(.failed(error)))
     }
 
     // MARK: - Splitting
