@@ -86,6 +86,8 @@ struct LoadCommand: ParsableCommand {
         configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
+        // Fault injection for scripts/fault-test: a deterministic point to inject a fault at.
+        configuration.testPause = environment["SKYPE_LOAD_TEST_PAUSE"].flatMap(TestPause.init)
 
         let coordinator = Coordinator(configuration: configuration, logger: logger)
         let signals = StopSignals { signal in coordinator.requestStop(signal: signal) }

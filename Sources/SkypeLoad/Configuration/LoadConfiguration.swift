@@ -34,6 +34,8 @@ public struct LoadConfiguration: Sendable {
     public var maximumWorkerRestarts: Int?
     /// Fault injection, for tests only: workers exit abruptly on a shard holding this conversation.
     public var crashWorkersOnConversation: String?
+    /// Fault injection, for tests only: pause once at a named point (``TestPause``).
+    public var testPause: TestPause?
 
     public init(exportPath: String, conninfo: String, workerExecutable: String) {
         self.exportPath = exportPath

@@ -56,10 +56,25 @@ extension Coordinator {
     /// Refreshes the counts of the conversations the committed shards touched, even after a
     /// failure: what committed is complete and should be consistent.
     func finalize() {
+        apply(supervisor.handle(.entered(.finalizing)))
+        tickProgress()
         let finalizeStart = MonotonicClock.now()
+        let statement = LoadStatements(schema: configuration.schema).finalize
         do {
             try withDatabase("cannot refresh conversation counts") { connection in
-                try connection.execute(LoadStatements(schema: configuration.schema).finalize)
+                guard pause.isSet(for: .finalize) else { return try connection.execute(statement) }
+                // The test hook holds the transaction open, so a fault lands inside it.
+                do {
+                    try connection.execute("BEGIN")
+                    let result = try connection.execute(statement)
+                    pause.at(.finalize)
+                    try stop.check()
+                    try connection.execute("COMMIT")
+                    return result
+                } catch {
+                    if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
+                    throw error
+                }
             }
         } catch let error as LoadError {
             var error = error
@@ -71,57 +86,6 @@ extension Coordinator {
         report.finalizeSeconds = MonotonicClock.seconds(since: finalizeStart)
         report.phases.wallSeconds.finalize = report.finalizeSeconds
         report.phases.summedSeconds.finalize = report.finalizeSeconds
-    }
-
-    /// Decides, before any shard, whether the secondary indexes are kept or deferred (see
-    /// ``IndexMode``); indexes an interrupted load left deferred stay deferred.
-    func prepareIndexes() throws {
-        let deferral = IndexDeferral(schema: configuration.schema)
-        try withDatabase("cannot prepare the indexes") { connection in
-            let pending = try deferral.pending(connection)
-            let shouldDefer: Bool
-            switch configuration.indexMode {
-            case .defer: shouldDefer = true
-            case .keep: shouldDefer = false
-            case .auto: shouldDefer = try !pending.isEmpty || deferral.tableIsEmpty(connection)
-            }
-            if shouldDefer {
-                try deferral.dropSecondaryIndexes(connection)
-                report.indexes = "deferred"
-                logger.info("secondary indexes deferred until the shards are loaded")
-            }
-        }
-        if configuration.indexMode == .keep {
-            // Keeping means maintaining them during the load: build any an earlier load left out.
-            _ = try deferral.rebuild(conninfo: configuration.conninfo, parallelism: configuration.workers,
-                                     maintenanceWorkMem: configuration.maintenanceWorkMem)
-        }
-    }
-
-    /// Builds the deferred indexes once every shard is in, in parallel, one connection each.
-    /// After a failure or an interruption they stay deferred (recorded in the database) and the
-    /// next load builds them: a user who stops a load wants it to stop.
-    func rebuildDeferredIndexes() {
-        guard report.indexes == "deferred" else { return }
-        let deferral = IndexDeferral(schema: configuration.schema)
-        feedStopRequests()
-        guard supervisor.shouldBuildIndexes else {
-            report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
-            return
-        }
-        let started = MonotonicClock.now()
-        do {
-            let seconds = try deferral.rebuild(conninfo: configuration.conninfo,
-                                               parallelism: configuration.workers * configuration.connectionsPerWorker,
-                                               maintenanceWorkMem: configuration.maintenanceWorkMem)
-            report.indexesRebuilt = seconds.count
-            report.phases.summedSeconds.indexBuild = seconds.values.reduce(0, +)
-        } catch {
-            record(LoadError(.database, "cannot build the deferred indexes: \(error)",
-                             hint: "The rows are loaded; run the same command again (or `migrate`) to build them"))
-            report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
-        }
-        report.phases.wallSeconds.indexBuild = MonotonicClock.seconds(since: started)
     }
 
     /// Reads the tar's `media/` entries (those before `messages.json` were kept while seeking

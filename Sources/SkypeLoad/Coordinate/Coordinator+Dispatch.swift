@@ -12,12 +12,14 @@ extension Coordinator {
         while supervisor.isHoldingShard { pump() }
         try checkOutcome(during: "after \(shardsDispatched) shards")
         shardsDispatched += 1
+        if shardsDispatched == 1 { pause.at(.splitting) }
     }
 
     /// After the last shard: sends again whatever dying workers lost, until every shard is
     /// reported. After a failure or a stop, what is lost is left to a rerun.
     func drain() throws {
         apply(supervisor.handle(.inputEnded))
+        if supervisor.phase == .draining { pause.at(.draining) }
         while supervisor.phase == .draining { pump() }
         try checkOutcome(during: "after \(shardsDispatched) shards")
     }

@@ -32,6 +32,10 @@ public final class Coordinator: @unchecked Sendable {
     /// The coordinator's own connection: schema, run record, finalisation.
     var database: RetryingConnection?
     var runID: Int64 = 0
+    /// The deferred index build's state, for the progress display.
+    let indexStatus = IndexBuildStatus()
+    /// The test hook's pause (``TestPause``), once.
+    let pause: OneShotPause
 
     public init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -43,6 +47,7 @@ public final class Coordinator: @unchecked Sendable {
             workers: configuration.workers, shardsInFlightPerWorker: configuration.shardsInFlightPerWorker,
             attemptsBeforeQuarantine: configuration.shardAttemptsBeforeQuarantine,
             restartBudget: configuration.maximumWorkerRestarts ?? (2 * configuration.workers + 8)))
+        pause = OneShotPause(configuration.testPause)
         processes = Array(repeating: nil, count: configuration.workers)
         messagesBySlot = Array(repeating: 0, count: configuration.workers)
     }
