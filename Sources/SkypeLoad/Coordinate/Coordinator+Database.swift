@@ -56,25 +56,12 @@ extension Coordinator {
     /// Refreshes the counts of the conversations the committed shards touched, even after a
     /// failure: what committed is complete and should be consistent.
     func finalize() {
-        apply(supervisor.handle(.entered(.finalizing)))
-        tickProgress()
+        enter(.finalizing)
         let finalizeStart = MonotonicClock.now()
-        let statement = LoadStatements(schema: configuration.schema).finalize
         do {
-            try withDatabase("cannot refresh conversation counts") { connection in
-                guard pause.isSet(for: .finalize) else { return try connection.execute(statement) }
-                // The test hook holds the transaction open, so a fault lands inside it.
-                do {
-                    try connection.execute("BEGIN")
-                    let result = try connection.execute(statement)
-                    pause.at(.finalize)
-                    try stop.check()
-                    try connection.execute("COMMIT")
-                    return result
-                } catch {
-                    if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
-                    throw error
-                }
+            // The statement blocks this thread; the display goes on from another.
+            try whileTicking(every: 0.25, { [self] in tickProgress() }) {
+                try withDatabase("cannot refresh conversation counts") { try refreshCounts(on: $0) }
             }
         } catch let error as LoadError {
             var error = error
@@ -88,10 +75,31 @@ extension Coordinator {
         report.phases.summedSeconds.finalize = report.finalizeSeconds
     }
 
+    private func refreshCounts(on connection: PostgresConnection) throws {
+        let statement = LoadStatements(schema: configuration.schema).finalize
+        guard pause.isSet(for: .finalize) else {
+            try connection.execute(statement)
+            return
+        }
+        // The test hook holds the transaction open, so that a fault lands inside it.
+        do {
+            try connection.execute("BEGIN")
+            try connection.execute(statement)
+            pause.at(.finalize)
+            try stop.check()
+            try connection.execute("COMMIT")
+        } catch {
+            if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
     /// Reads the tar's `media/` entries (those before `messages.json` were kept while seeking
     /// it, the rest follow it) and stores their metadata in `media_files`, in one transaction.
     func loadMedia(_ input: ExportInput) throws {
         guard let tar = input.tar else { return }
+        readingMedia = true
+        defer { readingMedia = false }
         var catalog = MediaCatalog()
         for entry in tar.entriesBefore { catalog.add(entry) }
         try tar.remainingEntries { entry in
@@ -117,6 +125,13 @@ extension Coordinator {
                 throw error
             }
         }
+    }
+
+    /// Moves to a phase after the workers, for the supervisor and the progress display.
+    func enter(_ phase: Supervisor.Phase) {
+        apply(supervisor.handle(.entered(phase)))
+        phaseStarted = MonotonicClock.now()
+        tickProgress()
     }
 
     func storeReport(runID: Int64) {

@@ -37,7 +37,7 @@ extension Coordinator {
             report.indexesPending = pendingCount(deferral)
             return
         }
-        apply(supervisor.handle(.entered(.buildingIndexes)))
+        enter(.buildingIndexes)
         let started = MonotonicClock.now()
         do {
             let seconds = try buildIndexes(deferral, parallelism: configuration.workers * configuration.connectionsPerWorker)

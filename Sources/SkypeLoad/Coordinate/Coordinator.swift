@@ -34,6 +34,12 @@ public final class Coordinator: @unchecked Sendable {
     var runID: Int64 = 0
     /// The deferred index build's state, for the progress display.
     let indexStatus = IndexBuildStatus()
+    /// When the current phase after the workers began (``MonotonicClock``).
+    var phaseStarted: UInt64 = 0
+    var readingMedia = false
+    /// The progress display's own connection, for `pg_stat_progress_create_index`.
+    var progressConnection: PostgresConnection?
+    var progressConnectionTried: UInt64 = 0
     /// The test hook's pause (``TestPause``), once.
     let pause: OneShotPause
 

@@ -3,6 +3,8 @@
 public final class IndexBuildStatus: @unchecked Sendable {
     /// One `CREATE INDEX` running now.
     public struct Running: Sendable, Equatable {
+        /// Its place in the build order, from 1.
+        public var number: Int
         public var name: String
         public var table: String
         /// Its server process, to find it in `pg_stat_progress_create_index`.

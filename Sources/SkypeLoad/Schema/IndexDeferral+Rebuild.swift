@@ -44,8 +44,8 @@ extension IndexDeferral {
         }
         let jobs = children + parents.filter { !partitioned.contains($0.name) }
         let tableBytes = try coordinator.run { try self.tableBytes($0) }
-        let work = BlockingQueue<DeferredIndex>(capacity: max(1, jobs.count))
-        for job in Self.buildOrder(jobs, tableBytes: tableBytes) { work.push(job) }
+        let work = BlockingQueue<(number: Int, index: DeferredIndex)>(capacity: max(1, jobs.count))
+        for (offset, job) in Self.buildOrder(jobs, tableBytes: tableBytes).enumerated() { work.push((offset + 1, job)) }
         work.close()
         options.status?.begin(total: jobs.count)
         let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
@@ -94,7 +94,7 @@ extension IndexDeferral {
     }
 
     /// One build connection's loop.
-    private func build(from work: BlockingQueue<DeferredIndex>, conninfo: String, name: String, options: BuildOptions,
+    private func build(from work: BlockingQueue<(number: Int, index: DeferredIndex)>, conninfo: String, name: String, options: BuildOptions,
                        pause: OneShotPause, results: Locked<(seconds: [String: Double], failure: Error?)>) throws {
         let database = RetryingConnection(conninfo: conninfo, applicationName: name, policy: options.retry,
                                           stop: options.stop) { connection in
@@ -102,7 +102,7 @@ extension IndexDeferral {
                 try connection.execute("SELECT set_config('maintenance_work_mem', $1, false)", [memory])
             }
         }
-        while let index = work.pop() {
+        while let (number, index) = work.pop() {
             // Another build failed: what is left stays deferred rather than half the table's
             // indexes being built after the load already failed.
             guard results.withLock({ $0.failure == nil }) else { return }
@@ -115,7 +115,7 @@ extension IndexDeferral {
             }
             try database.run { connection in
                 options.status?.ended(index.name, built: false)
-                options.status?.started(.init(name: index.name, table: index.table,
+                options.status?.started(.init(number: number, name: index.name, table: index.table,
                                               backendPID: connection.backendPID, started: MonotonicClock.now()))
                 // The test hook holds the build's transaction open, so a fault lands inside it.
                 let paused = pause.isSet(for: .indexBuild)
