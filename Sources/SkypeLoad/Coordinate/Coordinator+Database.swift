@@ -35,6 +35,24 @@ extension Coordinator {
         }
     }
 
+    /// Takes the schema's lock (see ``SchemaLock``), waiting while another load holds it;
+    /// again before each step that needs it, since a server restart releases it.
+    func lockSchema() throws {
+        let lock = schemaLock ?? SchemaLock(schema: configuration.schema, conninfo: configuration.conninfo,
+                                            retry: configuration.retry, stop: stop)
+        schemaLock = lock
+        do {
+            try lock.acquire(stop: stop) { holder in
+                logger.warning("another load into schema \(configuration.schema) is running (\(holder)); waiting for it to end (Ctrl-C stops waiting)")
+            }
+        } catch let stopped as StopControl.Stopped {
+            throw interrupted(by: stopped.signal, during: "while waiting for another load into schema \(configuration.schema)")
+        } catch let failure as PostgresConnection.Failure {
+            throw LoadError(.database, "cannot lock schema \(configuration.schema) for this load: \(failure)",
+                            hint: "Committed shards are kept; rerun the same command when the cause is fixed")
+        }
+    }
+
     func migrate() throws {
         let applied = try withDatabase("cannot prepare schema \(configuration.schema)") { connection in
             try Migrator(schema: configuration.schema).migrate(connection)
@@ -59,6 +77,8 @@ extension Coordinator {
         enter(.finalizing)
         let finalizeStart = MonotonicClock.now()
         do {
+            // On the counts as the last shard of any load left them: no other load runs now.
+            try lockSchema()
             // The statement blocks this thread; the display goes on from another.
             try whileTicking(every: 0.25, { [self] in tickProgress() }) {
                 try withDatabase("cannot refresh conversation counts") { try refreshCounts(on: $0) }

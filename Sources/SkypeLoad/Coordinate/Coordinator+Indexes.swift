@@ -40,6 +40,8 @@ extension Coordinator {
         enter(.buildingIndexes)
         let started = MonotonicClock.now()
         do {
+            // No other load may drop or build these indexes meanwhile.
+            try lockSchema()
             let seconds = try buildIndexes(deferral, parallelism: configuration.workers * configuration.connectionsPerWorker)
             report.indexesRebuilt = seconds.count
             report.phases.summedSeconds.indexBuild = seconds.values.reduce(0, +)

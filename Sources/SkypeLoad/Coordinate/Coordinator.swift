@@ -40,6 +40,8 @@ public final class Coordinator: @unchecked Sendable {
     /// The progress display's own connection, for `pg_stat_progress_create_index`.
     var progressConnection: PostgresConnection?
     var progressConnectionTried: UInt64 = 0
+    /// One load at a time per schema (``SchemaLock``).
+    var schemaLock: SchemaLock?
     /// The test hook's pause (``TestPause``), once.
     let pause: OneShotPause
 
@@ -80,6 +82,7 @@ public final class Coordinator: @unchecked Sendable {
             self.input = input
             report.formats = input.formats
             try connect()
+            try lockSchema()
             try migrate()
             runID = try startRun()
             report.runID = runID
@@ -112,6 +115,7 @@ public final class Coordinator: @unchecked Sendable {
         if let runID = report.runID {
             storeReport(runID: runID)
         }
+        schemaLock = nil
         return LoadOutcome(report: report, error: firstFailure, signal: interruptedBy)
     }
 
