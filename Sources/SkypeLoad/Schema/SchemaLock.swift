@@ -1,13 +1,17 @@
 import Foundation
 
-/// One load at a time per schema: a session advisory lock, held by a connection of its own
-/// for the whole load. Two loads at once would be correct while loading (the ledger), but
+/// One load at a time per schema: an advisory lock, held by a connection of its own for the
+/// whole load, inside a transaction left open (and idle) until the load ends. A transaction,
+/// not a session lock, because through a transaction-mode pooler (pgbouncer, Supabase's port
+/// 6543) only an open transaction keeps its server session: a session lock would stay behind
+/// in a pooled server session, and be seen from sessions it was never taken in. The
+/// transaction takes no snapshot while idle and writes nothing, so it holds back no vacuum. Two loads at once would be correct while loading (the ledger), but
 /// not around it: one could drop the indexes the other is building (leaving an invalid index
 /// with no record to rebuild it), or refresh the counts on a snapshot older than the other's
 /// last shard. So a second load waits, saying for whom, until the first ends.
 ///
-/// A server restart ends the session and with it the lock: ``acquire(stop:waiting:)`` is
-/// called again before each step that needs it (it is re-entrant: holding it already succeeds).
+/// A server restart (or `idle_in_transaction_session_timeout`) ends the session and with it the
+/// lock: ``acquire(stop:waiting:)`` is called again before each step that needs it.
 final class SchemaLock {
     /// The first key of the two-key advisory lock: "sk".
     static let keySpace: Int32 = 0x736B
@@ -17,17 +21,27 @@ final class SchemaLock {
     init(schema: String, conninfo: String, retry: RetryPolicy, stop: StopControl) {
         self.schema = schema
         database = RetryingConnection(conninfo: conninfo, applicationName: "skype-parallel-load schema lock",
-                                      policy: retry, stop: stop)
+                                      policy: retry, stop: stop) { try $0.execute("BEGIN") }
     }
 
-    /// Takes the lock, waiting while another session holds it; `waiting` is called once, with
+    /// Takes the lock (again: holding it already succeeds), waiting while another session holds it; `waiting` is called once, with
     /// who holds it, when it has to wait. A stop request ends the wait (``StopControl/Stopped``).
     func acquire(stop: StopControl, waiting: (String) -> Void) throws {
         var told = false
         while true {
             let taken = try database.run { connection in
-                try connection.execute("SELECT pg_try_advisory_lock($1, hashtext($2))", [String(Self.keySpace), schema])
-                    .rows.first?.first == "t"
+                do {
+                    return try connection.execute("SELECT pg_try_advisory_xact_lock($1, hashtext($2))",
+                                                  [String(Self.keySpace), schema]).rows.first?.first == "t"
+                } catch {
+                    // A failed statement aborts the transaction: start another (the lock, if it
+                    // was held, went with the old one and is taken again on the next try).
+                    if connection.isHealthy {
+                        _ = try? connection.execute("ROLLBACK")
+                        _ = try? connection.execute("BEGIN")
+                    }
+                    throw error
+                }
             }
             if taken { return }
             if !told {
