@@ -112,6 +112,7 @@ extension Coordinator {
                 for process in processes.compactMap({ $0 }) { process.kill() }
             }
         }
+        apply(supervisor.handle(.entered(.afterWorkers)))
     }
 
     func handle(_ message: WorkerMessage) {

@@ -105,6 +105,11 @@ public final class Coordinator: @unchecked Sendable {
         if database != nil, report.runID != nil, supervisor.shouldFinalize {
             finalize()
         }
+        // A stop that came while nothing could be cancelled (the workers finishing) still says what is left.
+        feedStopRequests()
+        if let signal = interruptedBy, firstFailure == nil {
+            record(interrupted(by: signal, during: "while the workers finished their shards"))
+        }
         progress.finish()
         report.elapsedSeconds = MonotonicClock.seconds(since: started)
         report.messagesPerSecond = Double(report.totals.messages) / max(0.001, report.elapsedSeconds)
