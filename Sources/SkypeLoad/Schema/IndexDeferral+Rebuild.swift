@@ -44,6 +44,13 @@ extension IndexDeferral {
         }
         let jobs = children + parents.filter { !partitioned.contains($0.name) }
         let tableBytes = try coordinator.run { try self.tableBytes($0) }
+        let fullTextWorkers = try coordinator.run { connection in
+            let serverWorkers = try connection.execute("SELECT current_setting('max_parallel_maintenance_workers')")
+                .rows.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+            return Self.parallelWorkersPerFullTextBuild(
+                serverVersion: connection.serverVersion, cores: options.parallelism,
+                fullTextBuilds: jobs.filter(Self.isFullText).count, serverSetting: serverWorkers)
+        }
         let work = BlockingQueue<(number: Int, index: DeferredIndex)>(capacity: max(1, jobs.count))
         for (offset, job) in Self.buildOrder(jobs, tableBytes: tableBytes).enumerated() { work.push((offset + 1, job)) }
         work.close()
@@ -56,7 +63,8 @@ extension IndexDeferral {
             Thread {
                 defer { done.leave() }
                 do {
-                    try build(from: work, conninfo: conninfo, name: name, options: options, pause: pause, results: results)
+                    try build(from: work, conninfo: conninfo, name: name, options: options, fullTextWorkers: fullTextWorkers,
+                              pause: pause, results: results)
                 } catch {
                     results.withLock { if $0.failure == nil { $0.failure = error } }
                 }
@@ -94,8 +102,10 @@ extension IndexDeferral {
     }
 
     /// One build connection's loop.
-    private func build(from work: BlockingQueue<(number: Int, index: DeferredIndex)>, conninfo: String, name: String, options: BuildOptions,
-                       pause: OneShotPause, results: Locked<(seconds: [String: Double], failure: Error?)>) throws {
+    /// `fullTextWorkers`: `max_parallel_maintenance_workers` for the full-text builds, nil to
+    /// keep the server's (``parallelWorkersPerFullTextBuild(serverVersion:cores:fullTextBuilds:serverSetting:)``).
+    private func build(from work: BlockingQueue<(number: Int, index: DeferredIndex)>, conninfo: String, name: String,
+                       options: BuildOptions, fullTextWorkers: Int?, pause: OneShotPause, results: Locked<(seconds: [String: Double], failure: Error?)>) throws {
         let database = RetryingConnection(conninfo: conninfo, applicationName: name, policy: options.retry,
                                           stop: options.stop) { connection in
             if let memory = options.maintenanceWorkMem {
@@ -117,6 +127,12 @@ extension IndexDeferral {
                 options.status?.ended(index.name, built: false)
                 options.status?.started(.init(number: number, name: index.name, table: index.table,
                                               backendPID: connection.backendPID, started: MonotonicClock.now()))
+                if fullTextWorkers != nil {
+                    // Set per index, not per session: a retried build may run on a new session.
+                    let wanted = Self.isFullText(index) ? fullTextWorkers : nil
+                    try connection.execute(wanted.map { "SET max_parallel_maintenance_workers = \($0)" }
+                                           ?? "RESET max_parallel_maintenance_workers")
+                }
                 // The test hook holds the build's transaction open, so a fault lands inside it.
                 let paused = pause.isSet(for: .indexBuild)
                 do {
