@@ -87,6 +87,18 @@ struct LoadCommand: ParsableCommand {
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
 
+        // Opened (created 0600, never through a link) before the load, so that a path that
+        // cannot be written fails at once rather than after hours of loading.
+        let metricsJSONFile: FileHandle?
+        let metricsPromFile: FileHandle?
+        do {
+            metricsJSONFile = try metricsJSON.map { try PrivateFile.open($0, .replace, purpose: "metrics file") }
+            metricsPromFile = try metricsProm.map { try PrivateFile.open($0, .replace, purpose: "metrics file") }
+        } catch let error as LoadError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+
         let coordinator = Coordinator(configuration: configuration, logger: logger)
         let signals = StopSignals { signal in coordinator.requestStop(signal: signal) }
         let outcome = coordinator.run()
@@ -94,11 +106,13 @@ struct LoadCommand: ParsableCommand {
 
         print(ReportPrinter.text(outcome.report), terminator: "")
         do {
-            if let path = metricsJSON {
-                try ReportPrinter.json(outcome.report).write(to: URL(fileURLWithPath: path))
+            if let file = metricsJSONFile {
+                try file.write(contentsOf: try ReportPrinter.json(outcome.report))
+                try file.close()
             }
-            if let path = metricsProm {
-                try Data(PrometheusRenderer.render(outcome.report).utf8).write(to: URL(fileURLWithPath: path))
+            if let file = metricsPromFile {
+                try file.write(contentsOf: Data(PrometheusRenderer.render(outcome.report).utf8))
+                try file.close()
             }
         } catch {
             printError("cannot write the metrics file: \(error.localizedDescription)")

@@ -12,7 +12,8 @@ extension Coordinator {
         slots[slot].finished = false
         slots[slot].ended = false
         let settings = WorkerSettings(protocolVersion: WorkerProtocol.version, worker: slot,
-                                      conninfo: configuration.conninfo, schema: configuration.schema,
+                                      conninfo: ConnectionString(configuration.conninfo).addingPassword(database?.passwordInUse),
+                                      schema: configuration.schema,
                                       runID: runID, connections: configuration.connectionsPerWorker,
                                       retry: configuration.retry,
                                       crashOnConversation: configuration.crashWorkersOnConversation)
