@@ -23,8 +23,9 @@ public struct ConnectionString: Sendable {
     /// failed-over server, a cut cable) is noticed within about 45 s instead of the operating
     /// system's 15 minutes or more, and a connection attempt gives up after 10 s.
     ///
-    /// Keepalives find a dead peer while the loader waits for a result (idle 15 s, then 3
-    /// probes 5 s apart); `tcp_user_timeout` while it sends (45 s of unacknowledged data).
+    /// Keepalive probes start after 15 s of silence while the loader waits for a result;
+    /// `tcp_user_timeout` closes the connection once 45 s pass without an acknowledgement of
+    /// data or probes (measured: 45.4 s from the first dropped packet to the error).
     public static let defaultOptions: [(key: String, value: String)] = [
         ("connect_timeout", "10"),
         ("keepalives", "1"),
