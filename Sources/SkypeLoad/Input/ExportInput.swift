@@ -87,7 +87,7 @@ public final class ExportInput {
         guard head.count >= 512 else { return false }
         if Array(head[257..<262]) == Array("ustar".utf8) { return true }
         // A pre-POSIX tar has no magic, only a valid header checksum.
-        return head[0] != 0 && TarHeader.checksumMatches(head)
+        return head[0] != 0 && TarHeader.checksumMatches(Array(head.prefix(512)))
     }
 
     /// A UTF-8 byte-order mark and whitespace may precede the object.

@@ -24,7 +24,7 @@ struct TarHeader {
         guard block.count == 512 else {
             throw Self.corrupt("a tar header block is \(block.count) bytes, not 512", at: offset, location: location)
         }
-        if block.allSatisfy({ $0 == 0 }) { return nil }
+        if !block.contains(where: { $0 != 0 }) { return nil }
         guard Self.checksumMatches(block) else {
             throw Self.corrupt("a tar header's checksum does not match", at: offset, location: location)
         }
@@ -50,18 +50,18 @@ struct TarHeader {
 
     /// The stored checksum equals the sum of the block's bytes with the checksum field read as
     /// spaces, summed as unsigned bytes (POSIX) or, as some old tars did, as signed ones.
-    static func checksumMatches<C: Collection>(_ block: C) -> Bool where C.Element == UInt8, C.Index == Int {
-        guard block.count == 512 else { return false }
-        var unsigned = 0
-        var signed = 0
-        for (index, byte) in zip(0..., block) {
-            let value = (148..<156).contains(index) ? 32 : byte
-            unsigned += Int(value)
-            signed += Int(Int8(bitPattern: value))
+    static func checksumMatches(_ block: [UInt8]) -> Bool {
+        guard block.count >= 512, let stored = octal(block[148..<156]) else { return false }
+        return block.withUnsafeBufferPointer { bytes in
+            var unsigned = 0
+            var signed = 0
+            for index in 0..<512 {
+                let value = index >= 148 && index < 156 ? 0x20 : bytes[index]
+                unsigned += Int(value)
+                signed += Int(Int8(bitPattern: value))
+            }
+            return stored == Int64(unsigned) || stored == Int64(signed)
         }
-        let start = block.startIndex
-        guard let stored = octal(block[(start + 148)..<(start + 156)]) else { return false }
-        return stored == Int64(unsigned) || stored == Int64(signed)
     }
 
     /// A size or other number field: octal digits (padded with spaces or NULs), or base-256
@@ -94,7 +94,7 @@ struct TarHeader {
 
     /// Octal digits, leading spaces and trailing spaces or NULs allowed; nil for anything else
     /// (a sign, a non-octal digit, a value beyond `Int64`). An empty field is 0.
-    static func octal<C: Collection>(_ field: C) -> Int64? where C.Element == UInt8 {
+    static func octal(_ field: ArraySlice<UInt8>) -> Int64? {
         var value: Int64 = 0
         var sawDigit = false
         var ended = false
