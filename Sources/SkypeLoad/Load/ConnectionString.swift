@@ -135,12 +135,13 @@ public struct ConnectionString: Sendable {
         text.contains("=") || text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
-    /// The raw password of a `postgres://user:password@host` URL, if it has one.
+    /// The raw password of a `postgres://user:password@host` URL, if it has one. As libpq
+    /// reads it: the user part ends at the first `@`, unless a `/` comes before it.
     static func urlPassword(_ text: String) -> String? {
         guard let scheme = text.range(of: "://") else { return nil }
         let rest = text[scheme.upperBound...]
-        guard let at = rest.lastIndex(of: "@") else { return nil }
-        let userInfo = rest[rest.startIndex..<at]
+        guard let end = rest.firstIndex(where: { $0 == "@" || $0 == "/" }), rest[end] == "@" else { return nil }
+        let userInfo = rest[rest.startIndex..<end]
         guard let colon = userInfo.firstIndex(of: ":") else { return nil }
         return String(userInfo[userInfo.index(after: colon)...])
     }

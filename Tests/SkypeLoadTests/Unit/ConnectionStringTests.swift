@@ -29,6 +29,12 @@ import Testing
         #expect(string.parseError == nil)
     }
 
+    @Test func theURLPasswordIsFoundAsLibpqFindsIt() {
+        #expect(ConnectionString.urlPassword("postgres://u:p%40ss@h/db?application_name=a@b") == "p%40ss")
+        #expect(ConnectionString.urlPassword("postgresql://u@h/db") == nil)
+        #expect(ConnectionString.urlPassword("postgres://h/db?x=u:p@q") == nil)
+    }
+
     @Test func defaultsComeBeforeTheStringAndAreLeftToAVariableOrAService() {
         let keys = { (text: String, environment: [String: String]) in
             ConnectionString(text).connectParameters(extra: [], environment: environment).map(\.key)
