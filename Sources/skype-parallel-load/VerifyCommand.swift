@@ -7,9 +7,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check that the database holds exactly the messages of an export.",
         discussion: """
-            Compares, per conversation, the distinct messages of the export with the rows in \\
-            the database (counts and a checksum of message identities). Messages the loader \\
-            rejects are not expected. Conversations that only the database has (from another \\
+            Compares, per conversation, the distinct messages of the export with the rows in \
+            the database (counts and a checksum of message identities). Messages the loader \
+            rejects are not expected. Conversations that only the database has (from another \
             export) are mentioned but do not count as differences.
 
             Examples:
@@ -32,13 +32,8 @@ struct VerifyCommand: ParsableCommand {
         let verifier = Verifier(exportPath: export,
                                 conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
                                 schema: database.schema)
-        do {
-            let report = try verifier.run()
-            try show(report, text: report.text, asJSON: json)
-            if !report.matches { throw ExitCode(1) }
-        } catch let error as LoadError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let report = try verifier.run()
+        try show(report, text: report.text, asJSON: json)
+        if !report.matches { throw ExitCode(1) }
     }
 }
