@@ -43,6 +43,32 @@ public enum PrivateFile {
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
+    /// Fails as ``open(_:_:purpose:)`` would for what is at `path` now, without creating or
+    /// changing anything: for a check before a long run.
+    public static func check(_ path: String, purpose: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }  // nothing there yet: it will be created
+        if (status.st_mode & S_IFMT) == S_IFLNK {
+            throw failure("cannot open the \(purpose) \(path): it is a symbolic link, which is never followed",
+                          hint: "Name a regular file in a directory you own")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG, status.st_nlink == 1 else {
+            throw failure("cannot write the \(purpose) \(path): it is not a regular file with a single name",
+                          hint: "Name a new file, or remove what is at that path")
+        }
+    }
+
+    /// Replaces the contents of `path` with `bytes`.
+    public static func write(_ bytes: [UInt8], to path: String, purpose: String) throws {
+        let handle = try open(path, .replace, purpose: purpose)
+        do {
+            try handle.write(contentsOf: Data(bytes))
+            try handle.close()
+        } catch {
+            throw failure("cannot write the \(purpose) \(path): \(error.localizedDescription)", hint: nil)
+        }
+    }
+
     private static func failure(_ message: String, hint: String?) -> LoadError {
         LoadError(.configuration, message, hint: hint)
     }
