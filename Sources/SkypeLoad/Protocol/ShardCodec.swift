@@ -37,7 +37,12 @@ public enum ShardCodec {
             case 1: header = try reader.block()
             default: throw reader.failure("a header flag that is neither 0 nor 1", at: flagOffset)
             }
+            let messagesOffset = reader.position + 4
             let messages = try reader.block()
+            // The count must be the frames the bytes hold, each whole: the transform trusts both.
+            guard let frames = MessageFrame.count(in: messages), frames == messageCount else {
+                throw reader.failure("a part whose messages do not match its count of \(messageCount)", at: messagesOffset)
+            }
             parts.append(ConversationPart(conversationID: id, slice: slice, header: header,
                                           messages: messages, messageCount: messageCount))
         }

@@ -42,7 +42,9 @@ public struct ShardTransformer {
         var structureWriters: [StructureTable: CopyWriter] = [:]
         // Exact repeats within the shard are written once, so that the rows can be copied
         // straight into the tables when nothing else conflicts with them.
-        var identities = Set<MessageKey>(minimumCapacity: shard.messageCount)
+        // Bounded by the bytes too: a count is only what a frame claims, and each message takes
+        // a frame header and at least two bytes.
+        var identities = Set<MessageKey>(minimumCapacity: min(shard.messageCount, shard.byteCount / (MessageFrame.headerSize + 2)))
         var conversationNumbers: [String: Int] = [:]
         var typeTally = RunTally()
         // Reused from message to message.

@@ -271,6 +271,22 @@ import Testing
         #expect(elapsed < Self.bound, "\(elapsed) s")
     }
 
+    /// A count the transform sized a set by: four billion claimed messages asked for 68 GB
+    /// (found by the fuzzer, as a crash in a parallel test run).
+    @Test func aShardFrameClaimingMoreMessagesThanItHoldsIsAnError() throws {
+        let shard = try #require(Self.shards.first { $0.parts.count == 1 })
+        var frame = ShardCodec.encode(shard)
+        let idLength = shard.parts[0].conversationID.utf8.count
+        let countOffset = 8 + 4 + 4 + idLength + 4
+        for index in 0..<4 { frame[countOffset + index] = 0xFF }
+        #expect { try ShardCodec.decode(frame) } throws: {
+            ($0 as? LoadError)?.code == .workerProtocol && ($0 as? LoadError)?.location.offset != nil
+        }
+        var claimed = shard
+        claimed.parts[0].messageCount = Int(UInt32.max)
+        _ = ShardTransformer().transform(claimed)
+    }
+
     @Test func aShardFrameClaimingMorePartsThanItHoldsFailsAtOnce() {
         let frame = withUnsafeBytes(of: UInt64(1).littleEndian, Array.init) + withUnsafeBytes(of: UInt32.max.littleEndian, Array.init)
         #expect { try ShardCodec.decode(frame) } throws: { ($0 as? LoadError)?.location.offset == 12 }
