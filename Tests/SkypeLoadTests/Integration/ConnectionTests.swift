@@ -55,6 +55,12 @@ import Testing
             return
         }
         let tag = "skype-parallel-load-test"
+        // Rules a crashed earlier run left behind would drop whatever connection reuses the port.
+        let listed = try Shell.run(iptables, ["-S", "OUTPUT"]).stdout
+        for line in listed.split(separator: "\n") where line.contains(tag) && line.hasPrefix("-A ") {
+            let rule = line.dropFirst(3).split(separator: " ").map(String.init).map { $0 == "\"\(tag)\"" ? tag : $0 }
+            try Shell.run(iptables, ["-D"] + rule)
+        }
         let quick = url(db, adding: "keepalives_idle=1&keepalives_interval=1&keepalives_count=2&tcp_user_timeout=3000")
         guard let serverPort = URLComponents(string: db.url)?.port else { throw TestFailure("no port in \(db.url)") }
 
