@@ -116,10 +116,13 @@ struct LoadCommand: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(level: logLevel)
-        // A metrics path that will be refused (a link, not a regular file) fails now, not
-        // after hours of loading; the file itself is created only when written.
+        // A path that will be refused (a link, not a regular file) fails now, not after hours
+        // of loading (or, for the reject file, after a shard whose rejects it could not hold
+        // committed); the files themselves are created only when written.
         do {
-            for path in [metricsJSON, metricsProm].compactMap({ $0 }) { try PrivateFile.check(path, purpose: "metrics file") }
+            for (path, purpose) in [(metricsJSON, "metrics file"), (metricsProm, "metrics file"), (rejects, "reject file")] {
+                if let path { try PrivateFile.check(path, purpose: purpose) }
+            }
         } catch let error as LoadError {
             printError(error.description)
             throw ExitCode(1)

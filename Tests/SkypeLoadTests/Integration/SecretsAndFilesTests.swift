@@ -95,6 +95,8 @@ import Testing
         #expect(linked.status == 1)
         #expect(linked.stderr.contains("symbolic link"), "\(linked.stderr)")
         #expect(!FileManager.default.fileExists(atPath: target))
+        // Refused before loading: nothing committed whose rejects the file could not take.
+        #expect(try db.scalar("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '$schema'") == "0")
 
         // A second name for a file (a hard link) is refused too: it could be someone else's file.
         let hard = directory.path("hard")
