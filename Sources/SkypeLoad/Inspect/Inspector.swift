@@ -58,6 +58,7 @@ public struct Inspector {
                 }
             }
         }
+        splitter.onOversizedMessage = { report.rejects[$0.reason, default: 0] += 1 }
         let summary = try splitter.run()
         // The entries after messages.json are read as a load reads them, so that a damaged
         // archive fails here too, and media are counted.

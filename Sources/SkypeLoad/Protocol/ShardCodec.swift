@@ -5,6 +5,7 @@ public enum ShardCodec {
         var output: [UInt8] = []
         output.reserveCapacity(shard.byteCount + 64 * shard.parts.count + 16)
         append(UInt64(shard.ordinal), to: &output)
+        appendBytes(Array(shard.account.utf8), to: &output)
         append(UInt32(shard.parts.count), to: &output)
         for part in shard.parts {
             appendBytes(Array(part.conversationID.utf8), to: &output)
@@ -24,6 +25,7 @@ public enum ShardCodec {
         guard let ordinal = Int(exactly: try reader.integer(UInt64.self)) else {
             throw reader.failure("a shard ordinal beyond Int", at: 0)
         }
+        let account = String(decoding: try reader.block(), as: UTF8.self)
         let count = Int(try reader.integer(UInt32.self))
         var parts: [ConversationPart] = []
         for _ in 0..<count {
@@ -49,7 +51,7 @@ public enum ShardCodec {
         guard reader.position == bytes.count else {
             throw reader.failure("\(bytes.count - reader.position) bytes after the last part", at: reader.position)
         }
-        return Shard(ordinal: ordinal, parts: parts)
+        return Shard(ordinal: ordinal, parts: parts, account: account)
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to output: inout [UInt8]) {

@@ -276,8 +276,8 @@ import Testing
     @Test func aShardFrameClaimingMoreMessagesThanItHoldsIsAnError() throws {
         let shard = try #require(Self.shards.first { $0.parts.count == 1 })
         var frame = ShardCodec.encode(shard)
-        let idLength = shard.parts[0].conversationID.utf8.count
-        let countOffset = 8 + 4 + 4 + idLength + 4
+        // ordinal, account, part count, then the part: id, slice, message count.
+        let countOffset = 8 + 4 + shard.account.utf8.count + 4 + 4 + shard.parts[0].conversationID.utf8.count + 4
         for index in 0..<4 { frame[countOffset + index] = 0xFF }
         #expect { try ShardCodec.decode(frame) } throws: {
             ($0 as? LoadError)?.code == .workerProtocol && ($0 as? LoadError)?.location.offset != nil
@@ -288,7 +288,9 @@ import Testing
     }
 
     @Test func aShardFrameClaimingMorePartsThanItHoldsFailsAtOnce() {
-        let frame = withUnsafeBytes(of: UInt64(1).littleEndian, Array.init) + withUnsafeBytes(of: UInt32.max.littleEndian, Array.init)
-        #expect { try ShardCodec.decode(frame) } throws: { ($0 as? LoadError)?.location.offset == 12 }
+        // Ordinal 1, an empty account, then four billion parts and nothing more.
+        let frame = withUnsafeBytes(of: UInt64(1).littleEndian, Array.init) + [0, 0, 0, 0]
+            + withUnsafeBytes(of: UInt32.max.littleEndian, Array.init)
+        #expect { try ShardCodec.decode(frame) } throws: { ($0 as? LoadError)?.location.offset == 16 }
     }
 }
