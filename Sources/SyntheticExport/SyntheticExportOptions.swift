@@ -11,6 +11,9 @@ public struct SyntheticExportOptions: Sendable {
     public var hazards: Bool = true
     /// Average characters of message text.
     public var averageTextLength: Int = 300
+    /// Media files to add, by size in bytes (see ``SyntheticMedia``); photo messages point at
+    /// most of them. Empty: the messages are exactly those of an export without media.
+    public var mediaSizes: [Int] = []
 
     public init() {}
 }

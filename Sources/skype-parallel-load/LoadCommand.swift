@@ -62,6 +62,12 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Seconds between progress lines when standard error is not a terminal.")
     var progressInterval: Double = 10
 
+    @Option(help: "Write the media files' bytes to this folder (at content-addressed paths, recorded in the database) instead of the database.")
+    var mediaDir: String?
+
+    @Flag(help: "Do not keep the media files' bytes (their metadata is still loaded; the report counts them as skipped).")
+    var noMedia = false
+
     @Flag(help: "Show no progress.")
     var quiet = false
 
@@ -86,6 +92,10 @@ struct LoadCommand: ParsableCommand {
         configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
+        if noMedia && mediaDir != nil {
+            throw ValidationError("--no-media and --media-dir exclude each other")
+        }
+        configuration.media = noMedia ? .skip : mediaDir.map { .folder($0) } ?? .database
 
         let coordinator = Coordinator(configuration: configuration, logger: logger)
         let signals = StopSignals { signal in coordinator.requestStop(signal: signal) }

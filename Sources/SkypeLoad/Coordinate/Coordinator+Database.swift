@@ -126,35 +126,6 @@ extension Coordinator {
         report.phases.wallSeconds.indexBuild = MonotonicClock.seconds(since: started)
     }
 
-    /// Reads the tar's `media/` entries (those before `messages.json` were kept while seeking
-    /// it, the rest follow it) and stores their metadata in `media_files`, in one transaction.
-    func loadMedia(_ input: ExportInput) throws {
-        guard let tar = input.tar else { return }
-        var catalog = MediaCatalog()
-        for entry in tar.entriesBefore { catalog.add(entry) }
-        try tar.remainingEntries { entry in
-            catalog.add(entry)
-            tickProgress()
-        }
-        report.repairs.add(catalog.repairs)
-        report.mediaFiles = catalog.records.count
-        guard !catalog.records.isEmpty else { return }
-        let rows = catalog.rows()
-        let sql = LoadStatements(schema: configuration.schema).media
-        try withDatabase("cannot store media metadata") { connection in
-            do {
-                try connection.execute("BEGIN")
-                try connection.execute(sql.create)
-                try connection.copyIn(sql.copy, data: rows)
-                try connection.execute(sql.merge)
-                try connection.execute("COMMIT")
-            } catch {
-                if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
-                throw error
-            }
-        }
-    }
-
     func storeReport(runID: Int64) {
         let json = (try? ReportPrinter.json(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         do {

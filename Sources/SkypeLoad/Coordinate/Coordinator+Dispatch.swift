@@ -5,9 +5,14 @@ extension Coordinator {
     /// holds its maximum: the coordinator never runs ahead of the slowest consumers. Shards
     /// whose worker died go first.
     func dispatch(_ shard: Shard) throws {
+        try dispatch(InFlightShard(shard))
+    }
+
+    /// Hands over a shard of either kind (messages, media chunks) the same way.
+    func dispatch(_ shard: InFlightShard) throws {
         let started = MonotonicClock.now()
         defer { dispatchNanoseconds += MonotonicClock.now() - started }
-        try send(InFlightShard(shard))
+        try send(shard)
         shardsDispatched += 1
     }
 
@@ -67,7 +72,7 @@ extension Coordinator {
         guard let process = slots[slot].process else { return }
         slots[slot].inFlight[shard.ordinal] = shard
         do {
-            try process.shards.write(kind: WorkerProtocol.ToWorker.shard.rawValue, payload: shard.payload)
+            try process.shards.write(kind: shard.kind.rawValue, payload: shard.payload)
         } catch {
             // The worker is dying; its end-of-pipe event will put this shard back in the queue.
             logger.debug("worker \(slot) did not take shard \(shard.label): \(error)")

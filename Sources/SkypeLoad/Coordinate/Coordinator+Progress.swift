@@ -17,7 +17,11 @@ extension Coordinator {
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
             messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
             shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,
-            queued: slots.reduce(0) { $0 + $1.inFlight.count } - loading + retryQueue.count, workers: lines)
+            queued: slots.reduce(0) { $0 + $1.inFlight.count } - loading + retryQueue.count, workers: lines,
+            media: media.map { collector in
+                "media \(collector.filesFound) files (\(ProgressReporter.megabytes(collector.bytesFound))) read, "
+                    + "\(report.media.shardsLoaded + report.media.shardsAlreadyLoaded) of \(report.media.shards) chunk shards stored"
+            })
     }
 
     func collectPhases(_ metrics: ShardMetrics) {

@@ -15,7 +15,8 @@ extension Coordinator {
                                       conninfo: configuration.conninfo, schema: configuration.schema,
                                       runID: runID, connections: configuration.connectionsPerWorker,
                                       retry: configuration.retry,
-                                      crashOnConversation: configuration.crashWorkersOnConversation)
+                                      crashOnConversation: configuration.crashWorkersOnConversation,
+                                      mediaCrashMarker: configuration.mediaCrashMarker)
         try worker.shards.write(kind: WorkerProtocol.ToWorker.configure.rawValue, payload: WorkerProtocol.encode(settings))
         let events = self.events
         let reader = worker.events
@@ -69,7 +70,7 @@ extension Coordinator {
             slots[slot].loading[metrics.ordinal] = nil
             slots[slot].messages += metrics.messages
             report.add(metrics)
-            collectPhases(metrics)
+            if metrics.media == nil { collectPhases(metrics) }
             for var reject in metrics.rejectRecords {
                 reject.export = configuration.exportPath
                 writeReject(reject)

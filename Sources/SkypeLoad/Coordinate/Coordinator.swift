@@ -33,6 +33,9 @@ public final class Coordinator: @unchecked Sendable {
     var closing = false
     /// The workers' processes, for `requestStop` on another thread.
     let processes = Locked<[WorkerProcess]>([])
+    /// The media files read from the tar, recorded once their chunks are committed.
+    var media: MediaCollector?
+    var mediaCatalog = MediaCatalog()
 
     public init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -77,6 +80,7 @@ public final class Coordinator: @unchecked Sendable {
             try split(input)
             try loadMedia(input)
             try drainRetries()
+            try storeMedia()
         } catch let error as LoadError {
             // A worker's failure stops the splitter by being rethrown: it is recorded already.
             if firstFailure == nil { record(error) }

@@ -18,6 +18,8 @@ struct WorkerSlot {
 struct InFlightShard {
     var ordinal: Int
     var label: String
+    /// The frame kind: messages or media chunks.
+    var kind = WorkerProtocol.ToWorker.shard
     var payload: [UInt8]
     /// Workers that died holding it.
     var deaths = 0
@@ -30,10 +32,18 @@ struct InFlightShard {
         conversations = shard.parts.map(\.conversationID)
     }
 
+    init(_ shard: MediaShard) {
+        ordinal = shard.ordinal
+        label = shard.label
+        kind = .mediaShard
+        payload = shard.encoded()
+        conversations = []
+    }
+
     /// The bytes of `messages.json` the shard covers, for the reject file; read from the
     /// payload only for the rare quarantined shard, not for every shard sent.
     func byteRange() -> (first: Int64, end: Int64) {
-        guard let shard = try? ShardCodec.decode(payload) else { return (0, 0) }
+        guard kind == .shard, let shard = try? ShardCodec.decode(payload) else { return (0, 0) }
         var first = Int64.max
         var end: Int64 = 0
         for part in shard.parts {

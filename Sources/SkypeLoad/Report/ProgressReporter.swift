@@ -24,6 +24,8 @@ final class ProgressReporter {
         var loading: Int
         var queued: Int
         var workers: [WorkerLine]
+        /// Media files read and chunks stored so far; nil before the media entries.
+        var media: String? = nil
     }
 
     private let output: TerminalOutput
@@ -102,7 +104,7 @@ final class ProgressReporter {
         let (recent, overall) = rates(state, now: now)
         return "read \(read), \(state.messagesDone) messages (\(Int(recent))/s recent, \(Int(overall))/s overall), "
             + "shards \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, "
-            + "\(state.queued) queued" + (eta.isEmpty ? "" : ", " + eta)
+            + "\(state.queued) queued" + (eta.isEmpty ? "" : ", " + eta) + (state.media.map { ", " + $0 } ?? "")
     }
 
     private func block(_ state: Snapshot, now: UInt64) -> [String] {
@@ -114,6 +116,7 @@ final class ProgressReporter {
             "messages \(state.messagesDone)  (\(Int(recent))/s recent, \(Int(overall))/s overall)",
             "shards   \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, \(state.queued) queued",
         ]
+        if let media = state.media { lines.append(media) }
         for worker in state.workers {
             let current = worker.shards.isEmpty ? "" : " " + worker.shards.joined(separator: ", ")
             lines.append("worker \(worker.index): \(worker.state)\(current)  \(Int(Double(worker.messages) / elapsed)) msg/s")

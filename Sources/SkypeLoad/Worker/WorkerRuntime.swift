@@ -54,14 +54,16 @@ public final class WorkerRuntime: @unchecked Sendable {
     }
 
     private func serve(_ settings: WorkerSettings) throws {
-        let queue = BlockingQueue<Shard>(capacity: max(1, settings.connections))
+        let queue = BlockingQueue<WorkItem>(capacity: max(1, settings.connections))
         let loader = ShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker)
+        let mediaLoader = MediaShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker,
+                                           crashMarker: settings.mediaCrashMarker)
         let done = DispatchGroup()
         for _ in 0..<max(1, settings.connections) {
             done.enter()
             let thread = Thread { [self] in
                 defer { done.leave() }
-                self.loadShards(from: queue, with: loader, settings: settings)
+                self.loadShards(from: queue, with: loader, mediaLoader, settings: settings)
             }
             thread.stackSize = 8 << 20
             thread.start()
@@ -71,19 +73,22 @@ public final class WorkerRuntime: @unchecked Sendable {
             done.wait()
         }
         while let frame = try reader.read() {
-            guard frame.kind == WorkerProtocol.ToWorker.shard.rawValue else {
-                throw LoadError(.workerProtocol, "unexpected frame kind \(frame.kind)")
+            switch WorkerProtocol.ToWorker(rawValue: frame.kind) {
+            case .shard?: queue.push(.messages(try ShardCodec.decode(frame.payload)))
+            case .mediaShard?: queue.push(.media(try MediaShard.decode(frame.payload)))
+            default: throw LoadError(.workerProtocol, "unexpected frame kind \(frame.kind)")
             }
-            queue.push(try ShardCodec.decode(frame.payload))
         }
     }
 
     /// One connection's loop. A connection is opened lazily, and again after it breaks;
     /// transient failures are retried with backoff (``RetryPolicy``), permanent ones reported.
-    private func loadShards(from queue: BlockingQueue<Shard>, with loader: ShardLoader, settings: WorkerSettings) {
+    private func loadShards(from queue: BlockingQueue<WorkItem>, with loader: ShardLoader, _ mediaLoader: MediaShardLoader,
+                            settings: WorkerSettings) {
         var connection: PostgresConnection?
         while let shard = queue.pop() {
-            if let poison = settings.crashOnConversation, shard.parts.contains(where: { $0.conversationID == poison }) {
+            if let poison = settings.crashOnConversation, case let .messages(messages) = shard,
+               messages.parts.contains(where: { $0.conversationID == poison }) {
                 _exit(70)
             }
             var attempt = 1
@@ -98,7 +103,11 @@ public final class WorkerRuntime: @unchecked Sendable {
                     }
                     guard let connection else { continue }
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
-                    var metrics = try loader.load(shard, on: connection)
+                    var metrics: ShardMetrics
+                    switch shard {
+                    case let .messages(messages): metrics = try loader.load(messages, on: connection)
+                    case let .media(media): metrics = try mediaLoader.load(media, on: connection)
+                    }
                     metrics.retries = attempt - 1
                     metrics.retriesBySQLState = retries
                     // A shard's buffers are megabytes; hand them back to the system rather than
@@ -135,6 +144,26 @@ public final class WorkerRuntime: @unchecked Sendable {
         let payload = try WorkerProtocol.encode(event)
         try eventLock.withLock {
             try events.write(kind: WorkerProtocol.ToCoordinator.event.rawValue, payload: payload)
+        }
+    }
+}
+
+/// What a worker's connections take from its queue: a shard of messages or of media chunks.
+enum WorkItem {
+    case messages(Shard)
+    case media(MediaShard)
+
+    var ordinal: Int {
+        switch self {
+        case let .messages(shard): shard.ordinal
+        case let .media(shard): shard.ordinal
+        }
+    }
+
+    var label: String {
+        switch self {
+        case let .messages(shard): shard.label
+        case let .media(shard): shard.label
         }
     }
 }
