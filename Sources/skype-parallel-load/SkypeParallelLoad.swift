@@ -14,7 +14,7 @@ struct SkypeParallelLoad: ParsableCommand {
 
             Running the same command again adds nothing and says so.
             """,
-        subcommands: [LoadCommand.self, InspectCommand.self, VerifyCommand.self, MigrateCommand.self, WorkerCommand.self],
+        subcommands: [LoadCommand.self, InspectCommand.self, VerifyCommand.self, ExportMediaCommand.self, MigrateCommand.self, WorkerCommand.self],
         defaultSubcommand: LoadCommand.self
     )
 }

@@ -25,13 +25,21 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(help: "The folder a load with --media-dir wrote the media files to.")
+    var mediaDir: String?
+
+    @Flag(help: "Do not compare media files (for exports loaded with --no-media).")
+    var noMedia = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() throws {
-        let verifier = Verifier(exportPath: export,
+        var verifier = Verifier(exportPath: export,
                                 conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
                                 schema: database.schema)
+        verifier.mediaDirectory = mediaDir
+        verifier.checksMedia = !noMedia
         do {
             let report = try verifier.run()
             try show(report, text: report.text, asJSON: json)
