@@ -86,15 +86,9 @@ public struct MediaExporter {
         do {
             defer { close(descriptor) }
             read = try reader.read(digest) { bytes in
-                guard let base = bytes.baseAddress else { return }
-                var done = 0
-                while done < bytes.count {
-                    let count = Glibc.write(descriptor, base + done, bytes.count - done)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        throw LoadError(.system, "cannot write \(partial): \(String(cString: strerror(errno)))")
-                    }
-                    done += count
+                if let failure = FileDescriptorWriter.writeAll(descriptor, bytes) {
+                    throw LoadError(.system, "cannot write \(partial): \(String(cString: strerror(failure)))",
+                                    hint: "Check the space and permissions of --out")
                 }
                 written += Int64(bytes.count)
             }

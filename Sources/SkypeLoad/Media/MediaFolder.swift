@@ -44,18 +44,11 @@ struct MediaFolder {
         return Incoming(descriptor: descriptor, path: path)
     }
 
+    /// On failure the caller abandons the file.
     func write(_ bytes: UnsafeRawBufferPointer, to file: Incoming) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let count = Glibc.write(file.descriptor, base + done, bytes.count - done)
-            if count < 0 {
-                if errno == EINTR { continue }
-                let error = failure("cannot write \(file.path)")
-                abandon(file)
-                throw error
-            }
-            done += count
+        if let code = FileDescriptorWriter.writeAll(file.descriptor, bytes) {
+            errno = code
+            throw failure("cannot write \(file.path)")
         }
     }
 
