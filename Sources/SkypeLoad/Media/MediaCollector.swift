@@ -23,6 +23,9 @@ final class MediaCollector {
     /// Bytes per stored chunk: large enough that per-row costs vanish, small enough that a
     /// worker's transaction holds a few of them.
     static let chunkBytes = 1 << 20
+    /// A media shard holds `--shard-size` bytes, but at least one chunk and at most this much:
+    /// a large `--shard-size` must not multiply the media held in flight.
+    static let maximumShardBytes = 8 << 20
 
     let destination: MediaDestination
     private let folder: MediaFolder?
@@ -46,7 +49,7 @@ final class MediaCollector {
          dispatch: @escaping (MediaShard) throws -> Void) throws {
         self.destination = destination
         if case let .folder(root) = destination { folder = try MediaFolder(root: root) } else { folder = nil }
-        self.shardBytes = max(Self.chunkBytes, shardBytes)
+        self.shardBytes = min(max(Self.chunkBytes, shardBytes), Self.maximumShardBytes)
         self.dispatch = dispatch
         nextOrdinal = firstOrdinal
         pending = MediaShard(ordinal: firstOrdinal)
