@@ -100,13 +100,11 @@ public final class TarEntrySource: ByteSource {
     private final class EntryBody: ByteSource {
         let tar: TarEntrySource
         let entry: Entry
-        let offset: Int64
         var left: Int64
 
-        init(tar: TarEntrySource, entry: Entry, offset: Int64) {
+        init(tar: TarEntrySource, entry: Entry) {
             self.tar = tar
             self.entry = entry
-            self.offset = offset
             left = entry.size
         }
 
@@ -143,7 +141,7 @@ public final class TarEntrySource: ByteSource {
         }
         if header.isFile, let streaming, streaming.wants(header.name) {
             let entry = Entry(name: header.name, size: header.size, data: nil)
-            let body = EntryBody(tar: self, entry: entry, offset: header.offset)
+            let body = EntryBody(tar: self, entry: entry)
             try streaming.read(entry, body)
             try skip(body.left + Self.padded(header.size) - header.size, at: header.offset)
             return entry

@@ -59,7 +59,9 @@ public struct LoadReport: Sendable, Codable, Equatable {
     /// Merges one shard's figures into its worker's line and the totals.
     public mutating func add(_ shard: ShardMetrics) {
         if let figures = shard.media {
+            // Media shards have their own line (`media`); the worker lines count messages.
             media.add(figures, alreadyLoaded: shard.alreadyLoaded)
+            for (state, count) in shard.retriesBySQLState { retriesBySQLState[state, default: 0] += count }
             return
         }
         while workers.count <= shard.worker { workers.append(WorkerSummary(worker: workers.count)) }
