@@ -20,9 +20,15 @@ extension Coordinator {
         media = collector
         report.media.destination = configuration.media.name
         for entry in tar.entriesBefore { mediaCatalog.add(entry) }
-        try tar.remainingEntries(streaming: collector.streaming) { entry in
-            mediaCatalog.add(entry)
-            tickProgress()
+        do {
+            try tar.remainingEntries(streaming: collector.streaming) { entry in
+                mediaCatalog.add(entry)
+                tickProgress()
+            }
+        } catch let error as LoadError where error.code == .inputTruncated || error.code == .inputCorrupt {
+            // A cut or damaged archive: the media files read whole before the damage are still
+            // stored and recorded (``storeMedia()`` reports the error after recording them).
+            mediaInputError = error
         }
         let before = tar.entriesBefore.filter { MediaCollector.holdsBytes($0.name) }
         if !before.isEmpty {
@@ -52,7 +58,10 @@ extension Coordinator {
         defer { report.media.seconds += MonotonicClock.seconds(since: started) }
         let collector = media
         let entries = collector?.entries ?? []
-        guard !entries.isEmpty || !mediaCatalog.records.isEmpty else { return }
+        guard !entries.isEmpty || !mediaCatalog.records.isEmpty else {
+            if let mediaInputError { throw mediaInputError }
+            return
+        }
         if let collector, report.media.shardsLoaded + report.media.shardsAlreadyLoaded < collector.shardsSent {
             throw LoadError(.workerFailed, "\(collector.shardsSent - report.media.shardsLoaded - report.media.shardsAlreadyLoaded) media shards were not stored (quarantined)",
                             hint: "The media files are not recorded; fix the cause and rerun the same command")
@@ -104,6 +113,7 @@ extension Coordinator {
         report.media.filesUnreferenced = Int(unreferenced.rows.first?.first.flatMap { $0 } ?? "") ?? 0
         let seconds = report.media.seconds + MonotonicClock.seconds(since: started)
         report.media.bytesPerSecond = Double(report.media.bytesFound) / max(0.001, seconds)
+        if let mediaInputError { throw mediaInputError }
     }
 
     /// `original` for the largest file of each document, `thumbnail` for the others.

@@ -36,6 +36,8 @@ public final class Coordinator: @unchecked Sendable {
     /// The media files read from the tar, recorded once their chunks are committed.
     var media: MediaCollector?
     var mediaCatalog = MediaCatalog()
+    /// The archive ended or broke among the media entries: reported once what was read is recorded.
+    var mediaInputError: LoadError?
 
     public init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration

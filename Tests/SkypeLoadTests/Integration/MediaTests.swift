@@ -103,6 +103,25 @@ import SyntheticExport
         #expect(try db.count("media_blobs") == export.media.files.count - 1)
     }
 
+    @Test func aCutArchiveStillKeepsTheMediaFilesReadWhole() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try MediaTestExport.make(in: directory, sizes: Self.sizes, zstd: false)
+        let size = try FileManager.default.attributesOfItem(atPath: export.path)[.size] as? Int ?? 0
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: export.path))
+        try handle.truncate(atOffset: UInt64(size - 600_000))
+        try handle.close()
+        let outcome = db.load(export.path, workers: 2, shardBytes: 64 << 10)
+        #expect(outcome.error?.code == .inputTruncated, "\(String(describing: outcome.error))")
+        #expect(outcome.report.totals.rowsInserted > 0)
+        let recorded = try db.connect().execute("SELECT archive_entry, encode(sha256, 'hex') FROM \(db.schema).media_entries").rows
+        #expect(recorded.count > 0 && recorded.count < export.media.files.count)
+        for row in recorded {
+            #expect(row[0].flatMap { export.digests[$0] } == row[1])
+        }
+    }
+
     @Test func mediaBeforeMessagesGoesToAFolderOrIsSkipped() throws {
         let db = try DatabaseFixture()
         defer { db.drop() }
