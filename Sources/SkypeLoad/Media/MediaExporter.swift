@@ -112,7 +112,8 @@ public struct MediaExporter {
         var result = String(text.unicodeScalars.map { scalar -> Character in
             scalar == "/" || scalar == "\\" || scalar == ":" || scalar.value < 0x20 || scalar.value == 0x7f ? "_" : Character(scalar)
         })
-        if result.utf8.count > 200 { result = String(result.prefix(200)) }
+        // File systems allow 255 bytes per name: keep room for the date and the suffixes.
+        while result.utf8.count > 200 { result.removeLast() }
         if result.isEmpty || result == "." || result == ".." { result = "_" + result }
         return result
     }

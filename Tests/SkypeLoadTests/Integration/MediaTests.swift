@@ -195,6 +195,8 @@ import SyntheticExport
         let variants = Coordinator.variants(of: [entry("media/a.2.jpg", 10), entry("media/a.1.jpg", 500), entry("media/b.1.png", 3)])
         #expect(variants == ["thumbnail", "original", "original"])
         #expect(MediaExporter.safeName("19:a/b") == "19_a_b")
+        #expect(MediaExporter.safeName("..") == "_..")
+        #expect(MediaExporter.safeName(String(repeating: "😀", count: 100)).utf8.count == 200)
         #expect(MediaExporter.inserting(" (2)", beforeExtensionOf: "x.jpg") == "x (2).jpg")
     }
 }
