@@ -4,7 +4,8 @@ import Foundation
 /// and `media/<docid>.1.<ext>` (its bytes, incompressible as photos and videos are). Every
 /// tenth document also has a smaller thumbnail, `media/<docid>.2.jpg`; every 25th file repeats
 /// the bytes of the one before (the same photo sent twice); the last tenth of the documents
-/// are pointed at by no message.
+/// are pointed at by no message. Photo messages name their document both in `<URIObject doc_id>`
+/// and in `amsreferences`, as real exports do.
 public struct SyntheticMedia: Sendable {
     public struct File: Sendable, Codable, Equatable {
         /// The entry's name in the tar, such as `media/0-weu-d8-….1.jpg`.
