@@ -73,10 +73,10 @@ public struct SyntheticMedia: Sendable {
             piece.withUnsafeMutableBytes { buffer in
                 var offset = 0
                 while offset < count {
-                    let word = rng.next()
-                    withUnsafeBytes(of: word) { bytes in
-                        let take = min(8, count - offset)
-                        buffer.baseAddress!.advanced(by: offset).copyMemory(from: bytes.baseAddress!, byteCount: take)
+                    let take = min(8, count - offset)
+                    withUnsafeBytes(of: rng.next().littleEndian) { bytes in
+                        UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + take)])
+                            .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
                     }
                     offset += 8
                 }
