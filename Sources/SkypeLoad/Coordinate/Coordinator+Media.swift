@@ -4,7 +4,7 @@ extension Coordinator {
     /// Reads the tar's `media/` entries after `messages.json`: metadata into the catalog, the
     /// files' bytes through a ``MediaCollector`` (chunks to the workers, or a folder). Media
     /// entries that came before `messages.json` were passed while seeking it: the export is
-    /// opened again to read them (impossible from standard input: they are counted as skipped).
+    /// opened again to read them (from standard input, they were held in a ``MediaSpool``).
     func loadMedia(_ input: ExportInput) throws {
         guard let tar = input.tar else { return }
         let started = MonotonicClock.now()
@@ -34,9 +34,8 @@ extension Coordinator {
         if !before.isEmpty {
             if configuration.media == .skip {
                 before.forEach(collector.skip)
-            } else if input.path == "-" {
-                logger.warning("\(before.count) media files come before messages.json in the archive; from standard input they cannot be read again: pass the file itself to keep them")
-                before.forEach(collector.skip)
+            } else if let mediaSpool {
+                try mediaSpool.replay(collector.read)
             } else {
                 _ = try ExportInput(path: input.path, zstdWindowLogMax: configuration.zstdWindowLogMax,
                                     streaming: collector.streaming)

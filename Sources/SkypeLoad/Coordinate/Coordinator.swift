@@ -36,6 +36,8 @@ public final class Coordinator: @unchecked Sendable {
     /// The media files read from the tar, recorded once their chunks are committed.
     var media: MediaCollector?
     var mediaCatalog = MediaCatalog()
+    /// Media files before `messages.json` in an archive read from standard input.
+    var mediaSpool: MediaSpool?
     /// The archive ended or broke among the media entries: reported once what was read is recorded.
     var mediaInputError: LoadError?
 
@@ -65,7 +67,12 @@ public final class Coordinator: @unchecked Sendable {
         let started = MonotonicClock.now()
         do {
             try configuration.validate()
-            let input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax)
+            // Standard input cannot be read twice: media files before messages.json wait on disk.
+            let spool = configuration.exportPath == "-" && configuration.media != .skip
+                ? try MediaSpool(directory: configuration.splitter.spillDirectory) : nil
+            mediaSpool = spool
+            let input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax,
+                                        streaming: spool?.streaming)
             self.input = input
             report.formats = input.formats
             try connect()

@@ -69,8 +69,7 @@ final class MediaCollector {
         }
     }
 
-    /// Counts an entry whose bytes cannot be read in this run (`--no-media`, or an entry before
-    /// `messages.json` in an export read from standard input).
+    /// Counts an entry whose bytes are not kept (`--no-media`).
     func skip(_ entry: TarEntrySource.Entry) {
         filesFound += 1
         bytesFound += entry.size

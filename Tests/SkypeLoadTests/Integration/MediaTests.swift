@@ -122,7 +122,7 @@ import SyntheticExport
         }
     }
 
-    @Test func mediaBeforeMessagesGoesToAFolderOrIsSkipped() throws {
+    @Test func mediaBeforeMessagesIsReadFromAFileOrStandardInputIntoAFolderOrTheDatabaseOrSkipped() throws {
         let db = try DatabaseFixture()
         defer { db.drop() }
         let directory = try ScratchDirectory()
@@ -143,6 +143,15 @@ import SyntheticExport
         exporter.mediaDirectory = folder
         _ = try exporter.run()
         #expect(try MediaTestExport.digests(under: directory.path("out")) == export.digests.values.sorted())
+
+        // From standard input, which cannot be read twice: the files before messages.json wait on disk.
+        let piped = try DatabaseFixture()
+        defer { piped.drop() }
+        let cli = try Shell.run(TestEnvironment.loaderExecutable, ["--database", piped.url, "--schema", piped.schema, "--quiet", "-"],
+                                stdin: export.path)
+        #expect(cli.status == 0, "\(cli.stderr)")
+        #expect(try piped.count("media_entries") == entries)
+        #expect(try Verifier(exportPath: export.path, conninfo: piped.url, schema: piped.schema).run().media?.matched == entries)
 
         // --no-media: the metadata only, and the report says so.
         let skipping = try DatabaseFixture()
