@@ -1,7 +1,7 @@
 /// What a load did with the export's media files (the `media/` entries that hold bytes).
 /// An entry is "stored" when its content was new, "already present" when the same bytes were
 /// stored before (by an earlier load, or an earlier entry of this export), "skipped" when its
-/// bytes were not kept (`--no-media`, or a load that stopped before recording them).
+/// bytes were not kept (`--no-media`). A load that stops before recording them counts them as found only.
 public struct MediaReport: Sendable, Codable, Equatable {
     /// `database`, `folder` or `skipped`.
     public var destination = "database"
