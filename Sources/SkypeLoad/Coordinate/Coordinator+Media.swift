@@ -69,7 +69,8 @@ extension Coordinator {
         let metadata = LoadStatements(schema: configuration.schema).media
         let rows = mediaCatalog.rows()
         let variants = Self.variants(of: entries)
-        let isNew: [Bool] = try withDatabase("cannot record the media files") { connection in
+        let (blobRows, entryRows) = Self.stagingRows(entries, variants: variants)
+        let newContents: Set<String> = try withDatabase("cannot record the media files") { connection in
             do {
                 try connection.execute("BEGIN")
                 if !mediaCatalog.records.isEmpty {
@@ -77,28 +78,28 @@ extension Coordinator {
                     try connection.copyIn(metadata.copy, data: rows)
                     try connection.execute(metadata.merge)
                 }
-                var isNew: [Bool] = []
-                for (index, entry) in entries.enumerated() {
-                    let inFolder = entry.path != nil
-                    let blob = try connection.executeBinary(sql.insertBlob, [
-                        entry.sha256, Array(String(entry.size).utf8), inFolder ? nil : entry.chunkHashes,
-                        entry.path.map { Array($0.utf8) }, Array(String(runID).utf8),
-                    ])
-                    isNew.append(blob.rows.first?.first.flatMap { $0 } == Array("true".utf8))
-                    try connection.executeBinary(sql.upsertEntry, [
-                        Array(entry.name.utf8), Array(entry.docID.utf8), Array(variants[index].utf8),
-                        entry.sha256, Array(String(entry.size).utf8),
-                    ])
+                var new = Set<String>()
+                if !entries.isEmpty {
+                    try connection.execute(sql.createStaging)
+                    try connection.copyIn(sql.copyBlobs, data: blobRows)
+                    try connection.copyIn(sql.copyEntries, data: entryRows)
+                    for row in try connection.execute(sql.mergeBlobs, [String(runID)]).rows where row.last == "t" {
+                        if let digest = row.first ?? nil { new.insert(digest) }
+                    }
+                    try connection.execute(sql.mergeEntries)
                 }
                 try connection.execute("COMMIT")
-                return isNew
+                return new
             } catch {
                 if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
                 throw error
             }
         }
-        for (entry, new) in zip(entries, isNew) {
-            if new {
+        // The first entry of a content new to the database stored it; any other entry found it there.
+        var counted = Set<String>()
+        for entry in entries {
+            let digest = SHA256.hex(entry.sha256)
+            if newContents.contains(digest) && counted.insert(digest).inserted {
                 report.media.filesStored += 1
                 report.media.bytesStored += entry.size
             } else {
@@ -113,6 +114,27 @@ extension Coordinator {
         let seconds = report.media.seconds + MonotonicClock.seconds(since: started)
         report.media.bytesPerSecond = Double(report.media.bytesFound) / max(0.001, seconds)
         if let mediaInputError { throw mediaInputError }
+    }
+
+    /// COPY rows for the staging tables; digests as `\x` hex, as COPY's text form of `bytea`.
+    static func stagingRows(_ entries: [MediaCollector.StoredEntry], variants: [String]) -> (blobs: [UInt8], entries: [UInt8]) {
+        var blobs = CopyWriter()
+        var rows = CopyWriter()
+        for (entry, variant) in zip(entries, variants) {
+            let digest = "\\x" + SHA256.hex(entry.sha256)
+            blobs.field(digest)
+            blobs.field(entry.size)
+            blobs.field(entry.path == nil ? "\\x" + SHA256.hex(entry.chunkHashes) : nil)
+            blobs.field(entry.path)
+            blobs.endRow()
+            rows.field(entry.name)
+            rows.field(entry.docID)
+            rows.field(variant)
+            rows.field(digest)
+            rows.field(entry.size)
+            rows.endRow()
+        }
+        return (blobs.buffer, rows.buffer)
     }
 
     /// `original` for the largest file of each document, `thumbnail` for the others.

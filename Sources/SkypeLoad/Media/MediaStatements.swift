@@ -20,23 +20,38 @@ struct MediaStatements {
         """
     }
 
-    /// One distinct content; returns a row only when it is new.
-    var insertBlob: String {
+    /// Staging for the contents and entries of a load, recorded in one statement each (a
+    /// round trip per file would take minutes against a distant server).
+    var createStaging: String {
         """
-        INSERT INTO \(schema).media_blobs (sha256, size_bytes, chunk_hashes, stored_path, run_id)
-        VALUES ($1, $2::text::bigint, $3, $4::text, $5::text::bigint)
-        ON CONFLICT (sha256) DO UPDATE SET
-            chunk_hashes = coalesce(media_blobs.chunk_hashes, EXCLUDED.chunk_hashes),
-            stored_path = coalesce(media_blobs.stored_path, EXCLUDED.stored_path)
-        RETURNING (xmax = 0)::text
+        CREATE TEMP TABLE stage_media_blobs (sha256 bytea, size_bytes bigint, chunk_hashes bytea, stored_path text) ON COMMIT DROP;
+        CREATE TEMP TABLE stage_media_entries (archive_entry text, doc_id text, variant text, sha256 bytea, size_bytes bigint) ON COMMIT DROP;
         """
     }
 
-    /// One archive entry and the content it holds; a newer export's values win.
-    var upsertEntry: String {
+    static let blobColumns = ["sha256", "size_bytes", "chunk_hashes", "stored_path"]
+    static let entryColumns = ["archive_entry", "doc_id", "variant", "sha256", "size_bytes"]
+
+    var copyBlobs: String { "COPY stage_media_blobs (\(Self.blobColumns.joined(separator: ", "))) FROM STDIN" }
+    var copyEntries: String { "COPY stage_media_entries (\(Self.entryColumns.joined(separator: ", "))) FROM STDIN" }
+
+    /// Records the contents; returns the digests (hex) of those that were new.
+    var mergeBlobs: String {
+        """
+        INSERT INTO \(schema).media_blobs (sha256, size_bytes, chunk_hashes, stored_path, run_id)
+        SELECT DISTINCT ON (sha256) sha256, size_bytes, chunk_hashes, stored_path, $1::bigint FROM stage_media_blobs
+        ON CONFLICT (sha256) DO UPDATE SET
+            chunk_hashes = coalesce(media_blobs.chunk_hashes, EXCLUDED.chunk_hashes),
+            stored_path = coalesce(media_blobs.stored_path, EXCLUDED.stored_path)
+        RETURNING encode(sha256, 'hex'), (xmax = 0)
+        """
+    }
+
+    /// Records the entries; a newer export's values win.
+    var mergeEntries: String {
         """
         INSERT INTO \(schema).media_entries (archive_entry, doc_id, variant, sha256, size_bytes)
-        VALUES ($1::text, $2::text, $3::text, $4, $5::text::bigint)
+        SELECT DISTINCT ON (archive_entry) archive_entry, doc_id, variant, sha256, size_bytes FROM stage_media_entries
         ON CONFLICT (archive_entry) DO UPDATE SET
             doc_id = EXCLUDED.doc_id, variant = EXCLUDED.variant, sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes
         """
