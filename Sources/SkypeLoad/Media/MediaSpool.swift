@@ -12,14 +12,9 @@ final class MediaSpool {
     private var entries: [(entry: TarEntrySource.Entry, offset: Int64)] = []
 
     init(directory: String) throws {
-        var template = Array((directory + "/skype-parallel-load-media-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else {
-            throw LoadError(.system, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))",
-                            hint: "Set TMPDIR to a writable directory with room for the media files, or pass the export's file instead of -")
-        }
-        descriptor = fd
-        template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
+        descriptor = try UnlinkedTemporaryFile.create(
+            in: directory, prefix: "skype-parallel-load-media",
+            hint: "Set TMPDIR to a writable directory with room for the media files, or pass the export's file instead of -")
     }
 
     deinit { close(descriptor) }
