@@ -40,7 +40,13 @@ struct MediaReader {
                                 hint: "Pass --media-dir with the folder the load wrote to")
             }
             let path = mediaDirectory + "/" + relative
-            let source = try FileByteSource(path: path)
+            let source: FileByteSource
+            do {
+                source = try FileByteSource(path: path)
+            } catch {
+                throw LoadError(.system, "the media file \(hex) is missing from the folder: cannot open \(path)",
+                                hint: "Pass the --media-dir the load wrote to, or load the export again to write it")
+            }
             var buffer = [UInt8](repeating: 0, count: MediaCollector.chunkBytes)
             while true {
                 let count = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
