@@ -7,7 +7,7 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "url"))
     var database: String?
 
-    @Option(name: .long, help: "PostgreSQL schema for the tables.")
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL schema for the tables.", valueName: "name"))
     var schema: String = "skype"
 
     /// The connection string; the environment is read here, at the edge, never in the library.

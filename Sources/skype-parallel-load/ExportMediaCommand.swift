@@ -20,13 +20,13 @@ struct ExportMediaCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "The folder to write the files into (created if missing).")
+    @Option(help: ArgumentHelp("The folder to write the files into (created if missing).", valueName: "dir"))
     var out: String
 
-    @Option(help: "Only the files of this conversation (its id, such as 8:live:friend or 19:...@thread.skype).")
+    @Option(help: ArgumentHelp("Only the files of this conversation (its id, such as 8:live:friend or 19:...@thread.skype).", valueName: "id"))
     var conversation: String?
 
-    @Option(help: "The folder a load with --media-dir wrote the files to.")
+    @Option(help: ArgumentHelp("The folder a load with --media-dir wrote the files to.", valueName: "dir"))
     var mediaDir: String?
 
     @Flag(help: "Print the result as JSON.")
@@ -37,14 +37,9 @@ struct ExportMediaCommand: ParsableCommand {
                                      schema: database.schema, outputDirectory: out)
         exporter.conversation = conversation
         exporter.mediaDirectory = mediaDir
-        do {
-            let summary = try exporter.run()
-            let text = String(format: "export-media: wrote %d files (%.1f MB) to %@\n",
-                              summary.files, Double(summary.bytes) / 1_000_000, out)
-            try show(summary, text: text, asJSON: json)
-        } catch let error as LoadError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let summary = try exporter.run()
+        let text = String(format: "export-media: wrote %d files (%.1f MB) to %@\n",
+                          summary.files, Double(summary.bytes) / 1_000_000, out)
+        try show(summary, text: text, asJSON: json)
     }
 }

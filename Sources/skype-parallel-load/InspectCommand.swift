@@ -7,8 +7,8 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Describe an export without loading it (no database needed).",
         discussion: """
-            Shows the export's owner and date, conversations by kind, messages by type, the \\
-            date range, the largest conversations, the structure a load would extract, and \\
+            Shows the export's owner and date, conversations by kind, messages by type, the \
+            date range, the largest conversations, the structure a load would extract, and \
             what a load would repair or reject.
 
             Examples:
@@ -23,18 +23,17 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    @Option(help: "How many of the largest conversations to list.")
+    @Option(help: ArgumentHelp("How many of the largest conversations to list.", valueName: "n"))
     var top = 10
+
+    func validate() throws {
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+    }
 
     func run() throws {
         var inspector = Inspector(exportPath: export)
         inspector.largestCount = top
-        do {
-            let report = try inspector.run()
-            try show(report, text: report.text, asJSON: json)
-        } catch let error as LoadError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let report = try inspector.run()
+        try show(report, text: report.text, asJSON: json)
     }
 }

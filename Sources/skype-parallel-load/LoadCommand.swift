@@ -29,40 +29,40 @@ struct LoadCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Worker processes. Default: one loading connection per CPU core (cores / connections per worker).")
+    @Option(help: ArgumentHelp("Worker processes. Default: one loading connection per CPU core (cores / connections per worker).", valueName: "n"))
     var workers: Int?
 
-    @Option(help: "PostgreSQL connections per worker.")
+    @Option(help: ArgumentHelp("PostgreSQL connections per worker.", valueName: "n"))
     var connectionsPerWorker: Int = 2
 
-    @Option(help: "Bytes of JSON per shard (suffixes K, M allowed).")
+    @Option(help: ArgumentHelp("Bytes of JSON per shard (suffixes K, M allowed).", valueName: "size"))
     var shardSize: String = "2M"
 
-    @Option(help: "Largest single message or header accepted (suffixes K, M allowed).")
+    @Option(help: ArgumentHelp("Largest single message or header accepted (suffixes K, M allowed).", valueName: "size"))
     var maxValueBytes: String = "64M"
 
-    @Option(help: "Write the report as JSON to this path (schema: Docs/report.schema.json).")
+    @Option(help: ArgumentHelp("Write the report as JSON to this path (schema: Docs/report.schema.json).", valueName: "path"))
     var metricsJSON: String?
 
-    @Option(help: "Write the report in Prometheus text format to this path.")
+    @Option(help: ArgumentHelp("Write the report in Prometheus text format to this path.", valueName: "path"))
     var metricsProm: String?
 
-    @Option(help: "Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending; finish what a stopped deferred load left).")
+    @Option(help: ArgumentHelp("Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending; finish what a stopped deferred load left).", valueName: "mode"))
     var indexMode: IndexMode = .auto
 
-    @Option(help: "maintenance_work_mem for building deferred indexes, such as 1GB (default: the server's).")
+    @Option(help: ArgumentHelp("maintenance_work_mem for building deferred indexes, such as 1GB (default: the server's).", valueName: "size"))
     var maintenanceWorkMem: String?
 
-    @Option(help: "Write rejected messages and quarantined shards here, one JSON line each.")
+    @Option(help: ArgumentHelp("Write rejected messages and quarantined shards here, one JSON line each.", valueName: "path"))
     var rejects: String?
 
-    @Option(help: "Seconds a shard keeps being retried after a database failure (connection lost, server restarting, deadlock...).")
+    @Option(help: ArgumentHelp("Seconds a shard keeps being retried after a database failure (connection lost, server restarting, deadlock...).", valueName: "seconds"))
     var retryTimeout: Double = 300
 
-    @Option(help: "Seconds between progress lines when standard error is not a terminal.")
-    var progressInterval: Double = 10
+    @Option(help: ArgumentHelp("Seconds between progress lines when standard error is not a terminal (default: 10).", valueName: "seconds"))
+    var progressInterval: Double?
 
-    @Option(help: "Write the media files' bytes to this folder (at content-addressed paths, recorded in the database) instead of the database.")
+    @Option(help: ArgumentHelp("Write the media files' bytes to this folder (at content-addressed paths, recorded in the database) instead of the database.", valueName: "dir"))
     var mediaDir: String?
 
     @Flag(help: "Do not keep the media files' bytes (their metadata is still loaded; the report counts them as skipped).")
@@ -71,16 +71,42 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "Show no progress.")
     var quiet = false
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(help: ArgumentHelp("How much to log on standard error.", valueName: "level"))
     var logLevel: Logger.Level = .warning
 
-    func run() throws {
-        let logger = makeLogger(level: logLevel)
+    /// Usage errors, found before anything runs (exit 64): values out of range, sizes that do
+    /// not parse, options that contradict each other.
+    func validate() throws {
+        do {
+            try loadConfiguration(workerExecutable: "").validate()
+        } catch let error as LoadError {
+            throw ValidationError(error.message)
+        }
+        guard retryTimeout >= 0 else { throw ValidationError("--retry-timeout must be 0 or more seconds") }
+        guard !(noMedia && mediaDir != nil) else { throw ValidationError("--no-media keeps no media files: drop --media-dir or --no-media") }
+        if let progressInterval {
+            guard progressInterval > 0 else { throw ValidationError("--progress-interval must be more than 0 seconds") }
+            guard !quiet else { throw ValidationError("--quiet shows no progress: drop --progress-interval or --quiet") }
+        }
+        // Two outputs on one path, or an output on the export, would overwrite one another.
+        let outputs = [("--metrics-json", metricsJSON), ("--metrics-prom", metricsProm), ("--rejects", rejects)]
+            .compactMap { option, path in path.map { (option, URL(fileURLWithPath: $0).standardizedFileURL.path) } }
+        let exportPath = export == "-" ? nil : URL(fileURLWithPath: export).standardizedFileURL.path
+        for (index, (option, path)) in outputs.enumerated() {
+            if path == exportPath { throw ValidationError("\(option) would overwrite the export: give it another path") }
+            if let other = outputs[..<index].first(where: { $0.1 == path }) {
+                throw ValidationError("\(other.0) and \(option) name the same file: give each its own path")
+            }
+        }
+    }
+
+    /// The load these options describe; the environment is read here, at the edge.
+    private func loadConfiguration(workerExecutable: String) throws -> LoadConfiguration {
         let environment = ProcessInfo.processInfo.environment
         var configuration = LoadConfiguration(
             exportPath: export,
             conninfo: database.conninfo(environment: environment),
-            workerExecutable: try executablePath())
+            workerExecutable: workerExecutable)
         configuration.schema = database.schema
         configuration.workers = workers ?? LoadConfiguration.defaultWorkers(connectionsPerWorker: connectionsPerWorker)
         configuration.connectionsPerWorker = connectionsPerWorker
@@ -91,28 +117,23 @@ struct LoadCommand: ParsableCommand {
         configuration.indexMode = indexMode
         configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
-        configuration.progress = quiet ? .none : .automatic(interval: progressInterval)
-        if noMedia && mediaDir != nil {
-            throw ValidationError("--no-media and --media-dir exclude each other")
-        }
+        configuration.progress = quiet ? .none : .automatic(interval: progressInterval ?? 10)
         configuration.media = noMedia ? .skip : mediaDir.map { .folder($0) } ?? .database
+        return configuration
+    }
 
-        let coordinator = Coordinator(configuration: configuration, logger: logger)
+    func run() throws {
+        let logger = makeLogger(level: logLevel)
+        let coordinator = Coordinator(configuration: try loadConfiguration(workerExecutable: executablePath()), logger: logger)
         let signals = StopSignals { signal in coordinator.requestStop(signal: signal) }
         let outcome = coordinator.run()
         signals.cancel()
 
-        print(ReportPrinter.text(outcome.report), terminator: "")
-        do {
-            if let path = metricsJSON {
-                try ReportPrinter.json(outcome.report).write(to: URL(fileURLWithPath: path))
-            }
-            if let path = metricsProm {
-                try Data(PrometheusRenderer.render(outcome.report).utf8).write(to: URL(fileURLWithPath: path))
-            }
-        } catch {
-            printError("cannot write the metrics file: \(error.localizedDescription)")
-            throw ExitCode(1)
+        // Before a run is recorded nothing was loaded: the error line alone says it all.
+        var metricsWritten = true
+        if outcome.started {
+            print(ReportPrinter.text(outcome.report), terminator: "")
+            metricsWritten = writeMetrics(outcome.report)
         }
         if let error = outcome.error {
             if outcome.signal != nil {
@@ -121,7 +142,24 @@ struct LoadCommand: ParsableCommand {
                 printError(error.description)
             }
         }
+        if outcome.exitCode == 0 && !metricsWritten { throw ExitCode(1) }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// Writes `--metrics-json` and `--metrics-prom`; false (the error printed) when one failed.
+    private func writeMetrics(_ report: LoadReport) -> Bool {
+        do {
+            if let path = metricsJSON {
+                try ReportPrinter.json(report).write(to: URL(fileURLWithPath: path))
+            }
+            if let path = metricsProm {
+                try Data(PrometheusRenderer.render(report).utf8).write(to: URL(fileURLWithPath: path))
+            }
+            return true
+        } catch {
+            printError("cannot write the metrics file: \(error.localizedDescription). The load itself is not affected")
+            return false
+        }
     }
 }
 

@@ -3,8 +3,11 @@ import Foundation
 import Logging
 import SkypeLoad
 
+/// Prints an error as one line on standard error (a server's message may hold several lines).
 func printError(_ message: String) {
-    TerminalOutput.standardError.log("skype-parallel-load: error: \(message)")
+    let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty }.joined(separator: " ")
+    TerminalOutput.standardError.log("skype-parallel-load: error: \(line)")
 }
 
 /// Turns SIGINT and SIGTERM into a graceful stop: the handlers run on a dispatch queue, not in

@@ -7,9 +7,10 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check that the database holds exactly the messages of an export.",
         discussion: """
-            Compares, per conversation, the distinct messages of the export with the rows in \\
-            the database (counts and a checksum of message identities). Messages the loader \\
-            rejects are not expected. Conversations that only the database has (from another \\
+            Compares, per conversation, the distinct messages of the export with the rows in \
+            the database (counts and a checksum of message identities), and the SHA-256 of \
+            every media file of the export with that of the bytes stored for it. Messages the \
+            loader rejects are not expected. Conversations that only the database has (from another \
             export) are mentioned but do not count as differences.
 
             Examples:
@@ -25,7 +26,7 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "The folder a load with --media-dir wrote the media files to.")
+    @Option(help: ArgumentHelp("The folder a load with --media-dir wrote the media files to.", valueName: "dir"))
     var mediaDir: String?
 
     @Flag(help: "Do not compare media files (for exports loaded with --no-media).")
@@ -40,13 +41,8 @@ struct VerifyCommand: ParsableCommand {
                                 schema: database.schema)
         verifier.mediaDirectory = mediaDir
         verifier.checksMedia = !noMedia
-        do {
-            let report = try verifier.run()
-            try show(report, text: report.text, asJSON: json)
-            if !report.matches { throw ExitCode(1) }
-        } catch let error as LoadError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let report = try verifier.run()
+        try show(report, text: report.text, asJSON: json)
+        if !report.matches { throw ExitCode(1) }
     }
 }

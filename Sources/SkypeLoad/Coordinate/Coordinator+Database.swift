@@ -48,7 +48,7 @@ extension Coordinator {
     func startRun() throws -> Int64 {
         let statements = LoadStatements(schema: configuration.schema)
         let result = try withDatabase("cannot record the load run") { connection in
-            try connection.execute(statements.startRun, [configuration.exportPath, String(configuration.workers)])
+            try connection.execute(statements.startRun, [configuration.exportPath, String(configuration.workers), ToolVersion.current])
         }
         guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
             throw LoadError(.database, "the load_runs insert returned no id")

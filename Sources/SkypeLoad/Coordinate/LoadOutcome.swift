@@ -5,6 +5,10 @@ public struct LoadOutcome: Sendable {
     /// The signal that interrupted the load, if one did.
     public var signal: Int32?
 
+    /// Whether the load got as far as recording its run in the database: before that nothing
+    /// was loaded (a wrong path, an unreachable server), and the report has nothing to say.
+    public var started: Bool { report.runID != nil }
+
     /// The process exit code: 0 for a clean load, 3 for a load that completed but rejected
     /// messages or quarantined shards (see the reject file), 128 + the signal after an
     /// interruption (130 for SIGINT, 143 for SIGTERM), 1 for a failure.

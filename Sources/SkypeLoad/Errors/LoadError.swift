@@ -109,7 +109,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         if let shard = location.shard { place.append("shard \(shard)") }
         var text = place.isEmpty ? message : place.joined(separator: ", ") + ": " + message
         if let context { text += " near «\(context)»" }
-        if let hint { text += ". " + hint }
+        if let hint { text += (text.last.map { ".?!".contains($0) } == true ? " " : ". ") + hint }
         return text
     }
 

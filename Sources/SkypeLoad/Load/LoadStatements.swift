@@ -143,7 +143,8 @@ struct LoadStatements {
 
     var startRun: String {
         """
-        INSERT INTO \(schema).load_runs (export_path, workers, status) VALUES ($1, $2, 'running') RETURNING id
+        INSERT INTO \(schema).load_runs (export_path, workers, status, tool_version)
+        VALUES ($1, $2, 'running', $3) RETURNING id
         """
     }
 

@@ -14,7 +14,8 @@ public enum ReportPrinter {
         case .interrupted:
             outcome = "INTERRUPTED: committed shards are kept; run the same command again to resume"
         case .failed:
-            outcome = "FAILED: \(report.error ?? "unknown error")"
+            // The error itself is printed once, on standard error (and is in the JSON report).
+            outcome = "FAILED: committed shards are kept; fix the error and run the same command again to resume"
         }
         lines.append("skype-parallel-load\(report.runID.map { " run \($0)" } ?? ""): \(outcome)")
         lines.append("export    \(report.export) (\(report.formats.map(\.rawValue).joined(separator: "+")))"

@@ -268,6 +268,12 @@ DELETE FROM deferred_indexes;
 -- partition, each attached to the parent once built: `attach_to` names the parent.
 ALTER TABLE deferred_indexes ADD COLUMN attach_to text;
 """#),
+        Migration(version: 8, name: "008_tool_version", sql: #"""
+-- skype-parallel-load schema, version 8: each load run records the version of the tool that
+-- made it (`skype-parallel-load --version`), so that rows can be traced to the code that
+-- wrote them. Runs recorded before this migration have none.
+ALTER TABLE load_runs ADD COLUMN tool_version text;
+"""#),
         Migration(version: 9, name: "009_media_bytes", sql: #"""
 -- skype-parallel-load schema, version 9: the bytes of the archive's media entries.
 -- Content-addressed at two levels: a file is known by the SHA-256 of its bytes, and its bytes

@@ -90,3 +90,83 @@ import Testing
         #expect(second.stdout.contains("up to date"))
     }
 }
+
+/// What a newcomer meets first: the version, the help, and errors printed once.
+@Suite struct FirstContactTests {
+    let loader = TestEnvironment.loaderExecutable
+
+    @Test func versionComesFromOnePlaceAndIsStoredWithEachRun() throws {
+        let version = try Shell.run(loader, ["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == ToolVersion.current + "\n")
+
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 200, conversations: 2)
+        let load = try Shell.run(loader, ["--database", db.url, "--schema", db.schema, "--quiet", export.messagesJSON])
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(try db.scalar("SELECT string_agg(DISTINCT tool_version, ',') FROM $schema.load_runs") == ToolVersion.current)
+    }
+
+    @Test(arguments: [
+        ["--workers", "0"],
+        ["--connections-per-worker", "17"],
+        ["--shard-size", "12Q"],
+        ["--retry-timeout", "-5"],
+        ["--quiet", "--progress-interval", "5"],
+        ["--metrics-json", "out.json", "--metrics-prom", "./out.json"],
+        ["--no-such-option"],
+    ])
+    func usageErrorsAreOneLineAndExit64BeforeAnythingRuns(_ options: [String]) throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 50, conversations: 1)
+        let output = try Shell.run(loader, ["--database", db.url, "--schema", db.schema] + options + [export.messagesJSON],
+                                   directory: directory.url.path)
+        #expect(output.status == 64, "\(output.stderr)")
+        #expect(output.stdout.isEmpty)
+        let lines = output.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(output.stderr)")
+        #expect(lines.first?.hasPrefix("skype-parallel-load: error: ") == true)
+        #expect(lines.first?.contains("help load") == true)
+        // Nothing ran: not even the schema was created.
+        #expect(try db.scalar("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '$schema'") == "0")
+    }
+
+    @Test func anOutputOnTheExportIsRefused() throws {
+        let directory = try ScratchDirectory()
+        let export = try TestExport.generate(in: directory, messages: 50, conversations: 1)
+        let before = try Data(contentsOf: URL(fileURLWithPath: export.messagesJSON))
+        let output = try Shell.run(loader, ["--rejects", export.messagesJSON, export.messagesJSON])
+        #expect(output.status == 64)
+        #expect(output.stderr.contains("--rejects would overwrite the export"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: export.messagesJSON)) == before)
+    }
+
+    @Test func aMissingExportIsOneErrorLineAndNoReport() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let output = try Shell.run(loader, ["--database", db.url, "--schema", db.schema, "/nonexistent/export.tar.zst"])
+        #expect(output.status == 1)
+        #expect(output.stdout.isEmpty, "no report when no load started: \(output.stdout)")
+        let lines = output.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(output.stderr)")
+        #expect(lines.first?.contains("/nonexistent/export.tar.zst") == true)
+        #expect(lines.first?.contains("Check the path") == true)
+    }
+
+    @Test(arguments: ["", "load", "inspect", "verify", "migrate"])
+    func everyHelpIsCleanAndHasAnExample(_ subcommand: String) throws {
+        let output = try Shell.run(loader, ["help"] + (subcommand.isEmpty ? [] : [subcommand]))
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("USAGE:"))
+        #expect(output.stdout.contains("Example"))
+        let continued = output.stdout.split(separator: "\n").filter { $0.hasSuffix("\\") }
+        #expect(continued.isEmpty, "lines ending in a backslash: \(continued)")
+        // `--help` after the subcommand prints the same text.
+        let flag = try Shell.run(loader, (subcommand.isEmpty ? [] : [subcommand]) + ["--help"])
+        #expect(flag.stdout == output.stdout)
+    }
+}

@@ -24,7 +24,7 @@ import Testing
             """)
         try connection.execute("DROP INDEX \(db.schema).messages_sender")
 
-        #expect(try Migrator(schema: db.schema, migrations: Migration.all.filter { $0.version <= 5 }).migrate(connection) == [5])
+        #expect(try Migrator(schema: db.schema).migrate(connection) == Migration.all.map(\.version).filter { $0 >= 5 })
         #expect(try db.count("messages") == 500)
         #expect(try db.scalar("SELECT relkind FROM pg_class WHERE oid = '$schema.messages'::regclass") == "p")
         #expect(try db.scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = '$schema.messages'::regclass") == "8")

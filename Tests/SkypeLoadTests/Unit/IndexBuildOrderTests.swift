@@ -27,4 +27,20 @@ import Testing
         let jobs = [index("b", on: "messages"), index("a", on: "messages", gin: true), index("c", on: "messages", gin: true)]
         #expect(IndexDeferral.buildOrder(jobs, tableBytes: [:]).map(\.name) == ["a", "c", "b"])
     }
+
+    @Test func postgres18GivesTheCoresLeftOverToEachFullTextBuild() {
+        let workers = IndexDeferral.parallelWorkersPerFullTextBuild
+        // Before 18 GIN builds run on one core whatever the setting: it is left alone.
+        #expect(workers(15_00_07, 64, 8, 2) == nil)
+        #expect(workers(18_00_06, 64, 0, 2) == nil)
+        // One build per connection already fills the cores: the server's setting stays.
+        #expect(workers(18_00_06, 2, 8, 2) == nil)
+        #expect(workers(18_00_06, 8, 8, 0) == nil)
+        // Fewer partitions than cores: the rest join the builds, when that is more than the
+        // server allows already.
+        #expect(workers(18_00_06, 16, 8, 2) == nil)
+        #expect(workers(18_00_06, 16, 8, 0) == 1)
+        #expect(workers(18_00_06, 32, 8, 2) == 3)
+        #expect(workers(18_00_06, 4, 1, 2) == 3)
+    }
 }
