@@ -17,7 +17,6 @@ final class MediaCollector {
         var chunkHashes: [UInt8]
         /// Where the folder destination put it, relative to the folder.
         var path: String?
-        var alreadyInFolder = false
     }
 
     /// Bytes per stored chunk: large enough that per-row costs vanish, small enough that a
@@ -105,9 +104,7 @@ final class MediaCollector {
         }
         stored.sha256 = fileHash.finish()
         if let folder, let incoming {
-            let placed = try folder.finish(incoming, digest: stored.sha256)
-            stored.path = placed.path
-            stored.alreadyInFolder = placed.alreadyPresent
+            stored.path = try folder.finish(incoming, digest: stored.sha256)
         }
         entries.append(stored)
     }

@@ -52,9 +52,9 @@ struct MediaFolder {
         }
     }
 
-    /// Puts a complete file at its content's path.
-    /// - Returns: the relative path, and whether the same content was there already.
-    func finish(_ file: Incoming, digest: [UInt8]) throws -> (path: String, alreadyPresent: Bool) {
+    /// Puts a complete file at its content's path (where the same content may be already).
+    /// - Returns: the path, relative to the folder.
+    func finish(_ file: Incoming, digest: [UInt8]) throws -> String {
         let relative = Self.relativePath(digest)
         let target = root + "/" + relative
         guard fsync(file.descriptor) == 0 else {
@@ -65,7 +65,7 @@ struct MediaFolder {
         close(file.descriptor)
         if access(target, F_OK) == 0 {
             unlink(file.path)
-            return (relative, true)
+            return relative
         }
         do {
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
@@ -79,7 +79,7 @@ struct MediaFolder {
             unlink(file.path)
             throw error
         }
-        return (relative, false)
+        return relative
     }
 
     /// Removes a file that will not be finished.
