@@ -34,6 +34,9 @@ public struct LoadConfiguration: Sendable {
     public var maximumWorkerRestarts: Int?
     /// Fault injection, for tests only: workers exit abruptly on a shard holding this conversation.
     public var crashWorkersOnConversation: String?
+    /// Fault injection, for tests only: a worker exits abruptly, once per run, after committing a
+    /// shard holding this conversation and before reporting it.
+    public var crashWorkerAfterCommitOnConversation: String?
     /// Where the bytes of the export's media files go. Default: the database.
     public var media: MediaDestination = .database
     /// Fault injection, for tests only: a worker kills itself (SIGKILL) inside its first media

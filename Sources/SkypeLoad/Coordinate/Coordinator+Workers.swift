@@ -16,6 +16,7 @@ extension Coordinator {
                                       runID: runID, connections: configuration.connectionsPerWorker,
                                       retry: configuration.retry,
                                       crashOnConversation: configuration.crashWorkersOnConversation,
+                                      crashAfterCommitOnConversation: configuration.crashWorkerAfterCommitOnConversation,
                                       mediaCrashMarker: configuration.mediaCrashMarker)
         try worker.shards.write(kind: WorkerProtocol.ToWorker.configure.rawValue, payload: WorkerProtocol.encode(settings))
         let events = self.events

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Stores one ``MediaShard`` in one transaction on one connection: claim the shard in the
-/// ledger, insert each chunk (`ON CONFLICT DO NOTHING`: the same bytes are stored once), record
+/// ledger (no conversations, no account: media belong to no one account), insert each chunk (`ON CONFLICT DO NOTHING`: the same bytes are stored once), record
 /// the count, commit. Either all of it commits or none of it does.
 struct MediaShardLoader {
     let statements: LoadStatements
@@ -33,7 +33,7 @@ struct MediaShardLoader {
         if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first {
             if committed.first == String(runID) {
                 // Committed by this run; the acknowledgement was lost with a worker or a connection.
-                figures.chunksStored = Int(committed.last.flatMap { $0 } ?? "") ?? 0
+                figures.chunksStored = Int(committed.count > 1 ? committed[1] ?? "" : "") ?? 0
             } else {
                 metrics.alreadyLoaded = true
             }
@@ -45,7 +45,7 @@ struct MediaShardLoader {
         do {
             try connection.execute("BEGIN")
             let claimed = try connection.execute(statements.claimShard, [
-                key, String(runID), String(shard.ordinal), "{}", "0", String(shard.byteCount), String(worker),
+                key, String(runID), String(shard.ordinal), "{}", "0", String(shard.byteCount), String(worker), "",
             ])
             guard claimed.affectedRows == 1 else {
                 try connection.execute("ROLLBACK")
@@ -67,7 +67,7 @@ struct MediaShardLoader {
                 _ = creat(crashMarker, 0o644)
                 kill(getpid(), SIGKILL)
             }
-            try connection.execute(statements.recordShard, [key, String(figures.chunksStored)])
+            try connection.execute(statements.recordShard, [key, String(figures.chunksStored), nil])
             let commitStart = MonotonicClock.now()
             metrics.commitStartedAt = commitStart
             try connection.execute("COMMIT")

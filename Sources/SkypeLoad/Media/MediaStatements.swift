@@ -85,7 +85,7 @@ struct MediaStatements {
         LEFT JOIN \(schema).media_files f ON f.doc_id = e.doc_id
         LEFT JOIN LATERAL (
             SELECT a.conversation_id, m.sent_at FROM \(schema).attachments a
-            JOIN \(schema).messages m USING (conversation_id, message_id, fingerprint)
+            JOIN \(schema).messages m USING (conversation_id, account, message_id, fingerprint)
             WHERE a.doc_id = e.doc_id AND ($1::text IS NULL OR a.conversation_id = $1::text)
             ORDER BY m.sent_at, a.conversation_id LIMIT 1
         ) first ON true

@@ -21,7 +21,8 @@ public enum ReportPrinter {
         lines.append("export    \(report.export) (\(report.formats.map(\.rawValue).joined(separator: "+")))"
             + (report.exportUser.map { ", user \($0)" } ?? "") + (report.exportDate.map { ", exported \($0)" } ?? ""))
         lines.append("found     \(report.exportConversations) conversations, \(report.exportMessages) messages, \(report.shards) shards")
-        lines.append("loaded    \(t.rowsInserted) new messages, \(t.duplicates) already present, \(t.rejects) rejected; "
+        lines.append("loaded    \(t.rowsInserted) new messages, " + (t.rowsReplaced > 0 ? "\(t.rowsReplaced) replaced by a later state, " : "")
+            + "\(t.duplicates) already present, \(t.rejects) rejected; "
             + "shards \(t.shardsLoaded) loaded, \(t.shardsAlreadyLoaded) already loaded")
         lines.append("bytes     \(megabytes(report.storedBytes)) MB read, \(megabytes(report.jsonBytes)) MB of JSON, "
             + "\(megabytes(Int64(t.bytesIn))) MB into workers, \(megabytes(Int64(t.bytesOut))) MB sent by COPY")

@@ -22,8 +22,8 @@ public struct Verifier {
 
     public func run() throws -> VerificationReport {
         let media = MediaVerifier()
-        let (expected, rejected) = try tallyExport(media: media)
-        let actual = try tallyDatabase(conversations: Set(expected.keys))
+        let (expected, rejected, account) = try tallyExport(media: media)
+        let actual = try tallyDatabase(conversations: Set(expected.keys), account: account)
         var report = VerificationReport()
         report.conversations = expected.count
         report.rejectedMessages = rejected
@@ -44,9 +44,10 @@ public struct Verifier {
         return report
     }
 
-    /// Distinct identities per conversation in the export; `media` hashes the media entries
-    /// on the way (before and after `messages.json`), in the same single read.
-    func tallyExport(media: MediaVerifier = MediaVerifier()) throws -> ([String: ConversationTally], Int) {
+    /// Distinct identities per conversation in the export, the rejected messages, and the
+    /// export's owner (the account whose rows it is compared with); `media` hashes the media
+    /// entries on the way (before and after `messages.json`), in the same single read.
+    func tallyExport(media: MediaVerifier = MediaVerifier()) throws -> ([String: ConversationTally], Int, String) {
         let input = try ExportInput(path: exportPath, streaming: checksMedia ? media.streaming : nil)
         var identities: [String: Set<UInt64>] = [:]
         var rejected = 0
@@ -70,7 +71,8 @@ public struct Verifier {
                 }
             }
         }
-        _ = try splitter.run()
+        splitter.onOversizedMessage = { _ in rejected += 1 }
+        let summary = try splitter.run()
         readAhead.stop()
         if checksMedia { try input.tar?.remainingEntries(streaming: media.streaming) { _ in } }
         var tallies: [String: ConversationTally] = [:]
@@ -79,18 +81,20 @@ public struct Verifier {
             for identity in set { tally.add(identity) }
             tallies[conversation] = tally
         }
-        return (tallies, rejected)
+        return (tallies, rejected, summary.account)
     }
 
     /// Tallies per conversation in the database, read in batches through a cursor.
-    func tallyDatabase(conversations: Set<String>) throws -> (tallies: [String: ConversationTally], others: [String]) {
+    func tallyDatabase(conversations: Set<String>, account: String) throws -> (tallies: [String: ConversationTally], others: [String]) {
         let connection = try connect()
         let table = PostgresConnection.quoteIdentifier(schema) + ".messages"
         var tallies: [String: ConversationTally] = [:]
         var others = Set<String>()
         do {
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            try connection.execute("DECLARE verify_rows NO SCROLL CURSOR FOR SELECT conversation_id, message_id, fingerprint FROM \(table)")
+            try connection.execute("""
+                DECLARE verify_rows NO SCROLL CURSOR FOR SELECT conversation_id, message_id, fingerprint FROM \(table) WHERE account = $1
+                """, [account])
             while true {
                 let batch = try connection.execute("FETCH 20000 FROM verify_rows").rows
                 if batch.isEmpty { break }

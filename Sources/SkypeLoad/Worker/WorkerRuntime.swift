@@ -105,7 +105,14 @@ public final class WorkerRuntime: @unchecked Sendable {
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
                     var metrics: ShardMetrics
                     switch shard {
-                    case let .messages(messages): metrics = try loader.load(messages, on: connection)
+                    case let .messages(messages):
+                        metrics = try loader.load(messages, on: connection)
+                        if let victim = settings.crashAfterCommitOnConversation, !metrics.alreadyLoaded,
+                           messages.parts.contains(where: { $0.conversationID == victim }) {
+                            // O_EXCL: only the first worker to get here dies.
+                            let marker = open(Self.lostAcknowledgementMarker(settings), O_CREAT | O_EXCL | O_WRONLY, 0o600)
+                            if marker >= 0 { close(marker); _exit(71) }
+                        }
                     case let .media(media): metrics = try mediaLoader.load(media, on: connection)
                     }
                     metrics.retries = attempt - 1
@@ -138,6 +145,12 @@ public final class WorkerRuntime: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Marks that the lost acknowledgement was injected in this run, so that the shard's next
+    /// worker reports it (the test hook crashes once).
+    static func lostAcknowledgementMarker(_ settings: WorkerSettings) -> String {
+        NSTemporaryDirectory() + "/skype-parallel-load-lost-ack-\(settings.schema)-\(settings.runID)"
     }
 
     private func send(_ event: WorkerEvent) throws {
