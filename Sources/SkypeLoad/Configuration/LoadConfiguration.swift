@@ -37,6 +37,8 @@ public struct LoadConfiguration: Sendable {
     /// Fault injection, for tests only: a worker exits abruptly, once per run, after committing a
     /// shard holding this conversation and before reporting it.
     public var crashWorkerAfterCommitOnConversation: String?
+    /// Fault injection, for tests only: pause once at a named point (``TestPause``).
+    public var testPause: TestPause?
     /// Where the bytes of the export's media files go. Default: the database.
     public var media: MediaDestination = .database
     /// Fault injection, for tests only: a worker kills itself (SIGKILL) inside its first media

@@ -7,6 +7,8 @@ extension Coordinator {
     /// opened again to read them (from standard input, they were held in a ``MediaSpool``).
     func loadMedia(_ input: ExportInput) throws {
         guard let tar = input.tar else { return }
+        readingMedia = true
+        defer { readingMedia = false }
         let started = MonotonicClock.now()
         defer {
             report.media.seconds = MonotonicClock.seconds(since: started)
@@ -23,7 +25,9 @@ extension Coordinator {
         do {
             try tar.remainingEntries(streaming: collector.streaming) { entry in
                 mediaCatalog.add(entry)
-                tickProgress()
+                // Workers still load meanwhile: their events are handled, and a stop stops this too.
+                pump(waiting: 0)
+                try checkOutcome(during: "while reading media entries")
             }
         } catch let error as LoadError where error.code == .inputTruncated || error.code == .inputCorrupt {
             // A cut or damaged archive: the media files read whole before the damage are still
