@@ -64,6 +64,12 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines when standard error is not a terminal (default: 10).", valueName: "seconds"))
     var progressInterval: Double?
 
+    @Option(help: ArgumentHelp("Write the media files' bytes to this folder (at content-addressed paths, recorded in the database) instead of the database.", valueName: "dir"))
+    var mediaDir: String?
+
+    @Flag(help: "Do not keep the media files' bytes (their metadata is still loaded; the report counts them as skipped).")
+    var noMedia = false
+
     @Flag(help: "Show no progress.")
     var quiet = false
 
@@ -79,6 +85,7 @@ struct LoadCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         guard retryTimeout >= 0 else { throw ValidationError("--retry-timeout must be 0 or more seconds") }
+        guard !(noMedia && mediaDir != nil) else { throw ValidationError("--no-media keeps no media files: drop --media-dir or --no-media") }
         if let progressInterval {
             guard progressInterval > 0 else { throw ValidationError("--progress-interval must be more than 0 seconds") }
             guard !quiet else { throw ValidationError("--quiet shows no progress: drop --progress-interval or --quiet") }
@@ -113,6 +120,7 @@ struct LoadCommand: ParsableCommand {
         configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval ?? 10)
+        configuration.media = noMedia ? .skip : mediaDir.map { .folder($0) } ?? .database
         // Fault injection for scripts/fault-test: a deterministic point to inject a fault at.
         configuration.testPause = environment["SKYPE_LOAD_TEST_PAUSE"].flatMap(TestPause.init)
         return configuration

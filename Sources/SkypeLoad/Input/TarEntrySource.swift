@@ -21,20 +21,35 @@ public final class TarEntrySource: ByteSource {
         public var data: [UInt8]?
     }
 
+    /// Entries whose bytes the caller reads itself, as a stream, whatever their size (media
+    /// files): `read` gets the entry and a source of its bytes; what it leaves unread is skipped.
+    public struct Streaming {
+        public var wants: (String) -> Bool
+        public var read: (Entry, ByteSource) throws -> Void
+
+        public init(wants: @escaping (String) -> Bool, read: @escaping (Entry, ByteSource) throws -> Void) {
+            self.wants = wants
+            self.read = read
+        }
+    }
+
     /// Entries met before the wanted one; their bytes are kept when `keep` said so.
     public private(set) var entriesBefore: [Entry] = []
     private let keep: (String) -> Bool
+    private let streaming: Streaming?
     /// The largest entry whose bytes are kept in memory.
     static let keptEntryLimit: Int64 = 1 << 20
 
     /// Reads headers until an entry whose name, without a leading `./`, is `wanted`.
     /// - Parameter keep: which other entries' bytes to keep (small ones only), such as `media/*.json`.
     /// - Throws: ``LoadError`` `.notAnExport` when the archive has no such entry.
+    /// - Parameter streaming: entries before `wanted` to hand to a reader as they pass.
     public init(_ upstream: ByteSource, wanted: String, location: LoadError.Location,
-                keep: @escaping (String) -> Bool = { _ in false }) throws {
+                keep: @escaping (String) -> Bool = { _ in false }, streaming: Streaming? = nil) throws {
         self.upstream = upstream
         self.location = location
         self.keep = keep
+        self.streaming = streaming
         while let header = try nextHeader() {
             if header.isFile && header.name == wanted {
                 entryName = header.name
@@ -43,7 +58,7 @@ public final class TarEntrySource: ByteSource {
                 remaining = header.size
                 return
             }
-            entriesBefore.append(try consume(header))
+            entriesBefore.append(try consume(header, streaming: streaming))
         }
         throw LoadError(.notAnExport, "the archive has no \(wanted)", location: location,
                         hint: "A Skype export is a tar with messages.json at its root")
@@ -70,19 +85,59 @@ public final class TarEntrySource: ByteSource {
     }
 
     /// After the wanted entry: the entries that follow it, in order, to the end of the archive.
-    public func remainingEntries(_ body: (Entry) throws -> Void) throws {
+    /// - Parameter streaming: entries whose bytes are handed to a reader (before `body` sees them).
+    public func remainingEntries(streaming: Streaming? = nil, _ body: (Entry) throws -> Void) throws {
         try skip(remaining, at: tarOffset)
         remaining = 0
         try skip(TarHeader.padded(entrySize) - entrySize, at: tarOffset)
         entrySize = 0
         while let header = try nextHeader() {
-            try body(try consume(header))
+            try body(try consume(header, streaming: streaming))
         }
     }
 
-    private func consume(_ header: TarHeader) throws -> Entry {
+    /// The bytes of one entry, straight from the archive, for a ``Streaming`` reader.
+    private final class EntryBody: ByteSource {
+        let tar: TarEntrySource
+        let entry: Entry
+        var left: Int64
+
+        init(tar: TarEntrySource, entry: Entry) {
+            self.tar = tar
+            self.entry = entry
+            left = entry.size
+        }
+
+        var storedBytesRead: Int64 { tar.upstream.storedBytesRead }
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            guard left > 0, !buffer.isEmpty else { return 0 }
+            let wanted = Int(min(Int64(buffer.count), left))
+            let count = try tar.upstream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))
+            guard count > 0 else {
+                var where_ = tar.location
+                where_.entry = entry.name
+                where_.offset = entry.size - left
+                where_.storedOffset = tar.upstream.storedBytesRead
+                throw LoadError(.inputTruncated, "the archive ends \(left) bytes before the end of \(entry.name)",
+                                location: where_, hint: "The file is truncated: copy or download it again")
+            }
+            left -= Int64(count)
+            tar.tarOffset += Int64(count)
+            return count
+        }
+    }
+
+    private func consume(_ header: TarHeader, streaming: Streaming?) throws -> Entry {
         if header.isFile && header.size <= Self.keptEntryLimit && keep(header.name) {
             return Entry(name: header.name, size: header.size, data: try readData(header.size, at: header.offset))
+        }
+        if header.isFile, let streaming, streaming.wants(header.name) {
+            let entry = Entry(name: header.name, size: header.size, data: nil)
+            let body = EntryBody(tar: self, entry: entry)
+            try streaming.read(entry, body)
+            try skip(body.left + TarHeader.padded(header.size) - header.size, at: header.offset)
+            return entry
         }
         try skip(TarHeader.padded(header.size), at: header.offset)
         return Entry(name: header.name, size: header.size, data: nil)

@@ -128,6 +128,47 @@ public final class PostgresConnection {
         return try check(result)
     }
 
+    /// Runs one statement whose parameters and results travel in binary: `bytea` values as
+    /// their raw bytes, with neither escaping nor hex doubling (media chunks are megabytes).
+    /// - Returns: the rows, each value's raw bytes (nil for SQL NULL), and the affected-row count.
+    @discardableResult
+    public func executeBinary(_ sql: String, _ parameters: [[UInt8]?]) throws(Failure) -> (rows: [[[UInt8]?]], affectedRows: Int) {
+        let count = parameters.count
+        let copies: [UnsafeMutableRawPointer?] = parameters.map { value in
+            guard let value else { return nil }
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: max(1, value.count), alignment: 1)
+            value.withUnsafeBytes { if let base = $0.baseAddress { memory.copyMemory(from: base, byteCount: value.count) } }
+            return memory
+        }
+        defer { copies.forEach { $0?.deallocate() } }
+        let pointers = copies.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        let lengths = parameters.map { Int32($0?.count ?? 0) }
+        let formats = [Int32](repeating: 1, count: count)
+        let result = PQexecParams(connection, sql, Int32(count), nil, pointers, lengths, formats, 1)
+        guard let result else { throw lastFailure() }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+            var rows: [[[UInt8]?]] = []
+            for row in 0..<PQntuples(result) {
+                var values: [[UInt8]?] = []
+                for column in 0..<PQnfields(result) {
+                    if PQgetisnull(result, row, column) == 1 {
+                        values.append(nil)
+                    } else {
+                        let length = Int(PQgetlength(result, row, column))
+                        let base = UnsafeRawPointer(PQgetvalue(result, row, column))
+                        values.append(base.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? [])
+                    }
+                }
+                rows.append(values)
+            }
+            return (rows, Int(String(cString: PQcmdTuples(result))) ?? 0)
+        default:
+            throw failure(of: result)
+        }
+    }
+
     /// Runs `COPY ... FROM STDIN` with `data` (rows in COPY text format), sent in 64 KiB
     /// chunks: one libpq call per row is several times slower.
     /// - Returns: the number of rows the server reports as copied.
@@ -186,10 +227,14 @@ public final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return QueryResult(result)
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
-            throw Failure(sqlState: state, message: redaction.redact(Self.trimmed(message)))
+            throw failure(of: result)
         }
+    }
+
+    private func failure(of result: OpaquePointer) -> Failure {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
+        return Failure(sqlState: state, message: redaction.redact(Self.trimmed(message)))
     }
 
     private func lastFailure() -> Failure {
