@@ -5,7 +5,13 @@ import Foundation
 public struct SyntheticExportWriter {
     public let options: SyntheticExportOptions
 
-    public init(options: SyntheticExportOptions) { self.options = options }
+    /// The media files, when the options ask for some.
+    public let media: SyntheticMedia?
+
+    public init(options: SyntheticExportOptions) {
+        self.options = options
+        media = options.mediaSizes.isEmpty ? nil : SyntheticMedia(sizes: options.mediaSizes, seed: options.seed)
+    }
 
     /// Streams the JSON to `sink` in chunks of about 1 MiB.
     public func write(to sink: (inout [UInt8]) throws -> Void) throws -> SyntheticExportManifest {
@@ -117,6 +123,7 @@ public struct SyntheticExportWriter {
         // Content whose meaning is its JSON: text appended by a hazard would make it other text.
         var isJSON = false
         var properties = "null"
+        var references = "null"
         switch roll {
         case _ where conversation.id == "48:calllogs":
             // The account's call log: `Text` whose content is JSON, its call id epoch-like.
@@ -130,7 +137,11 @@ public struct SyntheticExportWriter {
         case 0..<70:
             content = text(&rng)
         case 70..<76:
-            let doc = "0-weu-d8-" + hex(&rng, 32)
+            var doc = "0-weu-d8-" + hex(&rng, 32)
+            if let media {
+                doc = media.referencedDocument(for: id)
+                references = #"["\#(doc)"]"#
+            }
             let name = "\(rng.next() % 9999)"
             switch roll {
             case 70, 71, 72:
@@ -289,7 +300,7 @@ public struct SyntheticExportWriter {
         // Built as bytes: the invalid UTF-8 hazard must reach the file as it is.
         var json = Array(#"{"id":"\#(id)","displayName":\#(displayName),"originalarrivaltime":"\#(arrival)","messagetype":"\#(type)","version":\#(version),"content":"#.utf8)
         json += contentJSON
-        json += Array(#","conversationid":\#(jsonString(conversation.id).asString),"from":\#(from),"properties":\#(properties),"amsreferences":null}"#.utf8)
+        json += Array(#","conversationid":\#(jsonString(conversation.id).asString),"from":\#(from),"properties":\#(properties),"amsreferences":\#(references)}"#.utf8)
         return json
     }
 

@@ -4,10 +4,15 @@ extension Coordinator {
     /// Hands a shard to the supervisor, which sends it to the least busy worker; waits (and
     /// merges events) while every worker holds its maximum.
     func dispatch(_ shard: Shard) throws {
+        try dispatch(InFlightShard(shard))
+    }
+
+    /// Hands over a shard of either kind (messages, media chunks) the same way.
+    func dispatch(_ shard: InFlightShard) throws {
         let started = MonotonicClock.now()
         defer { dispatchNanoseconds += MonotonicClock.now() - started }
         feedStopRequests()
-        apply(supervisor.offer(InFlightShard(shard)))
+        apply(supervisor.offer(shard))
         tickProgress()
         while supervisor.isHoldingShard { pump() }
         try checkOutcome(during: "after \(shardsDispatched) shards")

@@ -37,6 +37,13 @@ public final class Coordinator: @unchecked Sendable {
     /// When the current phase after the workers began (``MonotonicClock``).
     var phaseStarted: UInt64 = 0
     var readingMedia = false
+    /// The media files read from the tar, recorded once their chunks are committed.
+    var media: MediaCollector?
+    var mediaCatalog = MediaCatalog()
+    /// Media files before `messages.json` in an archive read from standard input.
+    var mediaSpool: MediaSpool?
+    /// The archive ended or broke among the media entries: reported once what was read is recorded.
+    var mediaInputError: LoadError?
     /// The progress display's own connection, for `pg_stat_progress_create_index`.
     var progressConnection: PostgresConnection?
     var progressConnectionTried: UInt64 = 0
@@ -78,7 +85,12 @@ public final class Coordinator: @unchecked Sendable {
         let started = MonotonicClock.now()
         do {
             try configuration.validate()
-            let input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax)
+            // Standard input cannot be read twice: media files before messages.json wait on disk.
+            let spool = configuration.exportPath == "-" && configuration.media != .skip
+                ? try MediaSpool(directory: configuration.splitter.spillDirectory) : nil
+            mediaSpool = spool
+            let input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax,
+                                        streaming: spool?.streaming)
             self.input = input
             report.formats = input.formats
             try connect()
@@ -94,6 +106,7 @@ public final class Coordinator: @unchecked Sendable {
             try split(input)
             try loadMedia(input)
             try drain()
+            try storeMedia()
         } catch let error as LoadError {
             // A worker's failure stops the splitter by being rethrown: it is recorded already.
             if firstFailure == nil { record(error) }
