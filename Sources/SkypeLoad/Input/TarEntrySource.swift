@@ -60,7 +60,11 @@ public final class TarEntrySource: ByteSource {
             }
             entriesBefore.append(try consume(header, streaming: streaming))
         }
-        throw LoadError(.notAnExport, "the archive has no \(wanted)", location: location,
+        // Where the archive ended, so that even this error says how far the reader got.
+        var end = location
+        end.offset = tarOffset
+        end.storedOffset = upstream.storedBytesRead
+        throw LoadError(.notAnExport, "the archive has no \(wanted)", location: end,
                         hint: "A Skype export is a tar with messages.json at its root")
     }
 

@@ -3,8 +3,7 @@ import SyntheticExport
 
 /// Seeded fuzzing for CI: every target runs a fixed list of seeds (the same inputs on every
 /// machine, so a failure reproduces), then fresh seeds for `SKYPE_FUZZ_SECONDS` more (default 0:
-/// fresh seeds found a tar input that is not yet a typed error, and CI must not fail by chance;
-/// run with SKYPE_FUZZ_SECONDS=60 to hunt); the base of those is printed so that a failure there
+/// CI must not fail by chance; run with SKYPE_FUZZ_SECONDS=60 to hunt); the base of those is printed so that a failure there
 /// can be replayed.
 enum Fuzzer {
     static let fixedSeeds: [UInt64] = Array(1...200)
