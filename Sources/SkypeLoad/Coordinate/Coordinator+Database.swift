@@ -39,10 +39,15 @@ extension Coordinator {
     }
 
     func migrate() throws {
-        let applied = try withDatabase("cannot prepare schema \(configuration.schema)") { connection in
-            try Migrator(schema: configuration.schema).migrate(connection)
+        let (outcome, recovered) = try withDatabase("cannot prepare schema \(configuration.schema)") { connection in
+            let outcome = try Migrator(schema: configuration.schema).run(connection)
+            let citus = try CitusLayout.isInstalled(connection)
+            return (outcome, citus ? try CitusLayout.recoverPreparedTransactions(connection) : 0)
         }
-        if !applied.isEmpty { logger.info("applied schema migrations \(applied) to \(configuration.schema)") }
+        if !outcome.applied.isEmpty { logger.info("applied schema migrations \(outcome.applied) to \(configuration.schema)") }
+        for line in outcome.placed { logger.info("citus: \(line)") }
+        if let notice = outcome.notice { logger.warning("\(notice)") }
+        if recovered > 0 { logger.info("citus: finished \(recovered) prepared transactions left by an earlier crash") }
     }
 
     func startRun() throws -> Int64 {

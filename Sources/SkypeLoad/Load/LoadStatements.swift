@@ -54,10 +54,17 @@ struct LoadStatements {
         "COPY \(schema).messages (\(MessageRecord.columns.joined(separator: ", "))) FROM STDIN WITH (FORMAT binary)"
     }
 
-    /// Adds the messages not already present; repeats within the shard merge too.
+    /// Adds the messages not already present; repeats within the shard merge too. Returns the
+    /// count added as its one value: Citus reports every row of an INSERT ... SELECT into a
+    /// distributed table as affected, conflicting or not, but returns only those inserted.
     var mergeMessages: String {
         let columns = MessageRecord.columns.joined(separator: ", ")
-        return "INSERT INTO \(schema).messages (\(columns)) SELECT \(columns) FROM stage_messages ON CONFLICT DO NOTHING"
+        return """
+            WITH inserted AS (
+                INSERT INTO \(schema).messages (\(columns)) SELECT \(columns) FROM stage_messages ON CONFLICT DO NOTHING RETURNING 1
+            )
+            SELECT count(*) FROM inserted
+            """
     }
 
     /// Staging, COPY and merge for one structure table; only tables with rows are staged.
@@ -70,7 +77,10 @@ struct LoadStatements {
                 "COPY \(schema).\(table.rawValue) (\(columns)) FROM STDIN")
     }
 
-    /// A newer export's header wins; the counts are left to ``finalize``.
+    /// A newer export's header wins; the counts are left to ``finalize``. `updated_at` takes the
+    /// proposed row's default (now()) through EXCLUDED: Citus refuses a non-immutable function
+    /// such as now() in DO UPDATE SET on a distributed table, but evaluates the default on the
+    /// coordinator.
     var mergeConversations: String {
         """
         INSERT INTO \(schema).conversations (id, display_name, title, kind, topic, version, properties, thread_properties)
@@ -79,7 +89,7 @@ struct LoadStatements {
         ON CONFLICT (id) DO UPDATE SET
             display_name = EXCLUDED.display_name, title = EXCLUDED.title, kind = EXCLUDED.kind,
             topic = EXCLUDED.topic, version = EXCLUDED.version, properties = EXCLUDED.properties,
-            thread_properties = EXCLUDED.thread_properties, updated_at = now()
+            thread_properties = EXCLUDED.thread_properties, updated_at = EXCLUDED.updated_at
         """
     }
 

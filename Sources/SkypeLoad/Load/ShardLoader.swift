@@ -85,7 +85,7 @@ struct ShardLoader {
             if direct {
                 metrics.rowsInserted = rows.rows
             } else {
-                metrics.rowsInserted = try connection.execute(statements.mergeMessages).affectedRows
+                metrics.rowsInserted = Int(try connection.execute(statements.mergeMessages).rows.first?.first.flatMap { $0 } ?? "") ?? 0
                 for (table, _) in structure {
                     try connection.execute(statements.structure(table).merge)
                 }
@@ -129,7 +129,7 @@ struct ShardLoader {
             return true
         } catch {
             // Every statement above throws PostgresConnection.Failure.
-            guard error.sqlState == "23505" else { throw error }
+            guard error.isUniqueViolation else { throw error }
             try connection.execute("ROLLBACK TO SAVEPOINT direct_copy")
             return false
         }
