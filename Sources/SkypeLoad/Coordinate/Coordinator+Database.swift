@@ -53,7 +53,9 @@ extension Coordinator {
     func startRun() throws -> Int64 {
         let statements = LoadStatements(schema: configuration.schema)
         let result = try withDatabase("cannot record the load run") { connection in
-            try connection.execute(statements.startRun, [configuration.exportPath, String(configuration.workers), ToolVersion.current])
+            // Several exports: one run, every path on a line of its own.
+            try connection.execute(statements.startRun, [configuration.exports.joined(separator: "\n"), String(configuration.workers),
+                                                         ToolVersion.current])
         }
         guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
             throw LoadError(.database, "the load_runs insert returned no id")

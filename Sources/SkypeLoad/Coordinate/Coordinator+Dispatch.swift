@@ -7,6 +7,8 @@ extension Coordinator {
     func dispatch(_ shard: Shard) throws {
         let started = MonotonicClock.now()
         defer { dispatchNanoseconds += MonotonicClock.now() - started }
+        var shard = shard
+        shard.ordinal += ordinalBases.last ?? 0
         try send(InFlightShard(shard))
         shardsDispatched += 1
     }
@@ -78,7 +80,7 @@ extension Coordinator {
         guard let signal = stopSignal.withLock({ $0 }) else { return }
         interruptedBy = signal
         throw LoadError(.interrupted, "interrupted by signal \(signal) after \(shardsDispatched) shards",
-                        location: .init(file: configuration.exportPath),
+                        location: .init(file: currentExport),
                         hint: "Committed shards are kept; run the same command again to resume")
     }
 }

@@ -13,7 +13,7 @@ extension Coordinator {
                 messages: slot.messages)
         }
         return ProgressReporter.Snapshot(
-            export: configuration.exportPath,
+            export: currentExport,
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
             messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
             shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,

@@ -69,9 +69,10 @@ extension Coordinator {
             slots[slot].loading[metrics.ordinal] = nil
             slots[slot].messages += metrics.messages
             report.add(metrics)
+            if !report.exports.isEmpty { report.exports[exportIndex(ofShard: metrics.ordinal)].loaded.add(metrics) }
             collectPhases(metrics)
             for var reject in metrics.rejectRecords {
-                reject.export = configuration.exportPath
+                reject.export = exportPath(ofShard: metrics.ordinal)
                 writeReject(reject)
             }
         case let .shardFailed(ordinal, label, message, sqlState)?:
@@ -79,7 +80,7 @@ extension Coordinator {
             slots[slot].loading[ordinal] = nil
             let state = sqlState.map { " (SQLSTATE \($0))" } ?? ""
             record(LoadError(.database, "worker \(slot) could not load the shard: \(message)\(state)",
-                             location: .init(file: configuration.exportPath, shard: label),
+                             location: .init(file: exportPath(ofShard: ordinal), shard: label),
                              hint: "Nothing of this shard was committed; fix the cause and rerun to load the rest"))
         case .finished?:
             slots[slot].finished = true
@@ -133,7 +134,7 @@ extension Coordinator {
         report.rejects["shard_quarantined", default: 0] += 1
         logger.error("shard \(shard.label) quarantined: \(reason)")
         let range = shard.byteRange()
-        writeReject(RejectRecord(export: configuration.exportPath, offset: range.first,
+        writeReject(RejectRecord(export: exportPath(ofShard: shard.ordinal), offset: range.first,
                                  length: Int(range.end - range.first),
                                  conversation: shard.conversations.joined(separator: ","), messageIndex: nil,
                                  reason: "shard_quarantined: \(reason)", raw: nil))
