@@ -54,7 +54,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report in Prometheus text format to this path.", valueName: "path"))
     var metricsProm: String?
 
-    @Option(help: ArgumentHelp("Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending; finish what a stopped deferred load left).", valueName: "mode"))
+    @Option(help: ArgumentHelp("Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending or on Citus; finish what a stopped deferred load left).", valueName: "mode"))
     var indexMode: IndexMode = .auto
 
     @Option(help: ArgumentHelp("maintenance_work_mem for building deferred indexes, such as 1GB (default: the server's).", valueName: "size"))
