@@ -99,7 +99,7 @@ public struct SyntheticExportWriter {
                 id = previousID
                 manifest.sharedIDs += 1
             }
-            let message = makeMessage(conversation, id: id, time: time, rng: &rng)
+            let message = makeMessage(conversation, id: id, time: time, rng: &rng, manifest: &manifest)
             out += message
             previous = message
             previousID = id
@@ -108,7 +108,8 @@ public struct SyntheticExportWriter {
         out += Array("]".utf8)
     }
 
-    private func makeMessage(_ conversation: Conversation, id: UInt64, time: UInt64, rng: inout SplitMix64) -> [UInt8] {
+    private func makeMessage(_ conversation: Conversation, id: UInt64, time: UInt64, rng: inout SplitMix64,
+                             manifest: inout SyntheticExportManifest) -> [UInt8] {
         let sender = conversation.members[Int(rng.next() % UInt64(conversation.members.count))]
         let roll = rng.next() % 100
         var type = "RichText"
@@ -167,9 +168,38 @@ public struct SyntheticExportWriter {
             type = "Poll"
             content = #"<URIObject type="Poll" optionsEncoded="Yes|No">Poll: lunch?</URIObject>"#
         }
+        var version = id
+        var changed = false
+        if let later = options.later, roll < 70 {
+            // Changed without drawing from the generator, so that the rest of the export stays
+            // byte for byte what the earlier export holds.
+            manifest.plainTexts += 1
+            switch manifest.plainTexts % 97 {
+            case 5 where manifest.edited < later.edits:
+                manifest.edited += 1
+                content = "Edited later: " + content + #"<e_m a="\#(sender)" ts_ms="\#(time)" ts="\#(time / 1000)" t="61"/>"#
+                properties = #"{"edittime":"\#(time + 90_000)"}"#
+                version = time + 90_000
+                changed = true
+            case 40 where manifest.deleted < later.deletes:
+                manifest.deleted += 1
+                content = ""
+                properties = #"{"deletetime":"\#(time + 120_000)"}"#
+                version = time + 120_000
+                changed = true
+            case 70 where manifest.reacted < later.reactions:
+                manifest.reacted += 1
+                properties = #"{"emotions":[{"key":"laugh","users":[{"mri":"8:live:reactor","time":\#(time + 5000)}]}]}"#
+            default:
+                break
+            }
+        }
         var contentJSON = jsonString(content)
         if options.hazards {
-            switch rng.next() % 500 {
+            // Drawn whether or not it is used, so that a later export stays in step; a changed
+            // message keeps exactly the text it was changed to.
+            let draw = rng.next() % 500
+            switch changed ? 500 : draw {
             case 0: contentJSON.insert(contentsOf: Array(#"\u0000"#.utf8), at: contentJSON.count - 1)
             case 1: contentJSON.insert(contentsOf: Array(#"\ud83d"#.utf8), at: contentJSON.count - 1)
             case 2: contentJSON.insert(contentsOf: [0xC3, 0x28], at: contentJSON.count - 1)  // invalid UTF-8
@@ -188,7 +218,7 @@ public struct SyntheticExportWriter {
             from = jsonString("https://azeus1-client-s.gateway.messenger.live.com/v1/users/ME/contacts/" + sender).asString
         }
         // Built as bytes: the invalid UTF-8 hazard must reach the file as it is.
-        var json = Array(#"{"id":"\#(id)","displayName":\#(displayName),"originalarrivaltime":"\#(arrival)","messagetype":"\#(type)","version":\#(id),"content":"#.utf8)
+        var json = Array(#"{"id":"\#(id)","displayName":\#(displayName),"originalarrivaltime":"\#(arrival)","messagetype":"\#(type)","version":\#(version),"content":"#.utf8)
         json += contentJSON
         json += Array(#","conversationid":\#(jsonString(conversation.id).asString),"from":\#(from),"properties":\#(properties),"amsreferences":null}"#.utf8)
         return json

@@ -15,6 +15,10 @@ struct GenerateExport: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 42
     @Option(help: "Average characters of text per message.") var textLength = 300
     @Flag(help: "Leave out the hazards (NUL, bad UTF-8, duplicates, ...).") var clean = false
+    @Option(help: "Make the same account's later export: this many messages edited since (with --later-deletes, --later-reactions).")
+    var laterEdits: Int?
+    @Option(help: "In a later export: messages deleted since.") var laterDeletes = 0
+    @Option(help: "In a later export: messages that gained a reaction since.") var laterReactions = 0
     @Option(help: "Where to write messages.json.") var output: String
     @Option(help: "Where to write the manifest (counts to check a load against) as JSON.") var manifest: String?
 
@@ -25,6 +29,9 @@ struct GenerateExport: ParsableCommand {
         options.seed = seed
         options.averageTextLength = textLength
         options.hazards = !clean
+        if laterEdits != nil || laterDeletes > 0 || laterReactions > 0 {
+            options.later = LaterExport(edits: laterEdits ?? 0, deletes: laterDeletes, reactions: laterReactions)
+        }
         let result = try SyntheticExportWriter(options: options).write(toFile: output)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -39,6 +39,9 @@ public struct LoadConfiguration: Sendable {
     public var maximumWorkerRestarts: Int?
     /// Fault injection, for tests only: workers exit abruptly on a shard holding this conversation.
     public var crashWorkersOnConversation: String?
+    /// Fault injection, for tests only: a worker exits abruptly, once per run, after committing a
+    /// shard holding this conversation and before reporting it.
+    public var crashWorkerAfterCommitOnConversation: String?
 
     public init(exportPath: String, conninfo: String, workerExecutable: String) {
         self.exportPath = exportPath

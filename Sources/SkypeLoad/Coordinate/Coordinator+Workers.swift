@@ -15,7 +15,8 @@ extension Coordinator {
                                       conninfo: configuration.conninfo, schema: configuration.schema,
                                       runID: runID, connections: configuration.connectionsPerWorker,
                                       retry: configuration.retry,
-                                      crashOnConversation: configuration.crashWorkersOnConversation)
+                                      crashOnConversation: configuration.crashWorkersOnConversation,
+                                      crashAfterCommitOnConversation: configuration.crashWorkerAfterCommitOnConversation)
         try worker.shards.write(kind: WorkerProtocol.ToWorker.configure.rawValue, payload: WorkerProtocol.encode(settings))
         let events = self.events
         let reader = worker.events

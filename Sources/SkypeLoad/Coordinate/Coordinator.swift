@@ -192,6 +192,13 @@ public final class Coordinator: @unchecked Sendable {
             report.phases.summedSeconds.dispatch = report.phases.wallSeconds.dispatch
             report.phases.summedSeconds.split = report.phases.wallSeconds.split
         }
+        // A message over --max-value-bytes is stepped over and rejected; the load goes on.
+        splitter.onOversizedMessage = { record in
+            var record = record
+            record.export = self.configuration.exportPath
+            self.report.rejects[record.reason, default: 0] += 1
+            self.writeReject(record)
+        }
         _ = try splitter.run()
     }
 }

@@ -15,7 +15,9 @@ public struct LoadOutcome: Sendable {
     public var exitCode: Int32 {
         if let signal { return 128 + signal }
         if error != nil { return 1 }
-        return report.totals.rejects + report.quarantinedShards > 0 ? Self.loadedWithRejects : 0
+        // `rejects` counts by reason what the workers rejected, the quarantined shards and the
+        // messages the splitter stepped over.
+        return report.totals.rejects + report.rejects.values.reduce(0, +) > 0 ? Self.loadedWithRejects : 0
     }
 
     /// "Loaded with rejects": everything loadable is loaded; the rest is in the reject file.

@@ -16,7 +16,8 @@ public struct InspectionReport: Sendable, Codable, Equatable {
     /// Every MessageList element.
     public var messages = 0
     public var messagesByType: [String: Int] = [:]
-    /// Exact repeats (same conversation and identity) that a load merges.
+    /// Messages whose identity (conversation, id, arrival, sender, type) came before: exact
+    /// repeats and other states of one message, which a load stores as one row.
     public var repeatedMessages = 0
     public var firstMessageAt: String?
     public var lastMessageAt: String?
@@ -35,7 +36,7 @@ public struct InspectionReport: Sendable, Codable, Equatable {
         lines.append("export        \(export) (\(formats.map(\.rawValue).joined(separator: "+"))), \(String(format: "%.1f", Double(jsonBytes) / 1e6)) MB of JSON")
         lines.append("owner         \(owner ?? "(not given)"), exported \(exportDate ?? "(no date)")")
         lines.append("conversations \(conversations): " + Self.counts(conversationsByKind))
-        lines.append("messages      \(messages) (\(repeatedMessages) exact repeats), from \(firstMessageAt ?? "-") to \(lastMessageAt ?? "-")")
+        lines.append("messages      \(messages) (\(repeatedMessages) repeats of a message, in the same state or another), from \(firstMessageAt ?? "-") to \(lastMessageAt ?? "-")")
         lines.append("")
         lines.append("messages by type")
         for (type, count) in messagesByType.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {

@@ -58,6 +58,7 @@ public struct Inspector {
                 }
             }
         }
+        splitter.onOversizedMessage = { report.rejects[$0.reason, default: 0] += 1 }
         let summary = try splitter.run()
         report.owner = summary.userID
         report.exportDate = summary.exportDate

@@ -13,6 +13,9 @@ enum ShardKey {
             var text = text
             text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
         }
+        // The same conversation exported by two accounts is two shards (keys made before
+        // accounts were recorded, with no account, stay as they were).
+        if !shard.account.isEmpty { add("account " + shard.account) }
         for part in shard.parts {
             add(part.conversationID)
             add(String(part.slice))

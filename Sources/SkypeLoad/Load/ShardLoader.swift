@@ -13,18 +13,43 @@ struct ShardLoader {
         self.worker = worker
     }
 
+    /// Loads the shard. A message the server refuses (a value no check here foresaw) is set
+    /// aside as a reject and the shard is loaded again without it, so one bad message never
+    /// stops the rest.
     func load(_ shard: Shard, on connection: PostgresConnection) throws -> ShardMetrics {
+        var setAside: [Int64: ServerRefusal] = [:]
+        while true {
+            do {
+                return try load(shard, settingAside: setAside, on: connection)
+            } catch let refused as RefusedMessage
+                        where setAside.count < Self.mostRefusalsPerShard && setAside[refused.offset] == nil {
+                setAside[refused.offset] = refused.refusal
+            } catch let refused as RefusedMessage {
+                throw refused.failure
+            }
+        }
+    }
+
+    /// Beyond this many refused messages a shard is not worth trying again message by message.
+    static let mostRefusalsPerShard = 1000
+
+    private func load(_ shard: Shard, settingAside setAside: [Int64: ServerRefusal],
+                      on connection: PostgresConnection) throws -> ShardMetrics {
         let started = MonotonicClock.now()
         let key = ShardKey.of(shard)
         var metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
         metrics.bytesIn = shard.byteCount
         metrics.messages = shard.messageCount
 
-        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first {
-            if committed.first == String(runID) {
+        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first, committed.count == 3 {
+            // Its rejects are part of its record: counted and written again, so that the exit
+            // code and the reject file are right after any resume.
+            metrics.rejectRecords = RejectRecord.records(fromLines: committed[2])
+            for record in metrics.rejectRecords { metrics.rejects[record.reason, default: 0] += 1 }
+            if committed[0] == String(runID) {
                 // This run committed it already: the acknowledgement was lost (a connection that
                 // broke after COMMIT, a worker that died before reporting). Count it as loaded.
-                metrics.rowsInserted = Int(committed.last.flatMap { $0 } ?? "") ?? 0
+                metrics.rowsInserted = Int(committed[1] ?? "") ?? 0
             } else {
                 // Counted as skipped, not as messages loaded, so rates describe this run's work.
                 metrics.alreadyLoaded = true
@@ -37,7 +62,15 @@ struct ShardLoader {
 
         let parseStart = MonotonicClock.now()
         metrics.parseStartedAt = parseStart
-        let rows = ShardTransformer().transform(shard)
+        let rows = ShardTransformer().transform(shard, setAside: setAside)
+        // Text long enough to reach the full-text index's limit is measured by the server
+        // itself (rare: hundreds of KB of distinct words), before the transaction.
+        for check in rows.textSearchChecks {
+            if let failure = try textSearchRefusal(check.text, on: connection) {
+                throw RefusedMessage(offset: check.offset, refusal: ServerRefusal(reason: .textTooLongToIndex, detail: failure.message),
+                                     failure: failure)
+            }
+        }
         metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
         metrics.messages = rows.messages
         metrics.conversations = rows.conversations
@@ -50,13 +83,15 @@ struct ShardLoader {
             try connection.execute("BEGIN")
             let claimed = try connection.execute(statements.claimShard, [
                 key, String(runID), String(shard.ordinal), CopyEncoding.textArrayLiteral(rows.conversationIDs),
-                String(shard.messageCount), String(shard.byteCount), String(worker),
+                String(shard.messageCount), String(shard.byteCount), String(worker), shard.account,
             ])
             guard claimed.affectedRows == 1 else {
                 // Another transaction committed it between the check and the claim.
                 try connection.execute("ROLLBACK")
                 metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
                 metrics.alreadyLoaded = true
+                metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+                metrics.rejectRecords = rows.rejectRecords
                 metrics.totalSeconds = MonotonicClock.seconds(since: started)
                 return metrics
             }
@@ -85,7 +120,16 @@ struct ShardLoader {
             if direct {
                 metrics.rowsInserted = rows.rows
             } else {
-                metrics.rowsInserted = Int(try connection.execute(statements.mergeMessages).rows.first?.first.flatMap { $0 } ?? "") ?? 0
+                try connection.execute(statements.recordHistory)
+                let merged = try connection.execute(statements.mergeMessages).rows.first
+                metrics.rowsInserted = merged.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
+                let replaced = merged.flatMap { $0.last ?? nil }.flatMap { Int($0) } ?? 0
+                metrics.rowsReplaced = replaced
+                if replaced > 0 {
+                    for table in StructureTable.allCases where table.followsMessageState {
+                        try connection.execute(statements.removeReplacedStructure(table))
+                    }
+                }
                 for (table, _) in structure {
                     try connection.execute(statements.structure(table).merge)
                 }
@@ -96,7 +140,8 @@ struct ShardLoader {
             if !rows.memberRows.isEmpty {
                 try connection.execute(statements.mergeMembers)
             }
-            try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted)])
+            try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted),
+                                                            RejectRecord.lines(rows.rejectRecords)])
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)
 
             let commitStart = MonotonicClock.now()
@@ -105,6 +150,7 @@ struct ShardLoader {
             metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
         } catch {
             if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
+            if connection.isHealthy, let refused = RefusedMessage(error, rows: rows) { throw refused }
             throw error
         }
         metrics.totalSeconds = MonotonicClock.seconds(since: started)
@@ -135,8 +181,49 @@ struct ShardLoader {
         }
     }
 
+    /// The server's refusal to index `text` for full-text search, if it refuses.
+    private func textSearchRefusal(_ text: String, on connection: PostgresConnection) throws -> PostgresConnection.Failure? {
+        do {
+            try connection.execute("SELECT length(to_tsvector('simple', $1))", [text])
+            return nil
+        } catch {
+            guard error.sqlState == "54000" else { throw error }
+            return error
+        }
+    }
+
     private func send(_ rows: [UInt8], with sql: String, on connection: PostgresConnection) throws {
         guard !rows.isEmpty else { return }
         try connection.copyIn(sql, data: rows)
+    }
+}
+
+/// A message the server refused to store, named by the row number a COPY error gives.
+struct RefusedMessage: Error {
+    var offset: Int64
+    var refusal: ServerRefusal
+    var failure: PostgresConnection.Failure
+
+    init(offset: Int64, refusal: ServerRefusal, failure: PostgresConnection.Failure) {
+        self.offset = offset
+        self.refusal = refusal
+        self.failure = failure
+    }
+
+    /// The message behind a data error (SQLSTATE class 22) or a limit (54) in the COPY of a
+    /// message or structure row: its context says `COPY <table>, line <row>`. Nil for any
+    /// other error, which fails the shard as before.
+    init?(_ error: Error, rows: TransformedShard) {
+        guard let failure = error as? PostgresConnection.Failure, let state = failure.sqlState,
+              state.hasPrefix("22") || state.hasPrefix("54"),
+              let copy = failure.message.range(of: "COPY "),
+              let line = failure.message.range(of: ", line ", range: copy.upperBound..<failure.message.endIndex) else { return nil }
+        var table = String(failure.message[copy.upperBound..<line.lowerBound])
+        if table.hasPrefix("stage_") { table.removeFirst("stage_".count) }
+        let number = Int(failure.message[line.upperBound...].prefix { $0.isNumber }) ?? 0
+        let offsets = table == "messages" ? rows.messageRowOffsets
+            : StructureTable(rawValue: table).flatMap { rows.structureRowOffsets[$0] } ?? []
+        guard number >= 1, number <= offsets.count else { return nil }
+        self.init(offset: offsets[number - 1], refusal: ServerRefusal(reason: .serverRefused, detail: failure.message), failure: failure)
     }
 }

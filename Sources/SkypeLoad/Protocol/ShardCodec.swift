@@ -5,6 +5,7 @@ public enum ShardCodec {
         var output: [UInt8] = []
         output.reserveCapacity(shard.byteCount + 64 * shard.parts.count + 16)
         append(UInt64(shard.ordinal), to: &output)
+        appendBytes(Array(shard.account.utf8), to: &output)
         append(UInt32(shard.parts.count), to: &output)
         for part in shard.parts {
             appendBytes(Array(part.conversationID.utf8), to: &output)
@@ -20,6 +21,7 @@ public enum ShardCodec {
     public static func decode(_ bytes: [UInt8]) throws -> Shard {
         var reader = Reader(bytes: bytes)
         let ordinal = Int(try reader.integer(UInt64.self))
+        let account = String(decoding: try reader.block(), as: UTF8.self)
         let count = Int(try reader.integer(UInt32.self))
         var parts: [ConversationPart] = []
         for _ in 0..<count {
@@ -32,7 +34,7 @@ public enum ShardCodec {
             parts.append(ConversationPart(conversationID: id, slice: slice, header: header,
                                           messages: messages, messageCount: messageCount))
         }
-        return Shard(ordinal: ordinal, parts: parts)
+        return Shard(ordinal: ordinal, parts: parts, account: account)
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to output: inout [UInt8]) {

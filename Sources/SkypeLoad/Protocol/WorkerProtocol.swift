@@ -3,7 +3,7 @@ import Foundation
 /// The messages between the coordinator and its workers. Version it whenever a frame changes:
 /// a worker of another version refuses to start rather than misreading shards.
 public enum WorkerProtocol {
-    public static let version = 2
+    public static let version = 3
 
     /// Frame kinds from the coordinator to a worker.
     public enum ToWorker: UInt8 {
@@ -44,6 +44,9 @@ public struct WorkerSettings: Codable, Sendable {
     public var retry: RetryPolicy
     /// Fault injection for tests: the worker exits abruptly when a shard holds this conversation.
     public var crashOnConversation: String?
+    /// Fault injection for tests: the worker exits abruptly once per run right after committing
+    /// a shard that holds this conversation, before reporting it (a lost acknowledgement).
+    public var crashAfterCommitOnConversation: String?
 }
 
 /// What a worker tells the coordinator.

@@ -22,6 +22,7 @@ public enum PrometheusRenderer {
             let labels = run + [("worker", String(line.worker ?? -1))]
             counter("messages", "Messages parsed and merged", line.messages, labels)
             counter("rows_inserted", "Messages new to the database", line.rowsInserted, labels)
+            counter("rows_replaced", "Stored messages replaced by a later state (edited or deleted since)", line.rowsReplaced, labels)
             counter("duplicates", "Messages already present", line.duplicates, labels)
             counter("rejects", "Messages that could not be loaded", line.rejects, labels)
             counter("shards_loaded", "Shards committed by this run", line.shardsLoaded, labels)

@@ -26,10 +26,12 @@ public enum ReportPrinter {
             let t = export.loaded
             lines.append("  \(export.path)" + (export.user.map { ", user \($0)" } ?? "")
                 + ": \(export.conversations) conversations, \(export.messages) messages; \(t.rowsInserted) new, "
+                + (t.rowsReplaced > 0 ? "\(t.rowsReplaced) replaced, " : "")
                 + "\(t.duplicates) already present, \(t.rejects) rejected; shards \(t.shardsLoaded) loaded, "
                 + "\(t.shardsAlreadyLoaded) already loaded of \(export.shards)")
         }
-        lines.append("loaded    \(t.rowsInserted) new messages, \(t.duplicates) already present, \(t.rejects) rejected; "
+        lines.append("loaded    \(t.rowsInserted) new messages, " + (t.rowsReplaced > 0 ? "\(t.rowsReplaced) replaced by a later state, " : "")
+            + "\(t.duplicates) already present, \(t.rejects) rejected; "
             + "shards \(t.shardsLoaded) loaded, \(t.shardsAlreadyLoaded) already loaded")
         lines.append("bytes     \(megabytes(report.storedBytes)) MB read, \(megabytes(report.jsonBytes)) MB of JSON, "
             + "\(megabytes(Int64(t.bytesIn))) MB into workers, \(megabytes(Int64(t.bytesOut))) MB sent by COPY")

@@ -8,6 +8,8 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
     public var messages: Int
     /// Messages that were new to the database.
     public var rowsInserted: Int
+    /// Messages whose stored state an older one this shard held replaced (an edit, a deletion).
+    public var rowsReplaced: Int
     public var conversations: Int
     /// Bytes of raw JSON in the shard.
     public var bytesIn: Int
@@ -42,6 +44,7 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
         alreadyLoaded = false
         messages = 0
         rowsInserted = 0
+        rowsReplaced = 0
         conversations = 0
         bytesIn = 0
         bytesOut = 0
@@ -63,5 +66,5 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
     }
 
     /// Messages that were already present (repeats in the export, or an earlier load).
-    public var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted }
+    public var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted - rowsReplaced }
 }

@@ -6,6 +6,8 @@ public struct WorkerSummary: Sendable, Codable, Equatable {
     public var shardsAlreadyLoaded = 0
     public var messages = 0
     public var rowsInserted = 0
+    /// Stored messages replaced by a later state of theirs (edited or deleted since).
+    public var rowsReplaced = 0
     public var duplicates = 0
     public var rejects = 0
     public var conversations = 0
@@ -24,6 +26,7 @@ public struct WorkerSummary: Sendable, Codable, Equatable {
         if shard.alreadyLoaded { shardsAlreadyLoaded += 1 } else { shardsLoaded += 1 }
         messages += shard.messages
         rowsInserted += shard.rowsInserted
+        rowsReplaced += shard.rowsReplaced
         duplicates += shard.duplicates
         rejects += shard.rejects.values.reduce(0, +)
         conversations += shard.conversations
@@ -42,6 +45,7 @@ public struct WorkerSummary: Sendable, Codable, Equatable {
         shardsAlreadyLoaded += other.shardsAlreadyLoaded
         messages += other.messages
         rowsInserted += other.rowsInserted
+        rowsReplaced += other.rowsReplaced
         duplicates += other.duplicates
         rejects += other.rejects
         conversations += other.conversations

@@ -73,9 +73,11 @@ public struct CitusLayout {
         }
     }
 
-    /// Whether the schema is laid out for Citus (its anchor table is distributed).
+    /// Whether the schema is laid out for Citus (its anchor table is distributed); false on a
+    /// database without Citus.
     public func isDistributed(_ connection: PostgresConnection) throws -> Bool {
-        try placements(connection).contains { $0.table == Self.anchor && $0.placement != .plain }
+        guard try Self.isInstalled(connection) else { return false }
+        return try placements(connection).contains { $0.table == Self.anchor && $0.placement != .plain }
     }
 
     /// Places every table that is still plain, in the caller's transaction; returns one line per

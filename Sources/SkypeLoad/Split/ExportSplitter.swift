@@ -22,6 +22,15 @@ public final class ExportSplitter {
 
     private var summary = ExportSummary()
     private var conversationOrdinal = 0
+    /// The first message of a conversation whose id is not known yet: with its own keys, it
+    /// names a conversation that has no id.
+    private var firstMessageWithoutID: [UInt8]?
+    /// Messages over the size limit in the conversation being read, named once its id is known.
+    private var oversized: [RejectRecord] = []
+
+    /// Called with each message larger than `--max-value-bytes`, which is stepped over (never
+    /// held in memory) instead of stopping the load. Unset, such a message is an error.
+    public var onOversizedMessage: ((RejectRecord) throws -> Void)?
 
     /// - Parameters:
     ///   - source: the bytes of `messages.json`.
@@ -66,6 +75,13 @@ public final class ExportSplitter {
                 try readConversations()
             case "userId":
                 summary.userID = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
+                // Every export Microsoft made names its owner first. One that names it only
+                // after its conversations has loaded them as nobody's ("") by then: the owner
+                // must be the same for all of an export's shards.
+                if !sawConversations {
+                    builder.account = summary.userID ?? ""
+                    summary.account = builder.account
+                }
             case "exportDate":
                 summary.exportDate = try captureValue(limit: 1 << 16).flatMap { self.decodeText($0) }
             default:
@@ -87,13 +103,13 @@ public final class ExportSplitter {
 
     private func readConversations() throws {
         guard let first = try nextNonWhitespace() else { throw truncated("the conversations array") }
-        if first == UInt8(ascii: "n") { return try skipValue() }
+        if first == UInt8(ascii: "n") { try skipValue(); return }
         guard first == UInt8(ascii: "[") else {
             throw LoadError(.notAnExport, "\"conversations\" is not an array", location: here())
         }
         try forEachElement {
             guard let next = try self.nextNonWhitespace() else { throw self.truncated("the conversations array") }
-            if next == UInt8(ascii: "n") { return try self.skipValue() }
+            if next == UInt8(ascii: "n") { try self.skipValue(); return }
             guard next == UInt8(ascii: "{") else {
                 throw self.syntaxError("conversation \(self.conversationOrdinal) is not an object")
             }
@@ -104,9 +120,10 @@ public final class ExportSplitter {
     private static let headerKeys: Set<String> = ["id", "displayName", "version", "properties", "threadProperties"]
 
     private func readConversation() throws {
-        let ordinal = conversationOrdinal
         conversationOrdinal += 1
         builder.beginConversation()
+        firstMessageWithoutID = nil
+        oversized = []
         var header: [(String, [UInt8])] = []
         var id: String?
         var sawMessageList = false
@@ -125,8 +142,6 @@ public final class ExportSplitter {
                 try self.skipValue()
             }
         }
-        // A conversation without an id still loads, under a name that says so.
-        let conversationID = id ?? "unknown-conversation-\(ordinal)"
         var json: [UInt8] = [UInt8(ascii: "{")]
         for (index, (key, raw)) in header.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
@@ -134,13 +149,21 @@ public final class ExportSplitter {
             json.append(contentsOf: raw)
         }
         json.append(UInt8(ascii: "}"))
+        // A conversation without an id still loads, under a name that says so and that comes
+        // from its content (its own keys and first message), not its position: a newer export
+        // with another conversation before it names it the same.
+        let conversationID = id ?? Self.nameWithoutID(header: json, firstMessage: firstMessageWithoutID ?? [])
         try builder.endConversation(id: conversationID, header: json)
+        for var record in oversized {
+            record.conversation = conversationID
+            try onOversizedMessage?(record)
+        }
         summary.conversations += 1
     }
 
     private func readMessageList(conversation: String?) throws {
         guard let first = try nextNonWhitespace() else { throw truncated("a MessageList") }
-        if first == UInt8(ascii: "n") { return try skipValue() }
+        if first == UInt8(ascii: "n") { try skipValue(); return }
         guard first == UInt8(ascii: "[") else {
             throw syntaxError("MessageList of conversation \(conversation ?? "#\(conversationOrdinal - 1)") is not an array")
         }
@@ -150,13 +173,30 @@ public final class ExportSplitter {
             let offset = self.jsonOffset
             self.mark = self.position
             defer { self.mark = nil }
-            try self.skipValue(limit: self.configuration.maximumValueBytes)
+            let stepOver = self.onOversizedMessage != nil
+            guard try self.skipValue(limit: self.configuration.maximumValueBytes, stepOverIfLarger: stepOver) else {
+                self.oversized.append(RejectRecord(offset: offset, length: Int(self.jsonOffset - offset), conversation: "",
+                                                   messageIndex: index, reason: RejectReason.valueTooLarge.rawValue, raw: nil,
+                                                   detail: "larger than --max-value-bytes \(self.configuration.maximumValueBytes)"))
+                index += 1
+                self.summary.messages += 1
+                return
+            }
             let start = self.mark ?? self.position
+            if conversation == nil && index == 0 {
+                self.firstMessageWithoutID = Array(UnsafeRawBufferPointer(rebasing: self.buffer[start..<self.position]))
+            }
             try self.builder.addMessage(UnsafeRawBufferPointer(rebasing: self.buffer[start..<self.position]),
                                         offset: offset, index: index)
             index += 1
             self.summary.messages += 1
         }
+    }
+
+    static func nameWithoutID(header: [UInt8], firstMessage: [UInt8]) -> String {
+        let seed = header.withUnsafeBytes { XXH64.hash($0) }
+        let hash = firstMessage.withUnsafeBytes { XXH64.hash($0, seed: seed) }
+        return "unknown-conversation-" + ASCIIDigits.hex(hash)
     }
 
     /// At `{`: calls `body` with each key, positioned at its value; `body` must consume the value.
@@ -228,14 +268,18 @@ public final class ExportSplitter {
 
     /// Steps over one value. Containers are checked for balanced brackets and closed strings
     /// only; the worker's parser checks each message fully.
-    private func skipValue(limit: Int = Int.max) throws {
+    /// - Returns: false when the value was larger than `limit` and `stepOverIfLarger` let it be
+    ///   stepped over (its bytes were not kept); otherwise a larger value is an error.
+    @discardableResult
+    private func skipValue(limit: Int = Int.max, stepOverIfLarger: Bool = false) throws -> Bool {
         guard let first = try nextNonWhitespace() else { throw truncated("a value") }
         let valueStart = jsonOffset
         switch first {
         case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""):
-            try skipContainerOrString(limit: limit, valueStart: valueStart)
+            return try skipContainerOrString(limit: limit, valueStart: valueStart, stepOverIfLarger: stepOverIfLarger)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             try skipScalar()
+            return true
         default:
             throw syntaxError("unexpected character «\(JSONParser.printable(first))» where a value belongs")
         }
@@ -259,8 +303,9 @@ public final class ExportSplitter {
     }
 
     /// The hot loop: a byte scan that tracks strings, escapes and a stack of open brackets.
-    private func skipContainerOrString(limit: Int, valueStart: Int64) throws {
+    private func skipContainerOrString(limit: Int, valueStart: Int64, stepOverIfLarger: Bool) throws -> Bool {
         var stack: [UInt8] = []
+        var fits = true
         var inString = false
         var escaped = false
         while true {
@@ -288,7 +333,7 @@ public final class ExportSplitter {
                         escaped = true
                     } else if byte == 0x22 {
                         inString = false
-                        if stack.isEmpty { position = index; return }
+                        if stack.isEmpty { position = index; return try endsWithin(limit, valueStart, fits, stepOverIfLarger) }
                     }
                     continue
                 }
@@ -305,13 +350,17 @@ public final class ExportSplitter {
                         throw syntaxError("a «\(JSONParser.printable(byte))» closes nothing that is open")
                     }
                     stack.removeLast()
-                    if stack.isEmpty { position = index; return }
+                    if stack.isEmpty { position = index; return try endsWithin(limit, valueStart, fits, stepOverIfLarger) }
                 default:
                     break
                 }
             }
             position = index
-            if jsonOffset - valueStart > Int64(limit) {
+            if fits && stepOverIfLarger && jsonOffset - valueStart > Int64(limit) {
+                // Read on to its end without keeping it: the window no longer holds the value.
+                fits = false
+                mark = nil
+            } else if fits && jsonOffset - valueStart > Int64(limit) {
                 throw LoadError(.messageTooLarge, "a value is larger than \(limit) bytes",
                                 location: here(offset: valueStart),
                                 hint: "Raise --max-value-bytes if this export really holds such a message")
@@ -320,6 +369,17 @@ public final class ExportSplitter {
                 throw truncated(inString ? "a string" : "a value that started at byte \(valueStart)")
             }
         }
+    }
+
+    /// At the end of a value: whether it fit in `limit` (a value that ends inside the window
+    /// was not measured on the way).
+    private func endsWithin(_ limit: Int, _ valueStart: Int64, _ fits: Bool, _ stepOverIfLarger: Bool) throws -> Bool {
+        guard fits, jsonOffset - valueStart > Int64(limit) else { return fits }
+        guard stepOverIfLarger else {
+            throw LoadError(.messageTooLarge, "a value is larger than \(limit) bytes", location: here(offset: valueStart),
+                            hint: "Raise --max-value-bytes if this export really holds such a message")
+        }
+        return false
     }
 
     // MARK: - Window

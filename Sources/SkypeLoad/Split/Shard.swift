@@ -6,10 +6,14 @@ public struct Shard: Sendable {
     public var ordinal: Int
     /// The conversations, or slices of one, that the shard holds.
     public var parts: [ConversationPart]
+    /// The export's owner (`userId`), "" when the export names none (or names it only after
+    /// its conversations): every row the shard makes belongs to this account.
+    public var account: String
 
-    public init(ordinal: Int, parts: [ConversationPart]) {
+    public init(ordinal: Int, parts: [ConversationPart], account: String = "") {
         self.ordinal = ordinal
         self.parts = parts
+        self.account = account
     }
 
     /// The bytes of raw JSON the shard carries.

@@ -13,6 +13,8 @@ final class ShardBuilder {
     private var conversationID: String?
     private var spill: SliceSpill?
     private var nextOrdinal = 0
+    /// The export's owner, stamped on every shard (``Shard/account``).
+    var account = ""
 
     /// Shards emitted so far.
     var shardCount: Int { nextOrdinal }
@@ -83,7 +85,7 @@ final class ShardBuilder {
     }
 
     private func emitShard(_ parts: [ConversationPart]) throws {
-        let shard = Shard(ordinal: nextOrdinal, parts: parts)
+        let shard = Shard(ordinal: nextOrdinal, parts: parts, account: account)
         nextOrdinal += 1
         try emit(shard)
     }

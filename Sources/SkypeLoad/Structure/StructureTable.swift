@@ -1,5 +1,5 @@
 /// The tables that hold what the markup of a message means, one row per thing: each row starts
-/// with the message's identity (`conversation_id`, `message_id`, `fingerprint`).
+/// with the message's identity (`conversation_id`, `account`, `message_id`, `fingerprint`).
 public enum StructureTable: String, CaseIterable, Sendable {
     case attachments
     case calls
@@ -24,7 +24,24 @@ public enum StructureTable: String, CaseIterable, Sendable {
         }
     }
 
-    public static let identityColumns = ["conversation_id", "message_id", "fingerprint"]
+    /// The columns (after the identity) that an index covers: longer than
+    /// ``ServerLimits/indexedBytes``, they make the message a reject.
+    var indexedColumns: [String] {
+        switch self {
+        case .attachments: return ["doc_id", "kind"]
+        case .calls: return ["call_id"]
+        case .reactions: return ["reaction", "user_id"]
+        case .callParticipants, .threadEvents, .polls, .sharedContacts, .locations: return []
+        }
+    }
+
+    /// The message's identity, the first columns of every structure table.
+    public static let identityColumns = ["conversation_id", "account", "message_id", "fingerprint"]
+
+    /// Whether the rows describe one state of the message, replaced with it when a newer
+    /// export changes the message (an edit, a deletion). Reactions are not: they are the union
+    /// of what every export saw.
+    public var followsMessageState: Bool { self != .reactions }
 }
 
 /// A value in a structure row, written in COPY text format.
@@ -48,4 +65,12 @@ public enum StructureValue: Sendable, Equatable {
 public struct StructureRow: Sendable, Equatable {
     public var table: StructureTable
     public var values: [StructureValue]
+
+    /// Whether an indexed value is too long for its index.
+    var tooLongForItsIndexes: Bool {
+        zip(table.columns, values).contains { column, value in
+            guard case let .text(text) = value, table.indexedColumns.contains(column) else { return false }
+            return ServerLimits.tooLongForAnIndex(text)
+        }
+    }
 }

@@ -1,6 +1,8 @@
 /// One conversation as it is stored in `conversations`, and its listed members.
 public struct ConversationRecord: Sendable, Equatable {
     public var id: String
+    /// The export's owner (`userId`), "" when the export names none.
+    public var account: String = ""
     /// `displayName` as the export has it (often null or empty).
     public var displayName: String?
     /// What to call the conversation: the display name, else the topic, else the id.
@@ -15,11 +17,12 @@ public struct ConversationRecord: Sendable, Equatable {
 
     /// The columns of the conversation staging table, in the order ``write(to:ordinal:)`` writes them.
     public static let columns = [
-        "id", "display_name", "title", "kind", "topic", "version", "properties", "thread_properties", "ordinal",
+        "id", "account", "display_name", "title", "kind", "topic", "version", "properties", "thread_properties", "ordinal",
     ]
 
     public func write(to writer: inout CopyWriter, ordinal: Int) {
         writer.field(id)
+        writer.field(account)
         writer.field(displayName)
         writer.field(title)
         writer.field(kind.rawValue)

@@ -1,9 +1,13 @@
 /// One message as it is stored in `messages`: the columns, in COPY order.
 public struct MessageRecord: Sendable, Equatable {
     public var conversationID: String
+    /// The export's owner (`userId`), "" when the export names none: conversations are the
+    /// account's own (Alice's `8:bob` is not Carol's).
+    public var account: String = ""
     public var messageID: String
-    /// Identity within (`conversationID`, `messageID`): a hash of the arrival time, sender,
-    /// type and content, so that exact repeats merge and distinct messages sharing an id do not.
+    /// Identity within (`account`, `conversationID`, `messageID`): a hash of the arrival time,
+    /// sender and type (``MessageIdentity``), so that an edited, deleted or reacted-to message
+    /// stays one message and distinct messages sharing an id do not merge.
     public var fingerprint: Int64
     /// `originalarrivaltime`.
     public var sentTime: SkypeTimestamp
@@ -31,7 +35,7 @@ public struct MessageRecord: Sendable, Equatable {
 
     /// The columns of `messages`, in the order ``write(to:)`` writes them.
     public static let columns = [
-        "conversation_id", "message_id", "fingerprint", "sent_at", "sender_id", "sender_name",
+        "conversation_id", "account", "message_id", "fingerprint", "sent_at", "sender_id", "sender_name",
         "message_type", "content", "body_text", "is_edited", "is_deleted", "edited_at", "deleted_at",
         "version", "properties", "amsreferences", "source_offset", "source_index", "is_server_generated",
     ]
@@ -53,10 +57,17 @@ public struct MessageRecord: Sendable, Equatable {
     /// `deletedAtMilliseconds` as PostgreSQL text.
     public var deletedAt: String? { deletedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
 
+    /// Which of two states of one message is the newer: see ``MessageRevision``.
+    var revision: MessageRevision {
+        MessageRevision(changedAt: max(editedAtMilliseconds ?? .min, deletedAtMilliseconds ?? .min),
+                        version: version ?? .min, isDeleted: isDeleted)
+    }
+
     /// Writes the row, in the order of ``columns`` and with each column's type.
     public func write(to writer: inout BinaryCopyWriter) {
         writer.beginRow(fields: Self.columns.count)
         writer.text(conversationID)
+        writer.text(account)
         writer.text(messageID)
         writer.int8(fingerprint)
         writer.timestamp(unixMicroseconds: sentAtUnixMicroseconds)

@@ -8,4 +8,25 @@ public enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
     case unreadableTimestamp = "unreadable_timestamp"
     /// The conversation's own keys are not valid JSON: it loads under its id alone.
     case invalidConversationHeader = "invalid_conversation_header"
+    /// An id or another indexed value is too long for a B-tree index (``ServerLimits``).
+    case keyTooLong = "key_too_long"
+    /// A number in `properties` or `amsreferences` beyond what `jsonb` (PostgreSQL's `numeric`)
+    /// can hold, such as `1e200000`.
+    case numberOutOfRange = "number_out_of_range"
+    /// The readable text has more distinct words than a `tsvector` holds (1 MiB of them): the
+    /// full-text index could not take it.
+    case textTooLongToIndex = "text_too_long_to_index"
+    /// The message is larger than `--max-value-bytes`; the splitter stepped over it.
+    case valueTooLarge = "value_too_large"
+    /// The server refused the message's row for a reason this tool did not foresee; the reject
+    /// line says what the server said.
+    case serverRefused = "server_refused"
+}
+
+/// A message the server refused when its shard was loaded, set aside when the shard is tried
+/// again without it.
+public struct ServerRefusal: Sendable, Equatable {
+    public var reason: RejectReason
+    /// What the server said.
+    public var detail: String
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A message's identity within one shard, exactly (no hash that could merge two distinct
 /// messages). The conversation is numbered per shard, so that no conversation id is compared
-/// as text.
+/// as text; the account is the shard's.
 struct MessageKey: Hashable {
     var conversation: Int
     var messageID: String
@@ -14,6 +14,15 @@ struct MessageKey: Hashable {
         hasher.combine(conversation)
         hasher.combine(fingerprint)
     }
+}
+
+/// The state of the message a shard wrote for an identity, to tell an exact repeat (one row)
+/// from another state of the same message (the later one wins, ``MessageRevision``).
+struct WrittenState {
+    var revision: MessageRevision
+    /// XXH64 of the content and the properties.
+    var state: UInt64
+    var offset: Int64
 }
 
 /// A message's row and the JSON values its structure rows are read from.
@@ -33,16 +42,35 @@ struct ParsedMessage {
 public struct ShardTransformer {
     public init() {}
 
-    public func transform(_ shard: Shard) -> TransformedShard {
+    /// The rows of a shard. A message that the shard holds in two states (an export with both
+    /// the original and the edited copy) is written once, in its later state: when the later
+    /// one comes second, the shard is transformed again without the earlier one.
+    ///
+    /// `setAside` names messages (by source offset) that become rejects whatever they hold:
+    /// those the server refused in an earlier attempt at the shard.
+    public func transform(_ shard: Shard, setAside: [Int64: ServerRefusal] = [:]) -> TransformedShard {
+        var skipping = Set<Int64>()
+        while true {
+            let (result, superseded) = transform(shard, skipping: skipping, setAside: setAside)
+            if superseded.isEmpty { return result }
+            skipping.formUnion(superseded)
+        }
+    }
+
+    /// One pass; also returns the offsets of messages it wrote that a later state of the same
+    /// message supersedes.
+    private func transform(_ shard: Shard, skipping: Set<Int64>, setAside: [Int64: ServerRefusal])
+        -> (TransformedShard, Set<Int64>) {
         var result = TransformedShard()
+        var superseded = Set<Int64>()
         // Rows take about the JSON's size again (content and body text, without the keys).
         var messageWriter = BinaryCopyWriter(reservingCapacity: shard.byteCount + shard.byteCount / 4)
         var conversationWriter = CopyWriter()
         var memberWriter = CopyWriter()
         var structureWriters: [StructureTable: CopyWriter] = [:]
-        // Exact repeats within the shard are written once, so that the rows can be copied
-        // straight into the tables when nothing else conflicts with them.
-        var identities = Set<MessageKey>(minimumCapacity: shard.messageCount)
+        // One row per identity within the shard, so that the rows can be copied straight into
+        // the tables when nothing else conflicts with them.
+        var identities = [MessageKey: WrittenState](minimumCapacity: shard.messageCount)
         var conversationNumbers: [String: Int] = [:]
         var typeTally = RunTally()
         // Reused from message to message.
@@ -53,20 +81,50 @@ public struct ShardTransformer {
             conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
-                switch Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
-                                  members: &members, repairs: &repairs) {
+                var parsed = Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+                                        members: &members, repairs: &repairs)
+                // The keys of `messages` and of `participants` (where the sender goes).
+                if case let .success(message) = parsed,
+                   ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.messageID)
+                    || ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.senderID) {
+                    parsed = .failure(.keyTooLong)
+                }
+                var structureRows: [StructureRow] = []
+                if case let .success(message) = parsed {
+                    structureRows = message.structureRows
+                    if structureRows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
+                }
+                if let refusal = setAside[offset] {
+                    parsed = .failure(refusal.reason)
+                }
+                switch parsed {
                 case let .success(parsed):
-                    let record = parsed.record
+                    var record = parsed.record
+                    record.account = shard.account
                     result.repairs.add(repairs)
                     result.messages += 1
                     typeTally.count(record.messageType ?? "(none)")
-                    guard identities.insert(MessageKey(conversation: conversation, messageID: record.messageID,
-                                                         fingerprint: record.fingerprint)).inserted else { return }
+                    if skipping.contains(offset) { return }
+                    let key = MessageKey(conversation: conversation, messageID: record.messageID, fingerprint: record.fingerprint)
+                    let written = WrittenState(revision: record.revision, state: Self.stateHash(record), offset: offset)
+                    if let earlier = identities[key] {
+                        guard earlier.state != written.state,
+                              Self.supersedes(record, earlier, in: shard, conversation: part.conversationID) else { return }
+                        superseded.insert(earlier.offset)
+                        return
+                    }
+                    identities[key] = written
                     result.rows += 1
-                    for row in parsed.structureRows {
+                    if let content = record.contentUTF8, content.count > ServerLimits.textSearchSafeBytes,
+                       let text = record.bodyText, text.utf8.count > ServerLimits.textSearchSafeBytes {
+                        result.textSearchChecks.append((offset, text))
+                    }
+                    for row in structureRows {
+                        result.structureRowOffsets[row.table, default: []].append(offset)
                         // Taken out and put back, so the buffer is never shared and copied.
                         var writer = structureWriters.removeValue(forKey: row.table) ?? CopyWriter()
                         writer.field(record.conversationID)
+                        writer.field(record.account)
                         writer.field(record.messageID)
                         writer.field(record.fingerprint)
                         for field in row.values { field.write(to: &writer) }
@@ -74,9 +132,12 @@ public struct ShardTransformer {
                         structureWriters[row.table] = writer
                     }
                     record.write(to: &messageWriter)
+                    result.messageRowOffsets.append(offset)
                 case let .failure(reason):
                     result.rejects[reason, default: 0] += 1
-                    result.rejectRecords.append(Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes))
+                    var reject = Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes)
+                    reject.detail = setAside[offset]?.detail
+                    result.rejectRecords.append(reject)
                 }
             }
             if let header = part.header {
@@ -90,10 +151,22 @@ public struct ShardTransformer {
                 }
                 let value = parsed ?? .object([])
                 result.repairs.add(repairs)
-                let record = Self.conversation(from: value, id: part.conversationID)
+                var record = Self.conversation(from: value, id: part.conversationID)
+                record.account = shard.account
+                // A member id no index takes is left out of `participants` (it stays in
+                // `thread_properties`); a conversation id none takes leaves no row at all.
+                record.members.removeAll { ServerLimits.tooLongForAnIndex(record.id, record.account, $0) }
+                if ServerLimits.tooLongForAnIndex(record.id, record.account) {
+                    result.rejects[.keyTooLong, default: 0] += 1
+                    result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
+                                                             messageIndex: nil, reason: RejectReason.keyTooLong.rawValue,
+                                                             raw: String(decoding: header, as: UTF8.self)))
+                    continue
+                }
                 record.write(to: &conversationWriter, ordinal: shard.ordinal)
                 for member in record.members {
                     memberWriter.field(record.id)
+                    memberWriter.field(record.account)
                     memberWriter.field(member)
                     memberWriter.endRow()
                 }
@@ -105,7 +178,35 @@ public struct ShardTransformer {
         result.conversationRows = conversationWriter.buffer
         result.memberRows = memberWriter.buffer
         result.structureRows = structureWriters.mapValues(\.buffer)
-        return result
+        return (result, superseded)
+    }
+
+    /// Content and properties, the part of a message's state that its identity leaves out.
+    private static func stateHash(_ record: MessageRecord) -> UInt64 {
+        var hash = (record.contentUTF8 ?? []).withUnsafeBytes { XXH64.hash($0) }
+        var properties = record.properties ?? ""
+        hash = properties.withUTF8 { XXH64.hash(UnsafeRawBufferPointer($0), seed: hash) }
+        return hash
+    }
+
+    /// Whether `record` is a later state than the one written at `earlier`. Only when their
+    /// revisions tie is the earlier message read again (rare: one export, one message, two
+    /// states with the same times and version).
+    private static func supersedes(_ record: MessageRecord, _ earlier: WrittenState, in shard: Shard,
+                                   conversation: String) -> Bool {
+        if record.revision != earlier.revision { return earlier.revision < record.revision }
+        var found: MessageRecord?
+        var members: [JSONMember?] = []
+        for part in shard.parts where part.conversationID == conversation && found == nil {
+            part.forEachMessage { offset, index, bytes in
+                guard offset == earlier.offset, found == nil else { return }
+                var repairs = RepairCounts()
+                found = try? parse(bytes, conversationID: conversation, offset: offset, index: index,
+                                   members: &members, repairs: &repairs).get().record
+            }
+        }
+        guard let found else { return false }
+        return MessageRevision.laterState(record, than: found)
     }
 
     static func reject(_ reason: RejectReason, part: ConversationPart, offset: Int64, index: Int,
@@ -160,7 +261,7 @@ public struct ShardTransformer {
         let contentUTF8 = content?.utf8
         let typeText = type?.text
         let sender = from?.text.map(normalizeSender)
-        let fingerprint = MessageIdentity.fingerprint(sentAt: time, sender: sender, type: typeText, content: contentUTF8)
+        let fingerprint = MessageIdentity.fingerprint(sentAt: time, sender: sender, type: typeText)
         let editTime = properties?["edittime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let deleteTime = properties?["deletetime"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         let record = MessageRecord(
@@ -182,6 +283,11 @@ public struct ShardTransformer {
             amsReferences: references.flatMap { $0.isNull ? nil : JSONWriter.string($0) },
             sourceOffset: offset,
             sourceIndex: index)
+        if ServerLimits.tooLongForAnIndex(record.senderID) || ServerLimits.tooLongForAnIndex(record.messageType) {
+            return .failure(.keyTooLong)
+        }
+        if let properties, !ServerLimits.numbersFit(properties) { return .failure(.numberOutOfRange) }
+        if let references, !ServerLimits.numbersFit(references) { return .failure(.numberOutOfRange) }
         return .success(ParsedMessage(record: record, properties: properties, references: references))
     }
 

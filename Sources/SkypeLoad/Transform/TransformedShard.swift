@@ -21,6 +21,13 @@ public struct TransformedShard: Sendable {
     public var rejects: [RejectReason: Int] = [:]
     /// One record per rejected message, raw JSON included.
     public var rejectRecords: [RejectRecord] = []
+    /// The source offset of each row in `messageRows`, in order, and of each structure row: a
+    /// COPY error names a row by its number, which these turn into the message to set aside.
+    public var messageRowOffsets: [Int64] = []
+    public var structureRowOffsets: [StructureTable: [Int64]] = [:]
+    /// Messages whose readable text may be too long for the full-text index: the server is
+    /// asked (``ServerLimits/textSearchSafeBytes``), by offset.
+    public var textSearchChecks: [(offset: Int64, text: String)] = []
     /// The conversations this shard touches, for the ledger.
     public var conversationIDs: [String] = []
 

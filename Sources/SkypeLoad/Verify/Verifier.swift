@@ -17,8 +17,8 @@ public struct Verifier {
     }
 
     public func run() throws -> VerificationReport {
-        let (expected, rejected) = try tallyExport()
-        let actual = try tallyDatabase(conversations: Set(expected.keys))
+        let (expected, rejected, account) = try tallyExport()
+        let actual = try tallyDatabase(conversations: Set(expected.keys), account: account)
         var report = VerificationReport()
         report.conversations = expected.count
         report.rejectedMessages = rejected
@@ -35,8 +35,9 @@ public struct Verifier {
         return report
     }
 
-    /// Distinct identities per conversation in the export.
-    func tallyExport() throws -> ([String: ConversationTally], Int) {
+    /// Distinct identities per conversation in the export, the rejected messages, and the
+    /// export's owner (the account whose rows it is compared with).
+    func tallyExport() throws -> ([String: ConversationTally], Int, String) {
         let input = try ExportInput(path: exportPath)
         var identities: [String: Set<UInt64>] = [:]
         var rejected = 0
@@ -60,18 +61,19 @@ public struct Verifier {
                 }
             }
         }
-        _ = try splitter.run()
+        splitter.onOversizedMessage = { _ in rejected += 1 }
+        let summary = try splitter.run()
         var tallies: [String: ConversationTally] = [:]
         for (conversation, set) in identities {
             var tally = ConversationTally()
             for identity in set { tally.add(identity) }
             tallies[conversation] = tally
         }
-        return (tallies, rejected)
+        return (tallies, rejected, summary.account)
     }
 
     /// Tallies per conversation in the database, read in batches through a cursor.
-    func tallyDatabase(conversations: Set<String>) throws -> (tallies: [String: ConversationTally], others: [String]) {
+    func tallyDatabase(conversations: Set<String>, account: String) throws -> (tallies: [String: ConversationTally], others: [String]) {
         let connection: PostgresConnection
         do {
             connection = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load verify")
@@ -83,7 +85,9 @@ public struct Verifier {
         var others = Set<String>()
         do {
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            try connection.execute("DECLARE verify_rows NO SCROLL CURSOR FOR SELECT conversation_id, message_id, fingerprint FROM \(table)")
+            try connection.execute("""
+                DECLARE verify_rows NO SCROLL CURSOR FOR SELECT conversation_id, message_id, fingerprint FROM \(table) WHERE account = $1
+                """, [account])
             while true {
                 let batch = try connection.execute("FETCH 20000 FROM verify_rows").rows
                 if batch.isEmpty { break }

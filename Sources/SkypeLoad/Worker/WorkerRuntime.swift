@@ -99,6 +99,12 @@ public final class WorkerRuntime: @unchecked Sendable {
                     guard let connection else { continue }
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
                     var metrics = try loader.load(shard, on: connection)
+                    if let victim = settings.crashAfterCommitOnConversation, !metrics.alreadyLoaded,
+                       shard.parts.contains(where: { $0.conversationID == victim }) {
+                        // O_EXCL: only the first worker to get here dies.
+                        let marker = open(Self.lostAcknowledgementMarker(settings), O_CREAT | O_EXCL | O_WRONLY, 0o600)
+                        if marker >= 0 { close(marker); _exit(71) }
+                    }
                     metrics.retries = attempt - 1
                     metrics.retriesBySQLState = retries
                     // A shard's buffers are megabytes; hand them back to the system rather than
@@ -129,6 +135,12 @@ public final class WorkerRuntime: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Marks that the lost acknowledgement was injected in this run, so that the shard's next
+    /// worker reports it (the test hook crashes once).
+    static func lostAcknowledgementMarker(_ settings: WorkerSettings) -> String {
+        NSTemporaryDirectory() + "/skype-parallel-load-lost-ack-\(settings.schema)-\(settings.runID)"
     }
 
     private func send(_ event: WorkerEvent) throws {

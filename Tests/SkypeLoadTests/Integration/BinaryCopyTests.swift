@@ -8,6 +8,7 @@ import Testing
     /// The record in COPY text format, as the loader sent it before the binary format.
     private func writeText(_ record: MessageRecord, to writer: inout CopyWriter) {
         writer.field(record.conversationID)
+        writer.field(record.account)
         writer.field(record.messageID)
         writer.field(record.fingerprint)
         writer.field(record.sentAt)

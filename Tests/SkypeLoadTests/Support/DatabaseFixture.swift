@@ -41,10 +41,14 @@ struct DatabaseFixture {
     }
 
     func load(_ export: String, workers: Int = 3, shardBytes: Int = 256 << 10) -> LoadOutcome {
+        load(configuration(export: export, workers: workers, shardBytes: shardBytes))
+    }
+
+    /// A load with its configuration as the test made it, logging only what is critical.
+    func load(_ configuration: LoadConfiguration) -> LoadOutcome {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Coordinator(configuration: configuration(export: export, workers: workers, shardBytes: shardBytes),
-                           logger: logger).run()
+        return Coordinator(configuration: configuration, logger: logger).run()
     }
 
     func drop() {

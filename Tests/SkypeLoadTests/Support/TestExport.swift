@@ -8,14 +8,15 @@ struct TestExport {
     let manifest: SyntheticExportManifest
 
     static func generate(in directory: ScratchDirectory, messages: Int, conversations: Int, seed: UInt64 = 7,
-                         hazards: Bool = true) throws -> TestExport {
+                         hazards: Bool = true, later: LaterExport? = nil, name: String = "messages.json") throws -> TestExport {
         var options = SyntheticExportOptions()
         options.messages = messages
         options.conversations = conversations
         options.seed = seed
         options.hazards = hazards
         options.averageTextLength = 120
-        let path = directory.path("messages.json")
+        options.later = later
+        let path = directory.path(name)
         let manifest = try SyntheticExportWriter(options: options).write(toFile: path)
         return TestExport(messagesJSON: path, manifest: manifest)
     }

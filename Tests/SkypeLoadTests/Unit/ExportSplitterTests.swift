@@ -98,9 +98,14 @@ import Testing
         #expect(keys[0].count > 2)
     }
 
-    @Test func conversationWithoutIdIsKeptUnderAName() throws {
-        let result = try split(#"{"conversations":[{"displayName":null,"MessageList":[\#(Self.message(1))]}]}"#)
-        #expect(result.messages.first?.0 == "unknown-conversation-0")
+    @Test func conversationWithoutIdIsNamedByItsContentNotItsPosition() throws {
+        let alone = try split(#"{"conversations":[{"displayName":null,"MessageList":[\#(Self.message(1))]}]}"#)
+        let name = try #require(alone.messages.first?.0)
+        #expect(name.hasPrefix("unknown-conversation-"))
+        // A newer export with a conversation before it, and another conversation without an id.
+        let later = try split(#"{"conversations":[{"id":"8:a","MessageList":[\#(Self.message(2))]},{"displayName":"x","MessageList":[\#(Self.message(3))]},{"displayName":null,"MessageList":[\#(Self.message(1))]}]}"#)
+        #expect(later.messages.map(\.0).filter { $0 == name }.count == 1)
+        #expect(Set(later.messages.map(\.0)).count == 3)
     }
 
     @Test func notAnObjectIsNotAnExport() {

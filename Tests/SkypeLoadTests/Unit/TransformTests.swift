@@ -33,12 +33,16 @@ import Testing
         #expect(throws: RejectReason.unreadableTimestamp) { try result.get() }
     }
 
-    @Test func fingerprintSeparatesDistinctMessagesSharingAnID() throws {
+    @Test func fingerprintSeparatesDistinctMessagesSharingAnIDAndKeepsEditsTogether() throws {
         let a = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"one","from":"8:a"}"#)
-        let b = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"two","from":"8:a"}"#)
-        let c = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"one","from":"8:a","properties":{"emotions":[]}}"#)
-        #expect(a.fingerprint != b.fingerprint)
-        #expect(a.fingerprint == c.fingerprint)
+        let edited = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"two","from":"8:a","properties":{"edittime":"1741455219205"}}"#)
+        let reacted = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"one","from":"8:a","properties":{"emotions":[]}}"#)
+        let otherSender = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:29Z","content":"one","from":"8:b"}"#)
+        let otherTime = try record(#"{"id":"5","originalarrivaltime":"2025-03-08T17:33:30Z","content":"one","from":"8:a"}"#)
+        #expect(a.fingerprint == edited.fingerprint && a.fingerprint == reacted.fingerprint)
+        #expect(a.fingerprint != otherSender.fingerprint && a.fingerprint != otherTime.fingerprint)
+        #expect(a.revision < edited.revision)
+        #expect(!(a.revision < reacted.revision) && !(reacted.revision < a.revision))
     }
 
     @Test func membersInBothForms() throws {
@@ -133,13 +137,16 @@ extension TransformTests {
 
 extension TransformTests {
     @Test func fingerprintsNeverChange() throws {
-        // Stored in every row and part of its key: values computed by an independent FNV-1a.
-        #expect(MessageIdentity.fingerprint(sentAt: "2019-08-08 10:22:04.92", sender: "8:live:ann", type: "RichText",
-                                            content: "Hello <b>world</b> café") == -8031074097137680986)
-        #expect(MessageIdentity.fingerprint(sentAt: "2019-08-08 10:22:04.92", sender: nil, type: nil, content: nil)
-            == 2485191597864202753)
-        let time = try #require(SkypeTimestamp("2025-03-08T17:33:29.92+05:30"))
-        #expect(MessageIdentity.fingerprint(sentAt: time, sender: "8:a", type: nil, content: Array("x".utf8))
-            == MessageIdentity.fingerprint(sentAt: time.postgresText, sender: "8:a", type: nil, content: "x"))
+        // Stored in every row and part of its key: values computed by PostgreSQL's md5(), as
+        // migration 006 computes them.
+        #expect(MessageIdentity.fingerprint(sentAtUnixMicroseconds: 1_565_259_724_920_000, sender: "8:live:ann", type: "RichText")
+            == -5101288389983918289)
+        #expect(MessageIdentity.fingerprint(sentAtUnixMicroseconds: 1_565_259_724_920_000, sender: nil, type: nil)
+            == 4395711597263814374)
+        // The instant counts, not how its zone was written.
+        let india = try #require(SkypeTimestamp("2025-03-08T17:33:29.92+05:30"))
+        let utc = try #require(SkypeTimestamp("2025-03-08T12:03:29.92Z"))
+        #expect(MessageIdentity.fingerprint(sentAt: india, sender: "8:a", type: nil)
+            == MessageIdentity.fingerprint(sentAt: utc, sender: "8:a", type: nil))
     }
 }
