@@ -40,6 +40,31 @@ struct CitusTests {
         #expect(try db.scalar("SELECT count(*) FROM pg_prepared_xacts") == "0")
     }
 
+    /// Alice's and Carol's exports in one command: their `8:bob` chats stay two conversations,
+    /// on one worker node (one id, one shard) but apart by account.
+    @Test func twoAccountsInOneCommandStayApartOnCitus() throws {
+        let db = try DatabaseFixture(url: #require(TestEnvironment.citusURL))
+        defer { db.drop() }
+        let directory = try ScratchDirectory()
+        let alice = try ExportHistoryTests.accountExport("alice", ["hi alice", "see you"], in: directory)
+        let carol = try ExportHistoryTests.accountExport("carol", ["hi carol", "see you"], in: directory)
+        let load = try Shell.run(TestEnvironment.loaderExecutable, [
+            "--database", db.url, "--schema", db.schema, "--workers", "2", "--shard-size", "1K", "--quiet", alice, carol,
+        ])
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stdout.contains("user 8:alice"))
+        #expect(load.stdout.contains("user 8:carol"))
+        let bob = try db.connect().execute("SELECT account, message_count FROM \(db.schema).conversations WHERE id = '8:bob' ORDER BY account").rows
+        #expect(bob == [["8:alice", "2"], ["8:carol", "2"]])
+        #expect(try db.scalar("SELECT string_agg(content, ',' ORDER BY message_id) FROM $schema.messages WHERE account = '8:carol' AND conversation_id = '8:bob'") == "hi carol,see you")
+        #expect(try Verifier(exportPath: alice, conninfo: db.url, schema: db.schema).run().matches)
+        #expect(try Verifier(exportPath: carol, conninfo: db.url, schema: db.schema).run().matches)
+        let again = try Shell.run(TestEnvironment.loaderExecutable, [
+            "--database", db.url, "--schema", db.schema, "--workers", "2", "--shard-size", "1K", "--quiet", carol, alice,
+        ])
+        #expect(again.stdout.contains("nothing to do"), "\(again.stdout)")
+    }
+
     @Test func aSchemaMadeForOneServerIsDistributedOnlyWhenAsked() throws {
         let db = try DatabaseFixture(url: #require(TestEnvironment.citusURL))
         defer { db.drop() }
