@@ -124,7 +124,9 @@ struct LoadCommand: ParsableCommand {
     }
 
     /// The export files the arguments name: folders are replaced by the exports they hold
-    /// (sorted by name, not recursively). Usage errors for an empty folder or a misplaced `-`.
+    /// (sorted by name, not recursively), and a file named twice is loaded once (its shards,
+    /// found committed by this same run, would be counted twice). Usage errors for an empty
+    /// folder or a misplaced `-`.
     func exportFiles() throws -> [String] {
         guard !exports.isEmpty else { throw ValidationError("name an export to load") }
         if exports.contains("-") && exports.count > 1 {
@@ -142,7 +144,8 @@ struct LoadCommand: ParsableCommand {
             guard !held.isEmpty else { throw ValidationError("\(export) holds no export (.tar, .tar.zst, .json or .json.zst files)") }
             files += held.map { URL(fileURLWithPath: export).appendingPathComponent($0).path }
         }
-        return files
+        var seen: Set<String> = []
+        return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
     }
 
     func run() throws {

@@ -36,10 +36,12 @@ import Testing
         #expect(report.exports.map(\.loaded.rowsInserted).reduce(0, +) == report.totals.rowsInserted)
         #expect(report.exports.allSatisfy { $0.loaded.shardsLoaded == $0.shards })
 
-        // Named one by one this time; each export's shards are found committed.
-        let again = try Shell.run(TestEnvironment.loaderExecutable, arguments + ["\(folder)/bob.tar", "\(folder)/alice.tar"])
+        // Named one by one this time (and one twice, which loads it once); each export's shards
+        // are found committed.
+        let again = try Shell.run(TestEnvironment.loaderExecutable, arguments + ["\(folder)/bob.tar", "\(folder)/alice.tar", folder])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("nothing to do"))
+        #expect(again.stdout.contains("in 2 exports"))
         #expect(try db.count("messages") == messages)
     }
 
