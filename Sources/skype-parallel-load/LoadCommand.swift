@@ -21,9 +21,11 @@ struct LoadCommand: ParsableCommand {
             each export already committed.
 
             Progress: a live block on a terminal; a timestamped line every --progress-interval \
-            seconds otherwise. Ctrl-C (or SIGTERM) stops gracefully: no new shard starts, the \
-            shards in the workers' hands finish, the report is printed; press it twice to stop \
-            at once (open transactions roll back).
+            seconds otherwise; each names the phase. Ctrl-C (or SIGTERM) stops gracefully in any \
+            phase: no new shard starts, the shards in the workers' hands finish, a running index \
+            build or finalisation is cancelled, the report is printed; press it twice to stop \
+            the workers at once (open transactions roll back). A second load into the same \
+            schema waits for the first.
 
             Exit codes: 0 loaded (or already loaded), 3 loaded with rejects (see --rejects), \
             1 failed (what committed stays committed; rerun to resume), 64 bad usage, \
@@ -63,7 +65,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write rejected messages and quarantined shards here, one JSON line each.", valueName: "path"))
     var rejects: String?
 
-    @Option(help: ArgumentHelp("Seconds a shard keeps being retried after a database failure (connection lost, server restarting, deadlock...).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds a shard, an index build or any other database step keeps being retried after a transient failure (connection lost, server restarting, deadlock...).", valueName: "seconds"))
     var retryTimeout: Double = 300
 
     @Option(help: ArgumentHelp("Seconds between progress lines when standard error is not a terminal (default: 10).", valueName: "seconds"))
@@ -120,6 +122,8 @@ struct LoadCommand: ParsableCommand {
         configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval ?? 10)
+        // Fault injection for scripts/fault-test: a deterministic point to inject a fault at.
+        configuration.testPause = environment["SKYPE_LOAD_TEST_PAUSE"].flatMap(TestPause.init)
         return configuration
     }
 

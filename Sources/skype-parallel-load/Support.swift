@@ -19,7 +19,9 @@ final class StopSignals {
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(number) }
+            // Signals that arrive before the handler runs are coalesced: `data` counts them,
+            // and a second Ctrl-C must not be lost in a first one.
+            source.setEventHandler { for _ in 0..<max(1, source.data) { handler(number) } }
             source.resume()
             return source
         }

@@ -42,6 +42,8 @@ public struct LoadConfiguration: Sendable {
     /// Fault injection, for tests only: a worker exits abruptly, once per run, after committing a
     /// shard holding this conversation and before reporting it.
     public var crashWorkerAfterCommitOnConversation: String?
+    /// Fault injection, for tests only: pause once at a named point (``TestPause``).
+    public var testPause: TestPause?
 
     public init(exportPath: String, conninfo: String, workerExecutable: String) {
         self.exportPath = exportPath

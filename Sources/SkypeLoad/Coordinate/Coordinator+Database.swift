@@ -4,37 +4,52 @@ extension Coordinator {
     /// The first connection: not retried, so that a wrong URL or password fails at once.
     func connect() throws {
         do {
-            database = try PostgresConnection(conninfo: configuration.conninfo)
+            let first = try PostgresConnection(conninfo: configuration.conninfo)
+            database = RetryingConnection(conninfo: configuration.conninfo, policy: configuration.retry,
+                                          stop: stop, connection: first)
         } catch {
             throw LoadError(.database, error.message,
                             hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
         }
     }
 
-    /// Runs `body` on the coordinator's connection. When the connection breaks or the server
-    /// restarts, it reconnects and runs `body` again, under the load's retry policy; `body`
-    /// must be safe to repeat (each of its uses is one transaction or one idempotent statement).
+    /// Runs `body` on the coordinator's connection under the load's one retry mechanism
+    /// (``RetryingConnection``); `body` must be safe to repeat (each of its uses is one
+    /// transaction or one idempotent statement). A stop request cancels it.
     @discardableResult
-    func withDatabase<T>(_ what: String, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let started = MonotonicClock.now()
-        var attempt = 1
-        while true {
-            do {
-                if let database { return try body(database) }
-                database = try PostgresConnection(conninfo: configuration.conninfo)
-                continue
-            } catch let failure as PostgresConnection.Failure {
-                let healthy = database?.isHealthy ?? false
-                guard configuration.retry.allowsRetry(after: failure, connectionHealthy: healthy,
-                                                      attempt: attempt, firstFailure: started) else {
-                    throw LoadError(.database, "\(what): \(failure)",
-                                    hint: "Committed shards are kept; rerun the same command when the cause is fixed")
-                }
-                report.retriesBySQLState["coordinator " + (failure.sqlState ?? "connection"), default: 0] += 1
-                database = nil
-                Thread.sleep(forTimeInterval: configuration.retry.delay(afterAttempt: attempt))
-                attempt += 1
+    func withDatabase<T>(_ what: String, stoppable: Bool = true, _ body: (PostgresConnection) throws -> T) throws -> T {
+        guard let database else { throw LoadError(.database, "\(what): not connected") }
+        database.resetCounts()
+        defer {
+            for (state, count) in database.retriesBySQLState {
+                report.retriesBySQLState["coordinator " + state, default: 0] += count
             }
+        }
+        do {
+            return try database.run(stoppable: stoppable, body)
+        } catch let stopped as StopControl.Stopped {
+            throw interrupted(by: stopped.signal, during: what)
+        } catch let failure as PostgresConnection.Failure {
+            throw LoadError(.database, "\(what): \(failure)",
+                            hint: "Committed shards are kept; rerun the same command when the cause is fixed")
+        }
+    }
+
+    /// Takes the schema's lock (see ``SchemaLock``), waiting while another load holds it;
+    /// again before each step that needs it, since a server restart releases it.
+    func lockSchema() throws {
+        let lock = schemaLock ?? SchemaLock(schema: configuration.schema, conninfo: configuration.conninfo,
+                                            retry: configuration.retry, stop: stop)
+        schemaLock = lock
+        do {
+            try lock.acquire(stop: stop) { holder in
+                logger.warning("another load into schema \(configuration.schema) is running (\(holder)); waiting for it to end (Ctrl-C stops waiting)")
+            }
+        } catch let stopped as StopControl.Stopped {
+            throw interrupted(by: stopped.signal, during: "while waiting for another load into schema \(configuration.schema)")
+        } catch let failure as PostgresConnection.Failure {
+            throw LoadError(.database, "cannot lock schema \(configuration.schema) for this load: \(failure)",
+                            hint: "Committed shards are kept; rerun the same command when the cause is fixed")
         }
     }
 
@@ -66,10 +81,14 @@ extension Coordinator {
     /// Refreshes the counts of the conversations the committed shards touched, even after a
     /// failure: what committed is complete and should be consistent.
     func finalize() {
+        enter(.finalizing)
         let finalizeStart = MonotonicClock.now()
         do {
-            try withDatabase("cannot refresh conversation counts") { connection in
-                try connection.execute(LoadStatements(schema: configuration.schema).finalize)
+            // On the counts as the last shard of any load left them: no other load runs now.
+            try lockSchema()
+            // The statement blocks this thread; the display goes on from another.
+            try whileTicking(every: 0.25, { [self] in tickProgress() }) {
+                try withDatabase("cannot refresh conversation counts") { try refreshCounts(on: $0) }
             }
         } catch let error as LoadError {
             var error = error
@@ -83,70 +102,38 @@ extension Coordinator {
         report.phases.summedSeconds.finalize = report.finalizeSeconds
     }
 
-    /// Decides, before any shard, whether the secondary indexes are kept or deferred (see
-    /// ``IndexMode``); indexes an interrupted load left deferred stay deferred.
-    func prepareIndexes() throws {
-        let deferral = IndexDeferral(schema: configuration.schema)
-        try withDatabase("cannot prepare the indexes") { connection in
-            let pending = try deferral.pending(connection)
-            let shouldDefer: Bool
-            switch configuration.indexMode {
-            case .defer: shouldDefer = true
-            case .keep: shouldDefer = false
-            case .auto:
-                // On Citus keeping measured as fast or faster (Docs/scaling.md): each shard's
-                // indexes are small and maintained on the nodes in parallel, while deferring
-                // costs a distributed DDL per partition and index, each reaching every shard.
-                shouldDefer = try !pending.isEmpty
-                    || (deferral.tableIsEmpty(connection) && !CitusLayout(schema: configuration.schema).isDistributed(connection))
-            }
-            if shouldDefer {
-                try deferral.dropSecondaryIndexes(connection)
-                report.indexes = "deferred"
-                logger.info("secondary indexes deferred until the shards are loaded")
-            }
-        }
-        if configuration.indexMode == .keep {
-            // Keeping means maintaining them during the load: build any an earlier load left out.
-            _ = try deferral.rebuild(conninfo: configuration.conninfo, parallelism: configuration.workers,
-                                     maintenanceWorkMem: configuration.maintenanceWorkMem)
-        }
-    }
-
-    /// Builds the deferred indexes once every shard is in, in parallel, one connection each.
-    /// After a failure or an interruption they stay deferred (recorded in the database) and the
-    /// next load builds them: a user who stops a load wants it to stop.
-    func rebuildDeferredIndexes() {
-        guard report.indexes == "deferred" else { return }
-        let deferral = IndexDeferral(schema: configuration.schema)
-        guard firstFailure == nil, interruptedBy == nil else {
-            report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
+    private func refreshCounts(on connection: PostgresConnection) throws {
+        let statement = LoadStatements(schema: configuration.schema).finalize
+        guard pause.isSet(for: .finalize) else {
+            try connection.execute(statement)
             return
         }
-        let started = MonotonicClock.now()
+        // The test hook holds the transaction open, so that a fault lands inside it.
         do {
-            let seconds = try deferral.rebuild(conninfo: configuration.conninfo,
-                                               parallelism: configuration.workers * configuration.connectionsPerWorker,
-                                               maintenanceWorkMem: configuration.maintenanceWorkMem)
-            report.indexesRebuilt = seconds.count
-            report.phases.summedSeconds.indexBuild = seconds.values.reduce(0, +)
+            try connection.execute("BEGIN")
+            try connection.execute(statement)
+            pause.at(.finalize)
+            try stop.check()
+            try connection.execute("COMMIT")
         } catch {
-            record(LoadError(.database, "cannot build the deferred indexes: \(error)",
-                             hint: "The rows are loaded; run the same command again (or `migrate`) to build them"))
-            report.indexesPending = (try? withDatabase("") { try deferral.pendingCount($0) }) ?? 0
+            if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
+            throw error
         }
-        report.phases.wallSeconds.indexBuild = MonotonicClock.seconds(since: started)
     }
 
     /// Reads the tar's `media/` entries (those before `messages.json` were kept while seeking
     /// it, the rest follow it) and stores their metadata in `media_files`, in one transaction.
     func loadMedia(_ input: ExportInput) throws {
         guard let tar = input.tar else { return }
+        readingMedia = true
+        defer { readingMedia = false }
         var catalog = MediaCatalog()
         for entry in tar.entriesBefore { catalog.add(entry) }
         try tar.remainingEntries { entry in
             catalog.add(entry)
-            tickProgress()
+            // Workers still load meanwhile: their events are handled, and a stop stops this too.
+            pump(waiting: 0)
+            try checkOutcome(during: "while reading media entries")
         }
         report.repairs.add(catalog.repairs)
         report.mediaFiles = catalog.records.count
@@ -167,10 +154,17 @@ extension Coordinator {
         }
     }
 
+    /// Moves to a phase after the workers, for the supervisor and the progress display.
+    func enter(_ phase: Supervisor.Phase) {
+        apply(supervisor.handle(.entered(phase)))
+        phaseStarted = MonotonicClock.now()
+        tickProgress()
+    }
+
     func storeReport(runID: Int64) {
         let json = (try? ReportPrinter.json(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         do {
-            try withDatabase("cannot store the report") { connection in
+            try withDatabase("cannot store the report", stoppable: false) { connection in
                 try connection.execute(LoadStatements(schema: configuration.schema).finishRun, [
                     String(runID), report.status.rawValue, report.exportUser, report.exportDate, json,
                 ])

@@ -4,20 +4,77 @@ extension Coordinator {
     }
 
     private func progressSnapshot() -> ProgressReporter.Snapshot {
+        let slots = supervisor.slots
         let loading = slots.reduce(0) { $0 + $1.loading.count }
         let lines = slots.enumerated().map { index, slot in
             ProgressReporter.WorkerLine(
                 index: index,
-                state: slot.ended ? "exited" : slot.loading.isEmpty ? "idle" : "loading",
+                state: slot.state == .exited ? "exited" : slot.loading.isEmpty ? "idle" : "loading",
                 shards: slot.loading.sorted { $0.key < $1.key }.map(\.value),
-                messages: slot.messages)
+                messages: messagesBySlot[index])
         }
         return ProgressReporter.Snapshot(
+            stage: stage, detail: stageDetail(),
             export: currentExport,
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
             messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
             shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,
-            queued: slots.reduce(0) { $0 + $1.inFlight.count } - loading + retryQueue.count, workers: lines)
+            queued: supervisor.shardsInFlight - loading + supervisor.resends.count, workers: lines)
+    }
+
+    private var stage: ProgressReporter.Stage {
+        switch supervisor.phase {
+        case .loading: readingMedia ? .media : .loading
+        case .draining: .draining
+        case .shuttingDown, .afterWorkers: .stopping
+        case .buildingIndexes: .indexes
+        case .finalizing: .finalizing
+        }
+    }
+
+    private func stageDetail() -> [String] {
+        switch supervisor.phase {
+        case .buildingIndexes: indexLines()
+        case .finalizing:
+            ["refreshing the counts of the conversations this load touched, "
+                + ProgressReporter.duration(MonotonicClock.seconds(since: phaseStarted)) + " so far"]
+        default: []
+        }
+    }
+
+    /// "index 13 of 54: messages_p03_body_search on messages_p03, building index: scanning
+    /// table 45%, ETA 8s", one line per running build.
+    private func indexLines() -> [String] {
+        let status = indexStatus.snapshot
+        let builds = readIndexProgress(status.running.map(\.backendPID))
+        var lines = ["\(status.finished) of \(status.total) indexes built, \(status.running.count) building"]
+        for running in status.running.sorted(by: { $0.number < $1.number }) {
+            var line = "index \(running.number) of \(status.total): \(running.name) on \(running.table)"
+            if let build = builds[running.backendPID] {
+                line += ", " + build.phase
+                if let fraction = build.fraction {
+                    line += " \(Int(fraction * 100))%"
+                    let elapsed = MonotonicClock.seconds(since: running.started)
+                    if fraction > 0.02 && fraction < 1 { line += ", ETA " + ProgressReporter.duration(elapsed / fraction - elapsed) }
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// On a connection of its own, opened again at most every 10 s after a failure: the
+    /// display must not wait on a server that is restarting (the builds retry on their own).
+    private func readIndexProgress(_ pids: [Int32]) -> [Int32: IndexBuildProgress] {
+        if progressConnection == nil || progressConnection?.isHealthy == false {
+            progressConnection = nil
+            guard MonotonicClock.seconds(since: progressConnectionTried) > 10 || progressConnectionTried == 0 else { return [:] }
+            progressConnectionTried = MonotonicClock.now()
+            progressConnection = try? PostgresConnection(conninfo: configuration.conninfo,
+                                                         applicationName: "skype-parallel-load progress")
+        }
+        guard let connection = progressConnection else { return [:] }
+        return (try? IndexBuildProgress.read(connection, pids: pids)) ?? [:]
     }
 
     func collectPhases(_ metrics: ShardMetrics) {

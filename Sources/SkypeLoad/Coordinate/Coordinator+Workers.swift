@@ -1,27 +1,83 @@
 import Foundation
 
 extension Coordinator {
-    var restartBudget: Int { configuration.maximumWorkerRestarts ?? (2 * configuration.workers + 8) }
+    /// Carries out the supervisor's decisions.
+    func apply(_ actions: [Supervisor.Action]) {
+        for action in actions {
+            switch action {
+            case let .startWorker(slot):
+                do {
+                    try startWorker(in: slot)
+                } catch {
+                    let failure = error as? LoadError ?? LoadError(.workerFailed, "cannot start worker \(slot): \(error)")
+                    apply(supervisor.handle(.workerStartFailed(slot: slot, failure)))
+                }
+                report.workerRestarts = supervisor.restarts
+            case let .send(shard, slot):
+                guard let process = processes[slot] else { continue }
+                do {
+                    try process.shards.write(kind: WorkerProtocol.ToWorker.shard.rawValue, payload: shard.payload)
+                } catch {
+                    // The worker is dying; its end-of-pipe event puts this shard back in the queue.
+                    logger.debug("worker \(slot) did not take shard \(shard.label): \(error)")
+                }
+            case let .quarantine(shard, reason):
+                quarantine(shard, reason: reason)
+            case let .closeShards(slot):
+                processes[slot]?.closeShards()
+            case let .kill(slot):
+                processes[slot]?.kill()
+            }
+        }
+    }
+
+    /// Hands the supervisor what happened since the last call: stop requests, then the worker
+    /// messages, waiting at most `seconds` for the first. Every wait of the coordinator's loops
+    /// is this one, so none is without a bound and a stop is seen within `seconds`.
+    /// - Returns: whether a worker message came.
+    @discardableResult
+    func pump(waiting seconds: Double = 0.25) -> Bool {
+        feedStopRequests()
+        var received = false
+        if let first = events.pop(before: Date().addingTimeInterval(seconds)) {
+            received = true
+            handle(first)
+            while let message = events.pop(before: Date.distantPast) { handle(message) }
+        }
+        feedStopRequests()
+        tickProgress()
+        return received
+    }
+
+    func feedStopRequests() {
+        while stopRequestsSeen < stop.requestCount, let signal = stop.signal {
+            stopRequestsSeen += 1
+            apply(supervisor.handle(.stopRequested(signal: signal)))
+        }
+    }
 
     /// Starts a worker process in `slot`, sends it its settings, and starts the thread that
-    /// turns its event pipe into ``WorkerMessage``s.
+    /// turns its event pipe into ``WorkerMessage``s (ending with exactly one end message).
     func startWorker(in slot: Int) throws {
         let worker = try WorkerProcess(index: slot, executable: configuration.workerExecutable)
-        processes.withLock { $0.append(worker) }
-        slots[slot].process = worker
-        slots[slot].finished = false
-        slots[slot].ended = false
+        processes[slot] = worker
         let settings = WorkerSettings(protocolVersion: WorkerProtocol.version, worker: slot,
                                       conninfo: configuration.conninfo, schema: configuration.schema,
                                       runID: runID, connections: configuration.connectionsPerWorker,
                                       retry: configuration.retry,
                                       crashOnConversation: configuration.crashWorkersOnConversation,
                                       crashAfterCommitOnConversation: configuration.crashWorkerAfterCommitOnConversation)
-        try worker.shards.write(kind: WorkerProtocol.ToWorker.configure.rawValue, payload: WorkerProtocol.encode(settings))
+        do {
+            try worker.shards.write(kind: WorkerProtocol.ToWorker.configure.rawValue, payload: WorkerProtocol.encode(settings))
+        } catch {
+            // It died at once; its end-of-pipe event says how.
+            logger.debug("worker \(slot) did not take its settings: \(error)")
+        }
         let events = self.events
         let reader = worker.events
         let pid = worker.pid
         Thread {
+            var failure: LoadError?
             reading: while true {
                 do {
                     guard let frame = try reader.read() else { break reading }
@@ -30,45 +86,45 @@ extension Coordinator {
                 } catch is FrameReader.Truncated {
                     // The worker died while sending: its end is handled as any death is.
                     break reading
-                } catch let error as LoadError {
-                    events.push(WorkerMessage(slot: slot, pid: pid, error: error))
-                    return
                 } catch {
-                    events.push(WorkerMessage(slot: slot, pid: pid, error: LoadError(.workerProtocol, String(describing: error))))
-                    return
+                    failure = error as? LoadError ?? LoadError(.workerProtocol, String(describing: error))
+                    break reading
                 }
             }
-            events.push(WorkerMessage(slot: slot, pid: pid))
+            reader.close()
+            events.push(WorkerMessage(slot: slot, pid: pid, error: failure))
         }.start()
         logger.debug("started worker \(slot) as pid \(worker.pid)")
     }
 
     /// Closes every shard pipe and waits until each worker has reported all it held and exited.
+    /// Bounded: a worker that sends nothing for longer than a shard may be retried
+    /// (`--retry-timeout`) plus a minute is killed.
     func stopWorkers() {
-        closing = true
-        for slot in slots.indices { slots[slot].process?.closeShards() }
-        while slots.contains(where: { !$0.ended }) {
-            if let message = events.pop(before: Date().addingTimeInterval(0.25)) {
-                handle(message)
+        apply(supervisor.shutDown())
+        let grace = configuration.retry.timeout + 60
+        var lastHeard = MonotonicClock.now()
+        var killed = false
+        while !supervisor.workersGone {
+            if pump() { lastHeard = MonotonicClock.now() }
+            if !killed && MonotonicClock.seconds(since: lastHeard) > grace {
+                logger.warning("workers sent nothing for \(Int(grace)) s after their input ended; stopping them")
+                killed = true
+                for process in processes.compactMap({ $0 }) { process.kill() }
             }
-            tickProgress()
         }
-        for slot in slots { slot.process?.events.close() }
+        apply(supervisor.handle(.entered(.afterWorkers)))
     }
 
     func handle(_ message: WorkerMessage) {
         let slot = message.slot
         switch message.event {
         case let .ready(_, version)?:
-            if version != WorkerProtocol.version {
-                record(LoadError(.workerProtocol, "worker \(slot) speaks protocol \(version), the coordinator \(WorkerProtocol.version)"))
-            }
+            apply(supervisor.handle(.ready(slot: slot, protocolVersion: version)))
         case let .shardStarted(ordinal, label)?:
-            slots[slot].loading[ordinal] = label
+            apply(supervisor.handle(.shardStarted(slot: slot, ordinal: ordinal, label: label)))
         case let .shardLoaded(metrics)?:
-            slots[slot].inFlight[metrics.ordinal] = nil
-            slots[slot].loading[metrics.ordinal] = nil
-            slots[slot].messages += metrics.messages
+            messagesBySlot[slot] += metrics.messages
             report.add(metrics)
             if !report.exports.isEmpty { report.exports[exportIndex(ofShard: metrics.ordinal)].loaded.add(metrics) }
             collectPhases(metrics)
@@ -76,57 +132,27 @@ extension Coordinator {
                 reject.export = exportPath(ofShard: metrics.ordinal)
                 writeReject(reject)
             }
+            apply(supervisor.handle(.shardLoaded(slot: slot, ordinal: metrics.ordinal)))
         case let .shardFailed(ordinal, label, message, sqlState)?:
-            slots[slot].inFlight[ordinal] = nil
-            slots[slot].loading[ordinal] = nil
             let state = sqlState.map { " (SQLSTATE \($0))" } ?? ""
-            record(LoadError(.database, "worker \(slot) could not load the shard: \(message)\(state)",
-                             location: .init(file: exportPath(ofShard: ordinal), shard: label),
-                             hint: "Nothing of this shard was committed; fix the cause and rerun to load the rest"))
+            let error = LoadError(.database, "worker \(slot) could not load the shard: \(message)\(state)",
+                                  location: .init(file: exportPath(ofShard: ordinal), shard: label),
+                                  hint: "Nothing of this shard was committed; fix the cause and rerun to load the rest")
+            apply(supervisor.handle(.shardFailed(slot: slot, ordinal: ordinal, error)))
         case .finished?:
-            slots[slot].finished = true
+            apply(supervisor.handle(.workerFinished(slot: slot)))
         case nil:
-            if let error = message.error { record(error) }
-            workerEnded(in: slot)
-        }
-    }
-
-    /// A worker's event pipe ended. If it had not finished, it died: the shards it held go
-    /// back in the queue (or to quarantine once they have killed enough workers) and a new
-    /// worker takes its place.
-    private func workerEnded(in slot: Int) {
-        guard let process = slots[slot].process else { return }
-        let how = process.reap()
-        slots[slot].ended = true
-        slots[slot].loading = [:]
-        guard !slots[slot].finished else { return }
-        let lost = slots[slot].inFlight.values.sorted { $0.ordinal < $1.ordinal }
-        slots[slot].inFlight = [:]
-        logger.warning("worker \(slot) (pid \(process.pid)) \(how) holding \(lost.count) shards; they will be loaded again")
-        // A shard that was in flight when a worker died is a suspect: it is sent again alone, so
-        // that only a death it alone can have caused counts towards its quarantine.
-        let isolated = lost.count == 1
-        for var shard in lost {
-            shard.deaths += 1
-            if isolated && shard.deaths >= configuration.shardAttemptsBeforeQuarantine {
-                quarantine(shard, reason: "worker died \(shard.deaths) times loading it (last: \(how))")
-            } else {
-                retryQueue.append(shard)
+            guard let process = processes[slot], process.pid == message.pid else { return }
+            // A pipe that broke (not ended) means a worker that misbehaves: it is not waited for.
+            if message.error != nil { process.kill() }
+            let how = process.reap()
+            processes[slot] = nil
+            let held = supervisor.slots[slot].inFlight.count
+            if supervisor.slots[slot].state != .finished {
+                let then = supervisor.acceptsShards ? "; they will be loaded again" : ""
+                logger.warning("worker \(slot) (pid \(process.pid)) \(how) holding \(held) shards\(then)")
             }
-        }
-        guard firstFailure == nil, interruptedBy == nil, !closing else { return }
-        guard report.workerRestarts < restartBudget else {
-            record(LoadError(.workerFailed, "worker \(slot) \(how), and workers have been restarted \(report.workerRestarts) times already",
-                             hint: "Something kills every worker: check `dmesg` for the out-of-memory killer, and the worker's messages above"))
-            return
-        }
-        report.workerRestarts += 1
-        do {
-            try startWorker(in: slot)
-        } catch let error as LoadError {
-            record(error)
-        } catch {
-            record(LoadError(.workerFailed, "cannot restart worker \(slot): \(error)"))
+            apply(supervisor.handle(.workerExited(slot: slot, how: how, error: message.error)))
         }
     }
 

@@ -11,33 +11,44 @@ public final class Coordinator: @unchecked Sendable {
     let configuration: LoadConfiguration
     let logger: Logger
 
-    var slots: [WorkerSlot] = []
+    /// The decisions; everything else in this type is the I/O around them.
+    var supervisor: Supervisor
+    /// The process in each worker slot, nil while none runs there.
+    var processes: [WorkerProcess?]
+    var messagesBySlot: [Int]
     let events = BlockingQueue<WorkerMessage>(capacity: 4096)
     var report: LoadReport
-    var firstFailure: LoadError?
     var shardsDispatched = 0
     var progress: ProgressReporter
     var input: ExportInput?
     var dispatchNanoseconds: UInt64 = 0
     var phaseIntervals: [WritableKeyPath<PhaseSeconds, Double>: IntervalUnion] = [:]
     var latencies: [Double] = []
-    let stopSignal = Locked<Int32?>(nil)
-    var interruptedBy: Int32?
-    /// Shards whose worker died, waiting to be sent again.
-    var retryQueue: [InFlightShard] = []
+    /// Stop requests, from any thread: wakes retry waits and cancels running statements.
+    let stop = StopControl()
+    /// Stop requests already handed to the supervisor.
+    var stopRequestsSeen = 0
     var rejectLog: RejectLog
     /// The coordinator's own connection: schema, run record, finalisation.
-    var database: PostgresConnection?
+    var database: RetryingConnection?
     var runID: Int64 = 0
-    /// Set once the shard pipes are being closed: a worker dying then is not replaced.
-    var closing = false
     /// The export being read, for messages about it.
     var currentExport: String
     /// The first shard ordinal of each export read so far: ordinals run on across exports, so
     /// that a shard's ordinal names its export too.
     var ordinalBases: [Int] = []
-    /// The workers' processes, for `requestStop` on another thread.
-    let processes = Locked<[WorkerProcess]>([])
+    /// The deferred index build's state, for the progress display.
+    let indexStatus = IndexBuildStatus()
+    /// When the current phase after the workers began (``MonotonicClock``).
+    var phaseStarted: UInt64 = 0
+    var readingMedia = false
+    /// The progress display's own connection, for `pg_stat_progress_create_index`.
+    var progressConnection: PostgresConnection?
+    var progressConnectionTried: UInt64 = 0
+    /// One load at a time per schema (``SchemaLock``).
+    var schemaLock: SchemaLock?
+    /// The test hook's pause (``TestPause``), once.
+    let pause: OneShotPause
 
     public init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -46,6 +57,13 @@ public final class Coordinator: @unchecked Sendable {
         self.report = LoadReport(export: exports.count > 1 ? "\(exports.count) exports" : configuration.exportPath)
         self.progress = ProgressReporter(mode: configuration.progress)
         self.rejectLog = RejectLog(path: configuration.rejectsPath)
+        supervisor = Supervisor(limits: .init(
+            workers: configuration.workers, shardsInFlightPerWorker: configuration.shardsInFlightPerWorker,
+            attemptsBeforeQuarantine: configuration.shardAttemptsBeforeQuarantine,
+            restartBudget: configuration.maximumWorkerRestarts ?? (2 * configuration.workers + 8)))
+        pause = OneShotPause(configuration.testPause)
+        processes = Array(repeating: nil, count: configuration.workers)
+        messagesBySlot = Array(repeating: 0, count: configuration.workers)
         self.currentExport = configuration.exportPath
     }
 
@@ -60,17 +78,17 @@ public final class Coordinator: @unchecked Sendable {
         return exports[min(exportIndex(ofShard: ordinal), exports.count - 1)]
     }
 
-    /// Asks the load to stop: no new shard is sent, the shards the workers hold finish, the
-    /// report is written. Safe to call from any thread (a signal handler's queue). A second
-    /// call stops the workers at once; their open transactions roll back.
+    /// The first failure, which ends up in the outcome.
+    var firstFailure: LoadError? { supervisor.failure }
+    /// The signal that stopped the load, if one did.
+    var interruptedBy: Int32? { supervisor.stop?.signal }
+
+    /// Asks the load to stop: no new shard is sent, the shards the workers hold finish, a
+    /// running index build or finalisation is cancelled, the report is written. Safe to call
+    /// from any thread (a signal handler's queue). A second call stops the workers at once;
+    /// their open transactions roll back.
     public func requestStop(signal: Int32) {
-        let again = stopSignal.withLock { current -> Bool in
-            defer { if current == nil { current = signal } }
-            return current != nil
-        }
-        if again {
-            for worker in processes.withLock({ $0 }) { worker.kill() }
-        }
+        stop.request(signal: signal)
     }
 
     /// Loads the export. Never throws: failures are in the outcome, next to the report.
@@ -83,16 +101,16 @@ public final class Coordinator: @unchecked Sendable {
             var input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax)
             self.input = input
             try connect()
+            try lockSchema()
             try migrate()
             runID = try startRun()
             report.runID = runID
             try prepareIndexes()
+            try checkOutcome(during: "before loading")
             sp_ignore_sigpipe()
-            for slot in 0..<configuration.workers {
-                slots.append(WorkerSlot())
-                report.workers.append(WorkerSummary(worker: slot))
-                try startWorker(in: slot)
-            }
+            report.workers = (0..<configuration.workers).map { WorkerSummary(worker: $0) }
+            apply(supervisor.start())
+            // Several exports: one after another, into the same workers.
             for (index, path) in configuration.exports.enumerated() {
                 if index > 0 {
                     report.storedBytes += input.storedBytesRead
@@ -106,7 +124,7 @@ public final class Coordinator: @unchecked Sendable {
                 try split(input)
                 try loadMedia(input)
             }
-            try drainRetries()
+            try drain()
         } catch let error as LoadError {
             // A worker's failure stops the splitter by being rethrown: it is recorded already.
             if firstFailure == nil { record(error) }
@@ -115,10 +133,15 @@ public final class Coordinator: @unchecked Sendable {
         }
         stopWorkers()
         rebuildDeferredIndexes()
-        progress.finish()
-        if database != nil, report.runID != nil {
+        if database != nil, report.runID != nil, supervisor.shouldFinalize {
             finalize()
         }
+        // A stop that came while nothing could be cancelled (the workers finishing) still says what is left.
+        feedStopRequests()
+        if let signal = interruptedBy, firstFailure == nil {
+            record(interrupted(by: signal, during: "while the workers finished their shards"))
+        }
+        progress.finish()
         report.elapsedSeconds = MonotonicClock.seconds(since: started)
         report.messagesPerSecond = Double(report.totals.messages) / max(0.001, report.elapsedSeconds)
         if let input { report.storedBytes += input.storedBytesRead }
@@ -128,6 +151,7 @@ public final class Coordinator: @unchecked Sendable {
         if let runID = report.runID {
             storeReport(runID: runID)
         }
+        schemaLock = nil
         return LoadOutcome(report: report, error: firstFailure, signal: interruptedBy)
     }
 
@@ -135,11 +159,11 @@ public final class Coordinator: @unchecked Sendable {
         // The first error ends up in the outcome, which the caller shows; later ones are
         // usually consequences of it (workers stopping), logged for whoever wants detail.
         if firstFailure == nil {
-            firstFailure = error
             logger.debug("load failing: \(error.description)")
         } else {
             logger.notice("further error: \(error.description)")
         }
+        apply(supervisor.handle(.failed(error)))
     }
 
     // MARK: - Splitting
@@ -195,7 +219,7 @@ public final class Coordinator: @unchecked Sendable {
         // A message over --max-value-bytes is stepped over and rejected; the load goes on.
         splitter.onOversizedMessage = { record in
             var record = record
-            record.export = self.configuration.exportPath
+            record.export = self.currentExport
             self.report.rejects[record.reason, default: 0] += 1
             self.writeReject(record)
         }

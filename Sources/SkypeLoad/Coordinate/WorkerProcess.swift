@@ -7,16 +7,15 @@ import Glibc
 /// A worker process the coordinator started from its own executable, with a shard pipe to
 /// its standard input and an event pipe from its descriptor 3.
 final class WorkerProcess {
-    let index: Int
     let pid: pid_t
     let shards: FrameWriter
     let events: FrameReader
     private var reaped = false
+    private var shardsClosed = false
     private(set) var exitDescription = "running"
 
     /// Spawns `executable worker` (posix_spawn, never a bare fork of this multithreaded process).
     init(index: Int, executable: String) throws {
-        self.index = index
         var shardPipe: [Int32] = [0, 0]
         var eventPipe: [Int32] = [0, 0]
         guard sp_pipe_cloexec(&shardPipe) == 0 else { throw Self.systemError("pipe") }
@@ -44,16 +43,31 @@ final class WorkerProcess {
     }
 
     /// Ends the shard stream: the worker finishes what it holds and exits.
+    /// Closing twice would close whatever descriptor took the number meanwhile.
     func closeShards() {
+        guard !shardsClosed else { return }
+        shardsClosed = true
         shards.close()
     }
 
-    /// Waits for the process to exit and describes how it ended.
+    /// Waits for the process to exit, at most `seconds` before killing it (its event pipe
+    /// ended or broke, so it is exiting or misbehaving), and describes how it ended. Closes
+    /// its shard pipe: a replaced worker leaves no descriptor behind.
     @discardableResult
-    func reap() -> String {
+    func reap(within seconds: Double = 5) -> String {
         guard !reaped else { return exitDescription }
+        closeShards()
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let deadline = MonotonicClock.now() + UInt64(seconds * 1e9)
+        var result: pid_t = 0
+        repeat {
+            result = waitpid(pid, &status, WNOHANG)
+            if result == 0 { usleep(10_000) }
+        } while (result == 0 || (result < 0 && errno == EINTR)) && MonotonicClock.now() < deadline
+        if result == 0 {
+            _ = Glibc.kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
         reaped = true
         let signal = status & 0x7f
         if signal == 0 {

@@ -1,21 +1,37 @@
-/// One of the coordinator's worker positions. The process in it may be replaced when it dies;
-/// the slot keeps its number, its line in the report and the shards it was given.
+/// One of the coordinator's worker positions, as the ``Supervisor`` sees it. The process in
+/// it may be replaced when it dies; the slot keeps its number, its line in the report and the
+/// shards it was given.
 struct WorkerSlot {
-    var process: WorkerProcess?
+    /// Where the slot's current process is in its life.
+    enum State: Equatable {
+        /// Spawned; may already be sent shards (the pipe holds them until it reads).
+        case starting
+        /// Said it is ready and speaks our protocol.
+        case running
+        /// Its shard pipe was closed: it finishes what it holds and exits.
+        case closing
+        /// It said it is done (everything it held is reported).
+        case finished
+        /// Its event pipe ended and it was reaped (or it never started).
+        case exited
+    }
+
+    var state = State.exited
     /// Shards sent and not yet reported back, by ordinal.
     var inFlight: [Int: InFlightShard] = [:]
     /// Shards a connection has started on, by ordinal, with their labels.
     var loading: [Int: String] = [:]
-    var messages = 0
-    /// The process said it is done (its shard pipe ended and everything it held is reported).
-    var finished = false
-    /// The process's event pipe ended and it was reaped.
-    var ended = true
+
+    /// Whether shards may be sent to it.
+    var takesShards: Bool { state == .starting || state == .running }
+
+    /// Whether it holds a shard whose worker died (which must stay alone).
+    var holdsSuspect: Bool { inFlight.values.contains { $0.deaths > 0 } }
 }
 
 /// A shard the coordinator handed out and keeps until it is reported, so that it can be sent
 /// again if its worker dies. Bounded by the in-flight limit.
-struct InFlightShard {
+struct InFlightShard: Equatable {
     var ordinal: Int
     var label: String
     var payload: [UInt8]
@@ -28,6 +44,13 @@ struct InFlightShard {
         label = shard.label
         payload = ShardCodec.encode(shard)
         conversations = shard.parts.map(\.conversationID)
+    }
+
+    init(ordinal: Int, label: String, payload: [UInt8] = [], conversations: [String] = []) {
+        self.ordinal = ordinal
+        self.label = label
+        self.payload = payload
+        self.conversations = conversations
     }
 
     /// The bytes of `messages.json` the shard covers, for the reject file; read from the
@@ -47,7 +70,7 @@ struct InFlightShard {
 }
 
 /// What a worker's event reader thread hands the coordinator: an event, or the end of the
-/// pipe (event nil), from the process `pid` in `slot`.
+/// pipe (event nil, with an error when the pipe broke rather than ended), from `slot`.
 struct WorkerMessage {
     var slot: Int
     var pid: Int32

@@ -63,6 +63,32 @@ public final class PostgresConnection {
         connection.map { Int(PQserverVersion($0)) } ?? 0
     }
 
+    /// The server process serving this connection (as in `pg_stat_activity.pid`).
+    public var backendPID: Int32 {
+        connection.map { PQbackendPID($0) } ?? 0
+    }
+
+    /// What another thread needs to cancel the statement this connection runs (`PQcancel`).
+    public final class CancelHandle: @unchecked Sendable {
+        private let handle: OpaquePointer
+
+        fileprivate init(_ handle: OpaquePointer) { self.handle = handle }
+
+        deinit { PQfreeCancel(handle) }
+
+        /// Asks the server to cancel the running statement; does nothing if none runs.
+        public func cancel() {
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(handle, &buffer, Int32(buffer.count))
+        }
+    }
+
+    /// A handle that cancels this connection's statements from any thread; nil without a connection.
+    public func cancelHandle() -> CancelHandle? {
+        guard let connection, let handle = PQgetCancel(connection) else { return nil }
+        return CancelHandle(handle)
+    }
+
     /// Runs one or more statements without parameters; returns the rows of the last one.
     @discardableResult
     public func execute(_ sql: String) throws(Failure) -> QueryResult {

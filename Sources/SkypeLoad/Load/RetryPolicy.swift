@@ -1,16 +1,15 @@
 import Foundation
 
-/// When and how often a shard is tried again after a database failure.
+/// When a database operation is tried again after a failure, and how long it waits between
+/// tries. Bounded by time, not by a count of attempts: an outage of a minute within a
+/// five-minute `--retry-timeout` is survived, whatever the backoff did meanwhile.
 public struct RetryPolicy: Sendable, Codable, Equatable {
-    /// Tries per shard, the first included. Default 8.
-    public var maximumAttempts = 8
     /// The first wait; each later wait doubles, up to `maximumDelay`. Default 0.2 s.
     public var initialDelay = 0.2
     /// Default 10 s.
     public var maximumDelay = 10.0
-    /// A shard stops being retried once this many seconds have passed since its first failure,
-    /// whatever its attempt count (`--retry-timeout`). Default 300 s: long enough for a server
-    /// restart or a failover.
+    /// An operation stops being retried once this many seconds have passed since its first
+    /// failure (`--retry-timeout`). Default 300 s: long enough for a server restart or a failover.
     public var timeout = 300.0
 
     public init() {}
@@ -18,16 +17,15 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
     /// The wait before attempt `attempt + 1` (attempt counts from 1): exponential, with
     /// ±50% jitter so that many connections do not reconnect in lockstep.
     public func delay(afterAttempt attempt: Int) -> Double {
-        let exponential = min(maximumDelay, initialDelay * pow(2, Double(max(0, attempt - 1))))
+        let exponential = min(maximumDelay, initialDelay * pow(2, Double(min(30, max(0, attempt - 1)))))
         return exponential * Double.random(in: 0.5...1.5)
     }
 
-    /// Whether to try again after `failure` on attempt `attempt` (counting from 1), the first
-    /// failure having happened at `firstFailure` (``MonotonicClock`` nanoseconds).
+    /// Whether to try again after `failure`, the first failure of this operation having
+    /// happened at `firstFailure` (``MonotonicClock`` nanoseconds).
     public func allowsRetry(after failure: PostgresConnection.Failure, connectionHealthy: Bool,
-                            attempt: Int, firstFailure: UInt64) -> Bool {
+                            firstFailure: UInt64) -> Bool {
         Self.isTransient(failure, connectionHealthy: connectionHealthy)
-            && attempt < maximumAttempts
             && MonotonicClock.seconds(since: firstFailure) < timeout
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The messages between the coordinator and its workers. Version it whenever a frame changes:
 /// a worker of another version refuses to start rather than misreading shards.
 public enum WorkerProtocol {
-    public static let version = 3
+    public static let version = 4
 
     /// Frame kinds from the coordinator to a worker.
     public enum ToWorker: UInt8 {

@@ -14,7 +14,20 @@ final class ProgressReporter {
         var messages: Int
     }
 
+    /// The phase a load is in, named in the block's first line and at the start of each plain line.
+    enum Stage: String {
+        case loading
+        case media = "reading media entries"
+        case draining = "finishing shards"
+        case stopping = "stopping workers"
+        case indexes = "building indexes"
+        case finalizing
+    }
+
     struct Snapshot {
+        var stage = Stage.loading
+        /// What the stage is doing, when it is not loading shards (index builds, finalisation).
+        var detail: [String] = []
         var export: String
         var storedBytesRead: Int64
         var storedSize: Int64?
@@ -100,7 +113,10 @@ final class ProgressReporter {
     private func summaryLine(_ state: Snapshot, now: UInt64) -> String {
         let (read, eta) = readText(state, now: now)
         let (recent, overall) = rates(state, now: now)
-        return "read \(read), \(state.messagesDone) messages (\(Int(recent))/s recent, \(Int(overall))/s overall), "
+        if !state.detail.isEmpty {
+            return "\(state.stage.rawValue): " + state.detail.joined(separator: "; ")
+        }
+        return "\(state.stage.rawValue): read \(read), \(state.messagesDone) messages (\(Int(recent))/s recent, \(Int(overall))/s overall), "
             + "shards \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, "
             + "\(state.queued) queued" + (eta.isEmpty ? "" : ", " + eta)
     }
@@ -110,11 +126,15 @@ final class ProgressReporter {
         let (recent, overall) = rates(state, now: now)
         let elapsed = max(0.001, Double(now &- started) / 1e9)
         var lines = [
-            "loading \(state.export): read \(read)" + (eta.isEmpty ? "" : "  \(eta)"),
+            "\(state.stage.rawValue) \(state.export): read \(read)" + (state.stage == .loading && !eta.isEmpty ? "  \(eta)" : ""),
             "messages \(state.messagesDone)  (\(Int(recent))/s recent, \(Int(overall))/s overall)",
             "shards   \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, \(state.queued) queued",
         ]
-        for worker in state.workers {
+        if !state.detail.isEmpty {
+            // After the workers, their lines would only say "exited".
+            lines = [lines[0], lines[1]] + state.detail
+        }
+        for worker in state.workers where state.detail.isEmpty {
             let current = worker.shards.isEmpty ? "" : " " + worker.shards.joined(separator: ", ")
             lines.append("worker \(worker.index): \(worker.state)\(current)  \(Int(Double(worker.messages) / elapsed)) msg/s")
         }

@@ -31,7 +31,7 @@ public struct IndexDeferral: Sendable {
 
     public init(schema: String) { self.schema = schema }
 
-    private var quotedSchema: String { PostgresConnection.quoteIdentifier(schema) }
+    var quotedSchema: String { PostgresConnection.quoteIdentifier(schema) }
 
     /// Whether the table is empty (so that deferring pays off).
     public func tableIsEmpty(_ connection: PostgresConnection) throws -> Bool {
@@ -97,84 +97,7 @@ public struct IndexDeferral: Sendable {
             """, [index.name, index.table, index.definition, index.attachTo])
     }
 
-    /// Builds every pending index, `parallelism` at a time, each on a connection of its own:
-    /// parents first (instant), then the partitions' indexes in ``buildOrder(_:tableBytes:)``.
-    /// - Returns: the seconds each index took, partitions summed into their parent's.
-    public func rebuild(conninfo: String, parallelism: Int, maintenanceWorkMem: String? = nil) throws -> [String: Double] {
-        let coordinator = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load index build")
-        let pending = try pending(coordinator)
-        guard !pending.isEmpty else { return [:] }
-        let parents = pending.filter { $0.attachTo == nil }
-        let children = pending.filter { $0.attachTo != nil }
-        let partitioned = Set(children.compactMap(\.attachTo))
-        var seconds: [String: Double] = [:]
-        // A parent that has partitions is created ON ONLY the table: no build, just the name.
-        for parent in parents where partitioned.contains(parent.name) {
-            try create(parent, on: coordinator)
-        }
-        let work = BlockingQueue<DeferredIndex>(capacity: max(1, pending.count))
-        let jobs = children + parents.filter { !partitioned.contains($0.name) }
-        let sizes = try coordinator.execute("""
-            SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relkind = 'r'
-            """, [schema]).rows
-        var tableBytes: [String: Int64] = [:]
-        for row in sizes where row.count == 2 {
-            if let table = row[0], let bytes = row[1].flatMap({ Int64($0) }) { tableBytes[table] = bytes }
-        }
-        for job in Self.buildOrder(jobs, tableBytes: tableBytes) { work.push(job) }
-        work.close()
-        let serverWorkers = try coordinator.execute("SELECT current_setting('max_parallel_maintenance_workers')")
-            .rows.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
-        let fullTextWorkers = Self.parallelWorkersPerFullTextBuild(
-            serverVersion: coordinator.serverVersion, cores: parallelism,
-            fullTextBuilds: jobs.filter(Self.isFullText).count, serverSetting: serverWorkers)
-        let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
-        let done = DispatchGroup()
-        for _ in 0..<max(1, min(parallelism, jobs.count)) {
-            done.enter()
-            Thread {
-                defer { done.leave() }
-                do {
-                    let connection = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load index build")
-                    if let maintenanceWorkMem {
-                        try connection.execute("SELECT set_config('maintenance_work_mem', $1, false)", [maintenanceWorkMem])
-                    }
-                    var sessionWorkers: Int?  // nil: the server's max_parallel_maintenance_workers
-                    while let index = work.pop() {
-                        let wanted = Self.isFullText(index) ? fullTextWorkers : nil
-                        if wanted != sessionWorkers {
-                            try connection.execute(wanted.map { "SET max_parallel_maintenance_workers = \($0)" }
-                                                   ?? "RESET max_parallel_maintenance_workers")
-                            sessionWorkers = wanted
-                        }
-                        let started = MonotonicClock.now()
-                        try create(index, on: connection)
-                        if let parent = index.attachTo {
-                            // Attaching an index already attached to this parent does nothing.
-                            try connection.execute("ALTER INDEX \(quotedSchema).\(PostgresConnection.quoteIdentifier(parent)) ATTACH PARTITION \(quotedSchema).\(PostgresConnection.quoteIdentifier(index.name))")
-                        }
-                        try forget(index, on: connection)
-                        let elapsed = MonotonicClock.seconds(since: started)
-                        results.withLock { $0.seconds[index.attachTo ?? index.name, default: 0] += elapsed }
-                    }
-                } catch {
-                    results.withLock { if $0.failure == nil { $0.failure = error } }
-                }
-            }.start()
-        }
-        done.wait()
-        let outcome = results.withLock { $0 }
-        if let failure = outcome.failure { throw failure }
-        // Every partition is attached: the parents are valid and complete.
-        for parent in parents {
-            try forget(parent, on: coordinator)
-            seconds[parent.name] = outcome.seconds[parent.name] ?? 0
-        }
-        return seconds
-    }
-
-    private func create(_ index: DeferredIndex, on connection: PostgresConnection) throws {
+    func create(_ index: DeferredIndex, on connection: PostgresConnection) throws {
         do {
             try connection.execute(index.definition)
         } catch {
@@ -183,7 +106,7 @@ public struct IndexDeferral: Sendable {
         }
     }
 
-    private func forget(_ index: DeferredIndex, on connection: PostgresConnection) throws {
+    func forget(_ index: DeferredIndex, on connection: PostgresConnection) throws {
         try connection.execute("DELETE FROM \(quotedSchema).deferred_indexes WHERE index_name = $1", [index.name])
     }
 
@@ -214,7 +137,7 @@ public struct IndexDeferral: Sendable {
         return leftOver > serverSetting ? leftOver : nil
     }
 
-    private static func isFullText(_ index: DeferredIndex) -> Bool {
+    static func isFullText(_ index: DeferredIndex) -> Bool {
         index.definition.range(of: "USING gin", options: .caseInsensitive) != nil
     }
 }

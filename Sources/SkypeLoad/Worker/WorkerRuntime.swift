@@ -78,61 +78,40 @@ public final class WorkerRuntime: @unchecked Sendable {
         }
     }
 
-    /// One connection's loop. A connection is opened lazily, and again after it breaks;
-    /// transient failures are retried with backoff (``RetryPolicy``), permanent ones reported.
+    /// One connection's loop. The connection is opened lazily, and again after it breaks;
+    /// transient failures are retried (``RetryingConnection``), permanent ones reported.
     private func loadShards(from queue: BlockingQueue<Shard>, with loader: ShardLoader, settings: WorkerSettings) {
-        var connection: PostgresConnection?
+        let database = RetryingConnection(conninfo: settings.conninfo,
+                                          applicationName: "skype-parallel-load worker \(settings.worker)",
+                                          policy: settings.retry)
         while let shard = queue.pop() {
             if let poison = settings.crashOnConversation, shard.parts.contains(where: { $0.conversationID == poison }) {
                 _exit(70)
             }
-            var attempt = 1
-            var retries: [String: Int] = [:]
-            var firstFailure: UInt64?
-            while true {
-                do {
-                    if connection?.isHealthy != true {
-                        connection = nil
-                        connection = try PostgresConnection(conninfo: settings.conninfo,
-                                                            applicationName: "skype-parallel-load worker \(settings.worker)")
-                    }
-                    guard let connection else { continue }
+            database.resetCounts()
+            do {
+                var metrics = try database.run { connection in
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
-                    var metrics = try loader.load(shard, on: connection)
-                    if let victim = settings.crashAfterCommitOnConversation, !metrics.alreadyLoaded,
-                       shard.parts.contains(where: { $0.conversationID == victim }) {
-                        // O_EXCL: only the first worker to get here dies.
-                        let marker = open(Self.lostAcknowledgementMarker(settings), O_CREAT | O_EXCL | O_WRONLY, 0o600)
-                        if marker >= 0 { close(marker); _exit(71) }
-                    }
-                    metrics.retries = attempt - 1
-                    metrics.retriesBySQLState = retries
-                    // A shard's buffers are megabytes; hand them back to the system rather than
-                    // letting each thread's malloc arena keep its high-water mark.
-                    sp_release_free_memory()
-                    try send(.shardLoaded(metrics))
-                    break
-                } catch let failure as PostgresConnection.Failure {
-                    let healthy = connection?.isHealthy ?? false
-                    let started = firstFailure ?? MonotonicClock.now()
-                    firstFailure = started
-                    if settings.retry.allowsRetry(after: failure, connectionHealthy: healthy,
-                                                  attempt: attempt, firstFailure: started) {
-                        retries[failure.sqlState ?? "connection", default: 0] += 1
-                        if !healthy { connection = nil }
-                        Thread.sleep(forTimeInterval: settings.retry.delay(afterAttempt: attempt))
-                        attempt += 1
-                        continue
-                    }
-                    try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label,
-                                           message: failure.message + (attempt > 1 ? " (after \(attempt) attempts)" : ""),
-                                           sqlState: failure.sqlState))
-                    break
-                } catch {
-                    try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label,
-                                           message: String(describing: error), sqlState: nil))
-                    break
+                    return try loader.load(shard, on: connection)
                 }
+                if let victim = settings.crashAfterCommitOnConversation, !metrics.alreadyLoaded,
+                   shard.parts.contains(where: { $0.conversationID == victim }) {
+                    // O_EXCL: only the first worker to get here dies.
+                    let marker = open(Self.lostAcknowledgementMarker(settings), O_CREAT | O_EXCL | O_WRONLY, 0o600)
+                    if marker >= 0 { close(marker); _exit(71) }
+                }
+                metrics.retries = database.retries
+                metrics.retriesBySQLState = database.retriesBySQLState
+                // A shard's buffers are megabytes; hand them back to the system rather than
+                // letting each thread's malloc arena keep its high-water mark.
+                sp_release_free_memory()
+                try send(.shardLoaded(metrics))
+            } catch let failure as PostgresConnection.Failure {
+                try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label,
+                                       message: failure.message, sqlState: failure.sqlState))
+            } catch {
+                try? send(.shardFailed(ordinal: shard.ordinal, label: shard.label,
+                                       message: String(describing: error), sqlState: nil))
             }
         }
     }

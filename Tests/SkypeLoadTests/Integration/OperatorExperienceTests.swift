@@ -38,10 +38,16 @@ import Testing
         #expect(!output.stderr.contains("\u{1B}"))
         let lines = output.stderr.split(separator: "\n")
         #expect(lines.count >= 2)
+        // Every line names its phase; loading lines say how far the reading and the shards are.
+        let stamp = #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "#
         for line in lines {
-            #expect(line.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ read .* messages .* shards \d+ done"#, options: .regularExpression) != nil,
-                    "\(line)")
+            let loading = line.range(of: stamp + #"(loading|finishing shards|stopping workers): read .* messages .* shards \d+ done"#,
+                                     options: .regularExpression) != nil
+            let after = line.range(of: stamp + #"(building indexes: \d+ of \d+ indexes built|finalizing: refreshing)"#,
+                                   options: .regularExpression) != nil
+            #expect(loading || after, "\(line)")
         }
+        #expect(lines.contains { $0.contains(" loading: read ") })
     }
 
     @Test func anInterruptedRunPrintsItsReportAndTheNextRunResumes() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SkypeLoad
 
@@ -36,5 +37,40 @@ import Testing
             let delay = policy.delay(afterAttempt: attempt)
             #expect(delay >= base * 0.5 && delay <= base * 1.5)
         }
+    }
+}
+
+/// The one retry mechanism, against a port where no server listens (no database needed).
+@Suite struct RetryingConnectionTests {
+    static let nowhere = "postgres://nobody@127.0.0.1:1/none?connect_timeout=1"
+
+    @Test func retriesByTimeNotByCountAndSaysHowLong() throws {
+        var policy = RetryPolicy()
+        policy.initialDelay = 0.01
+        policy.maximumDelay = 0.02
+        policy.timeout = 0.6
+        let database = RetryingConnection(conninfo: Self.nowhere, policy: policy)
+        let started = MonotonicClock.now()
+        do {
+            _ = try database.run { try $0.execute("SELECT 1") }
+            Issue.record("connected to nothing")
+        } catch let failure as PostgresConnection.Failure {
+            #expect(failure.message.contains("attempts in"))
+        }
+        // Many more than the old cap of 8 attempts, all within the timeout.
+        #expect(database.retries > 8)
+        #expect(MonotonicClock.seconds(since: started) >= 0.6)
+    }
+
+    @Test func aStopEndsTheWaitAtOnce() throws {
+        var policy = RetryPolicy()
+        policy.initialDelay = 30
+        policy.maximumDelay = 30
+        let stop = StopControl()
+        let database = RetryingConnection(conninfo: Self.nowhere, policy: policy, stop: stop)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { stop.request(signal: 2) }
+        let started = MonotonicClock.now()
+        #expect(throws: StopControl.Stopped.self) { try database.run { try $0.execute("SELECT 1") } }
+        #expect(MonotonicClock.seconds(since: started) < 10)
     }
 }
