@@ -86,6 +86,7 @@ extension Coordinator {
         do {
             // On the counts as the last shard of any load left them: no other load runs now.
             try lockSchema()
+            try settlePreparedTransactions()
             // The statement blocks this thread; the display goes on from another.
             try whileTicking(every: 0.25, { [self] in tickProgress() }) {
                 try withDatabase("cannot refresh conversation counts") { try refreshCounts(on: $0) }
@@ -100,6 +101,27 @@ extension Coordinator {
         report.finalizeSeconds = MonotonicClock.seconds(since: finalizeStart)
         report.phases.wallSeconds.finalize = report.finalizeSeconds
         report.phases.summedSeconds.finalize = report.finalizeSeconds
+    }
+
+    /// On Citus: every shard's rows committed on every worker node before they are counted. A
+    /// node that was down when a shard committed holds that shard's rows in a prepared
+    /// transaction until Citus's recovery commits it; this recovers and waits for that, up to
+    /// --retry-timeout, and otherwise fails the load (the rerun counts again).
+    private func settlePreparedTransactions() throws {
+        let started = MonotonicClock.now()
+        while true {
+            let left = try withDatabase("cannot finish the two-phase commits on the Citus worker nodes") { connection -> Int in
+                guard try CitusLayout.isInstalled(connection) else { return 0 }
+                try CitusLayout.recoverPreparedTransactions(connection)
+                return try CitusLayout.preparedTransactionsLeft(connection)
+            }
+            if left == 0 { return }
+            guard MonotonicClock.seconds(since: started) < configuration.retry.timeout, !stop.wait(seconds: 1) else {
+                throw LoadError(.database, "\(left) two-phase commits are still open on Citus worker nodes (a node down?)",
+                                hint: "The shards are committed; Citus's recovery finishes them once every node is up. "
+                                    + "Rerun the same command then: it refreshes the counts")
+            }
+        }
     }
 
     private func refreshCounts(on connection: PostgresConnection) throws {

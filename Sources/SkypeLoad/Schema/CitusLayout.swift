@@ -42,6 +42,18 @@ public struct CitusLayout {
         Int(try connection.execute("SELECT recover_prepared_transactions()").rows.first?.first.flatMap { $0 } ?? "") ?? 0
     }
 
+    /// Citus's prepared transactions still open on the worker nodes, counting a node that does
+    /// not answer as one (it may hold some). A shard whose commit reached a node that was down
+    /// is committed on the coordinator, ledger row included, while its rows there wait in such
+    /// a transaction until recovery commits it.
+    public static func preparedTransactionsLeft(_ connection: PostgresConnection) throws -> Int {
+        let rows = try connection.execute("""
+            SELECT coalesce(sum(CASE WHEN success THEN result::bigint ELSE 1 END), 0)
+            FROM run_command_on_workers($$SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'citus\\_%'$$)
+            """).rows
+        return Int(rows.first?.first.flatMap { $0 } ?? "") ?? 0
+    }
+
     /// How a table is placed.
     public enum Placement: Equatable, Sendable {
         /// An ordinary table, unknown to Citus (on the coordinator).
