@@ -25,6 +25,13 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // SHA-256 for media content addresses: OpenSSL's libcrypto uses the CPU's SHA
+        // instructions and costs no build time (swift-crypto added over a minute to a clean build).
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // posix_spawn with extra descriptors, pipe2 and prctl are not visible through Glibc.
         .target(
             name: "CProcessShims",
@@ -35,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "CZstd",
+                "CCrypto",
                 "CProcessShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

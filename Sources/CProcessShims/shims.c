@@ -10,7 +10,7 @@
 
 extern char **environ;
 
-int sp_spawn(const char *path, char *const argv[], const int *parent_fds,
+int sp_spawn(const char *path, char *const argv[], char *const envp[], const int *parent_fds,
              const int *child_fds, int fd_count, pid_t *pid) {
     posix_spawn_file_actions_t actions;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -22,7 +22,7 @@ int sp_spawn(const char *path, char *const argv[], const int *parent_fds,
         if (child_fds[i] > highest) highest = child_fds[i];
     }
     if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, highest + 1);
-    if (rc == 0) rc = posix_spawn(pid, path, &actions, NULL, argv, environ);
+    if (rc == 0) rc = posix_spawn(pid, path, &actions, NULL, argv, envp ? envp : environ);
     posix_spawn_file_actions_destroy(&actions);
     return rc;
 }

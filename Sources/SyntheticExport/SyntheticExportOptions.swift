@@ -14,6 +14,9 @@ public struct SyntheticExportOptions: Sendable {
     /// Makes the same account's later export of the same seed and sizes instead: the same
     /// messages, some of them edited, deleted or reacted to since.
     public var later: LaterExport?
+    /// Media files to add, by size in bytes (see ``SyntheticMedia``); photo messages point at
+    /// most of them. Empty: the messages are exactly those of an export without media.
+    public var mediaSizes: [Int] = []
 
     public init() {}
 }

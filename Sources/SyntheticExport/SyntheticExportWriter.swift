@@ -5,7 +5,13 @@ import Foundation
 public struct SyntheticExportWriter {
     public let options: SyntheticExportOptions
 
-    public init(options: SyntheticExportOptions) { self.options = options }
+    /// The media files, when the options ask for some.
+    public let media: SyntheticMedia?
+
+    public init(options: SyntheticExportOptions) {
+        self.options = options
+        media = options.mediaSizes.isEmpty ? nil : SyntheticMedia(sizes: options.mediaSizes, seed: options.seed)
+    }
 
     /// Streams the JSON to `sink` in chunks of about 1 MiB.
     public func write(to sink: (inout [UInt8]) throws -> Void) throws -> SyntheticExportManifest {
@@ -115,12 +121,17 @@ public struct SyntheticExportWriter {
         var type = "RichText"
         var content: String
         var properties = "null"
+        var references = "null"
         switch roll {
         case 0..<70:
             content = text(&rng)
         case 70..<76:
             type = "RichText/UriObject"
-            let doc = "0-weu-d8-" + hex(&rng, 32)
+            var doc = "0-weu-d8-" + hex(&rng, 32)
+            if let media {
+                doc = media.referencedDocument(for: id)
+                references = #"["\#(doc)"]"#
+            }
             content = #"<URIObject type="Picture.1" uri="https://api.asm.skype.com/v1/objects/\#(doc)" url_thumbnail="https://api.asm.skype.com/v1/objects/\#(doc)/views/imgt1" doc_id="\#(doc)">To view this shared photo, go to: <a href="https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)">https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)</a><OriginalName v="IMG_\#(rng.next() % 9999).jpg"/><FileSize v="\#(rng.next() % 3_000_000)"/></URIObject>"#
         case 76..<80:
             type = "Event/Call"
@@ -220,7 +231,7 @@ public struct SyntheticExportWriter {
         // Built as bytes: the invalid UTF-8 hazard must reach the file as it is.
         var json = Array(#"{"id":"\#(id)","displayName":\#(displayName),"originalarrivaltime":"\#(arrival)","messagetype":"\#(type)","version":\#(version),"content":"#.utf8)
         json += contentJSON
-        json += Array(#","conversationid":\#(jsonString(conversation.id).asString),"from":\#(from),"properties":\#(properties),"amsreferences":null}"#.utf8)
+        json += Array(#","conversationid":\#(jsonString(conversation.id).asString),"from":\#(from),"properties":\#(properties),"amsreferences":\#(references)}"#.utf8)
         return json
     }
 

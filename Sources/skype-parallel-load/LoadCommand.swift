@@ -71,6 +71,12 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines when standard error is not a terminal (default: 10).", valueName: "seconds"))
     var progressInterval: Double?
 
+    @Option(help: ArgumentHelp("Write the media files' bytes to this folder (at content-addressed paths, recorded in the database) instead of the database.", valueName: "dir"))
+    var mediaDir: String?
+
+    @Flag(help: "Do not keep the media files' bytes (their metadata is still loaded; the report counts them as skipped).")
+    var noMedia = false
+
     @Flag(help: "Show no progress.")
     var quiet = false
 
@@ -86,6 +92,7 @@ struct LoadCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         guard retryTimeout >= 0 else { throw ValidationError("--retry-timeout must be 0 or more seconds") }
+        guard !(noMedia && mediaDir != nil) else { throw ValidationError("--no-media keeps no media files: drop --media-dir or --no-media") }
         if let progressInterval {
             guard progressInterval > 0 else { throw ValidationError("--progress-interval must be more than 0 seconds") }
             guard !quiet else { throw ValidationError("--quiet shows no progress: drop --progress-interval or --quiet") }
@@ -122,6 +129,7 @@ struct LoadCommand: ParsableCommand {
         configuration.maintenanceWorkMem = maintenanceWorkMem
         configuration.retry.timeout = retryTimeout
         configuration.progress = quiet ? .none : .automatic(interval: progressInterval ?? 10)
+        configuration.media = noMedia ? .skip : mediaDir.map { .folder($0) } ?? .database
         // Fault injection for scripts/fault-test: a deterministic point to inject a fault at.
         configuration.testPause = environment["SKYPE_LOAD_TEST_PAUSE"].flatMap(TestPause.init)
         return configuration
@@ -154,6 +162,17 @@ struct LoadCommand: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(level: logLevel)
+        // A path that will be refused (a link, not a regular file) fails now, not after hours
+        // of loading (or, for the reject file, after a shard whose rejects it could not hold
+        // committed); the files themselves are created only when written.
+        do {
+            for (path, purpose) in [(metricsJSON, "metrics file"), (metricsProm, "metrics file"), (rejects, "reject file")] {
+                if let path { try PrivateFile.check(path, purpose: purpose) }
+            }
+        } catch let error as LoadError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
         let coordinator = Coordinator(configuration: try loadConfiguration(workerExecutable: executablePath()), logger: logger)
         let signals = StopSignals { signal in coordinator.requestStop(signal: signal) }
         let outcome = coordinator.run()
@@ -179,13 +198,18 @@ struct LoadCommand: ParsableCommand {
     /// Writes `--metrics-json` and `--metrics-prom`; false (the error printed) when one failed.
     private func writeMetrics(_ report: LoadReport) -> Bool {
         do {
+            // Created 0600, never through a link: the report names the export and counts a
+            // person's chats.
             if let path = metricsJSON {
-                try ReportPrinter.json(report).write(to: URL(fileURLWithPath: path))
+                try PrivateFile.write(Array(try ReportPrinter.json(report)), to: path, purpose: "metrics file")
             }
             if let path = metricsProm {
-                try Data(PrometheusRenderer.render(report).utf8).write(to: URL(fileURLWithPath: path))
+                try PrivateFile.write(Array(PrometheusRenderer.render(report).utf8), to: path, purpose: "metrics file")
             }
             return true
+        } catch let error as LoadError {
+            printError("\(error.description). The load itself is not affected")
+            return false
         } catch {
             printError("cannot write the metrics file: \(error.localizedDescription). The load itself is not affected")
             return false

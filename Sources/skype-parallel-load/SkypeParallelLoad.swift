@@ -22,7 +22,7 @@ struct SkypeParallelLoad: ParsableCommand {
               skype-parallel-load verify export.tar.zst
             """,
         version: ToolVersion.current,
-        subcommands: [LoadCommand.self, InspectCommand.self, VerifyCommand.self, MigrateCommand.self, WorkerCommand.self],
+        subcommands: [LoadCommand.self, InspectCommand.self, VerifyCommand.self, ExportMediaCommand.self, MigrateCommand.self, WorkerCommand.self],
         defaultSubcommand: LoadCommand.self
     )
 

@@ -8,8 +8,9 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Check that the database holds exactly the messages of an export.",
         discussion: """
             Compares, per conversation, the distinct messages of the export with the rows in \
-            the database (counts and a checksum of message identities). Messages the loader \
-            rejects are not expected. Conversations that only the database has (from another \
+            the database (counts and a checksum of message identities), and the SHA-256 of \
+            every media file of the export with that of the bytes stored for it. Messages the \
+            loader rejects are not expected. Conversations that only the database has (from another \
             export) are mentioned but do not count as differences.
 
             Examples:
@@ -25,13 +26,21 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(help: ArgumentHelp("The folder a load with --media-dir wrote the media files to.", valueName: "dir"))
+    var mediaDir: String?
+
+    @Flag(help: "Do not compare media files (for exports loaded with --no-media).")
+    var noMedia = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() throws {
-        let verifier = Verifier(exportPath: export,
+        var verifier = Verifier(exportPath: export,
                                 conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
                                 schema: database.schema)
+        verifier.mediaDirectory = mediaDir
+        verifier.checksMedia = !noMedia
         let report = try verifier.run()
         try show(report, text: report.text, asJSON: json)
         if !report.matches { throw ExitCode(1) }

@@ -3,10 +3,11 @@
 
 #include <sys/types.h>
 
-/// Spawns `path` with `argv` (NULL-terminated) and the current environment. Each
+/// Spawns `path` with `argv` and `envp` (NULL-terminated; a NULL `envp` passes the current
+/// environment). Each
 /// `child_fds[i]` in the child is a duplicate of `parent_fds[i]` in the parent; every other
 /// descriptor from 3 up is closed in the child. Returns 0 and sets `*pid`, or an errno value.
-int sp_spawn(const char *path, char *const argv[], const int *parent_fds,
+int sp_spawn(const char *path, char *const argv[], char *const envp[], const int *parent_fds,
              const int *child_fds, int fd_count, pid_t *pid);
 
 /// pipe2(fds, O_CLOEXEC): both ends close on exec unless a spawn duplicates them.

@@ -44,6 +44,11 @@ public struct LoadConfiguration: Sendable {
     public var crashWorkerAfterCommitOnConversation: String?
     /// Fault injection, for tests only: pause once at a named point (``TestPause``).
     public var testPause: TestPause?
+    /// Where the bytes of the export's media files go. Default: the database.
+    public var media: MediaDestination = .database
+    /// Fault injection, for tests only: a worker kills itself (SIGKILL) inside its first media
+    /// transaction while no file exists at this path, creating it so that it happens once.
+    public var mediaCrashMarker: String?
 
     public init(exportPath: String, conninfo: String, workerExecutable: String) {
         self.exportPath = exportPath

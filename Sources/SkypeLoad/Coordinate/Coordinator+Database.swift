@@ -143,39 +143,6 @@ extension Coordinator {
         }
     }
 
-    /// Reads the tar's `media/` entries (those before `messages.json` were kept while seeking
-    /// it, the rest follow it) and stores their metadata in `media_files`, in one transaction.
-    func loadMedia(_ input: ExportInput) throws {
-        guard let tar = input.tar else { return }
-        readingMedia = true
-        defer { readingMedia = false }
-        var catalog = MediaCatalog()
-        for entry in tar.entriesBefore { catalog.add(entry) }
-        try tar.remainingEntries { entry in
-            catalog.add(entry)
-            // Workers still load meanwhile: their events are handled, and a stop stops this too.
-            pump(waiting: 0)
-            try checkOutcome(during: "while reading media entries")
-        }
-        report.repairs.add(catalog.repairs)
-        report.mediaFiles = catalog.records.count
-        guard !catalog.records.isEmpty else { return }
-        let rows = catalog.rows()
-        let sql = LoadStatements(schema: configuration.schema).media
-        try withDatabase("cannot store media metadata") { connection in
-            do {
-                try connection.execute("BEGIN")
-                try connection.execute(sql.create)
-                try connection.copyIn(sql.copy, data: rows)
-                try connection.execute(sql.merge)
-                try connection.execute("COMMIT")
-            } catch {
-                if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
-                throw error
-            }
-        }
-    }
-
     /// Moves to a phase after the workers, for the supervisor and the progress display.
     func enter(_ phase: Supervisor.Phase) {
         apply(supervisor.handle(.entered(phase)))

@@ -4,13 +4,19 @@ extension Coordinator {
     /// Hands a shard to the supervisor, which sends it to the least busy worker; waits (and
     /// merges events) while every worker holds its maximum.
     func dispatch(_ shard: Shard) throws {
-        let started = MonotonicClock.now()
-        defer { dispatchNanoseconds += MonotonicClock.now() - started }
-        // Ordinals run on across exports, so that a shard's ordinal also names its export.
+        // Ordinals run on across exports, so that a shard's ordinal also names its export (the
+        // splitter counts from its own export's start; media shards are numbered absolutely).
         var shard = shard
         shard.ordinal += ordinalBases.last ?? 0
+        try dispatch(InFlightShard(shard))
+    }
+
+    /// Hands over a shard of either kind (messages, media chunks) the same way.
+    func dispatch(_ shard: InFlightShard) throws {
+        let started = MonotonicClock.now()
+        defer { dispatchNanoseconds += MonotonicClock.now() - started }
         feedStopRequests()
-        apply(supervisor.offer(InFlightShard(shard)))
+        apply(supervisor.offer(shard))
         tickProgress()
         while supervisor.isHoldingShard { pump() }
         try checkOutcome(during: "after \(shardsDispatched) shards")

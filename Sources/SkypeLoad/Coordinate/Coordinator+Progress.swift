@@ -19,7 +19,11 @@ extension Coordinator {
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
             messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
             shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,
-            queued: supervisor.shardsInFlight - loading + supervisor.resends.count, workers: lines)
+            queued: supervisor.shardsInFlight - loading + supervisor.resends.count, workers: lines,
+            media: media.map { collector in
+                "media \(collector.filesFound) files (\(ProgressReporter.megabytes(collector.bytesFound))) read, "
+                    + "\(report.media.shardsLoaded + report.media.shardsAlreadyLoaded) of \(report.media.shards) chunk shards stored"
+            })
     }
 
     private var stage: ProgressReporter.Stage {

@@ -16,7 +16,7 @@ extension Coordinator {
             case let .send(shard, slot):
                 guard let process = processes[slot] else { continue }
                 do {
-                    try process.shards.write(kind: WorkerProtocol.ToWorker.shard.rawValue, payload: shard.payload)
+                    try process.shards.write(kind: shard.kind.rawValue, payload: shard.payload)
                 } catch {
                     // The worker is dying; its end-of-pipe event puts this shard back in the queue.
                     logger.debug("worker \(slot) did not take shard \(shard.label): \(error)")
@@ -62,11 +62,13 @@ extension Coordinator {
         let worker = try WorkerProcess(index: slot, executable: configuration.workerExecutable)
         processes[slot] = worker
         let settings = WorkerSettings(protocolVersion: WorkerProtocol.version, worker: slot,
-                                      conninfo: configuration.conninfo, schema: configuration.schema,
+                                      conninfo: ConnectionString(configuration.conninfo).addingPassword((try? database?.connected())?.passwordInUse),
+                                      schema: configuration.schema,
                                       runID: runID, connections: configuration.connectionsPerWorker,
                                       retry: configuration.retry,
                                       crashOnConversation: configuration.crashWorkersOnConversation,
-                                      crashAfterCommitOnConversation: configuration.crashWorkerAfterCommitOnConversation)
+                                      crashAfterCommitOnConversation: configuration.crashWorkerAfterCommitOnConversation,
+                                      mediaCrashMarker: configuration.mediaCrashMarker)
         do {
             try worker.shards.write(kind: WorkerProtocol.ToWorker.configure.rawValue, payload: WorkerProtocol.encode(settings))
         } catch {
@@ -127,7 +129,7 @@ extension Coordinator {
             messagesBySlot[slot] += metrics.messages
             report.add(metrics)
             if !report.exports.isEmpty { report.exports[exportIndex(ofShard: metrics.ordinal)].loaded.add(metrics) }
-            collectPhases(metrics)
+            if metrics.media == nil { collectPhases(metrics) }
             for var reject in metrics.rejectRecords {
                 reject.export = exportPath(ofShard: metrics.ordinal)
                 writeReject(reject)

@@ -37,11 +37,22 @@ public final class Coordinator: @unchecked Sendable {
     /// The first shard ordinal of each export read so far: ordinals run on across exports, so
     /// that a shard's ordinal names its export too.
     var ordinalBases: [Int] = []
+    /// The ordinal after the last one used (message and media shards of every export so far).
+    var nextOrdinal = 0
+    /// Each export's media collector, for ``storeMedia()`` once every shard is in.
+    var mediaCollectors: [MediaCollector] = []
     /// The deferred index build's state, for the progress display.
     let indexStatus = IndexBuildStatus()
     /// When the current phase after the workers began (``MonotonicClock``).
     var phaseStarted: UInt64 = 0
     var readingMedia = false
+    /// The media files read from the tar, recorded once their chunks are committed.
+    var media: MediaCollector?
+    var mediaCatalog = MediaCatalog()
+    /// Media files before `messages.json` in an archive read from standard input.
+    var mediaSpool: MediaSpool?
+    /// The archive ended or broke among the media entries: reported once what was read is recorded.
+    var mediaInputError: LoadError?
     /// The progress display's own connection, for `pg_stat_progress_create_index`.
     var progressConnection: PostgresConnection?
     var progressConnectionTried: UInt64 = 0
@@ -96,9 +107,14 @@ public final class Coordinator: @unchecked Sendable {
         let started = MonotonicClock.now()
         do {
             try configuration.validate()
+            // Standard input cannot be read twice: media files before messages.json wait on disk.
+            let spool = configuration.exportPath == "-" && configuration.media != .skip
+                ? try MediaSpool(directory: configuration.splitter.spillDirectory) : nil
+            mediaSpool = spool
             // The first export is opened before anything else, so that an unreadable one
             // fails before the database is touched; the others are opened in turn.
-            var input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax)
+            var input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax,
+                                        streaming: spool?.streaming)
             self.input = input
             try connect()
             try lockSchema()
@@ -119,12 +135,19 @@ public final class Coordinator: @unchecked Sendable {
                     self.input = input
                 }
                 for format in input.formats where !report.formats.contains(format) { report.formats.append(format) }
-                ordinalBases.append(report.shards)
+                ordinalBases.append(nextOrdinal)
                 if configuration.exports.count > 1 { report.exports.append(ExportResult(path: path)) }
+                let shardsBefore = report.shards
                 try split(input)
+                nextOrdinal += report.shards - shardsBefore
+                let collectorsBefore = mediaCollectors.count
                 try loadMedia(input)
+                if mediaCollectors.count > collectorsBefore, let collector = mediaCollectors.last {
+                    nextOrdinal += collector.shardsSent + 1
+                }
             }
             try drain()
+            try storeMedia()
         } catch let error as LoadError {
             // A worker's failure stops the splitter by being rethrown: it is recorded already.
             if firstFailure == nil { record(error) }

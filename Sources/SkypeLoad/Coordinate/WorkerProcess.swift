@@ -14,7 +14,8 @@ final class WorkerProcess {
     private var shardsClosed = false
     private(set) var exitDescription = "running"
 
-    /// Spawns `executable worker` (posix_spawn, never a bare fork of this multithreaded process).
+    /// Spawns `executable worker` (posix_spawn, never a bare fork of this multithreaded process)
+    /// with this process's environment less ``ConnectionString/credentialVariables``.
     init(index: Int, executable: String) throws {
         var shardPipe: [Int32] = [0, 0]
         var eventPipe: [Int32] = [0, 0]
@@ -27,10 +28,16 @@ final class WorkerProcess {
         var cArguments = arguments.map { strdup($0) }
         cArguments.append(nil)
         defer { cArguments.forEach { free($0) } }
+        // The connection string reaches the worker over its pipe; its environment keeps no copy.
+        var cEnvironment = ProcessInfo.processInfo.environment
+            .filter { !ConnectionString.credentialVariables.contains($0.key) }
+            .map { strdup("\($0.key)=\($0.value)") }
+        cEnvironment.append(nil)
+        defer { cEnvironment.forEach { free($0) } }
         let parentDescriptors: [Int32] = [shardPipe[0], eventPipe[1]]
         let childDescriptors: [Int32] = [WorkerRuntime.shardDescriptor, WorkerRuntime.eventDescriptor]
         var pid: pid_t = 0
-        let status = sp_spawn(executable, cArguments, parentDescriptors, childDescriptors, 2, &pid)
+        let status = sp_spawn(executable, cArguments, cEnvironment, parentDescriptors, childDescriptors, 2, &pid)
         close(shardPipe[0])
         close(eventPipe[1])
         guard status == 0 else {

@@ -34,6 +34,8 @@ struct WorkerSlot {
 struct InFlightShard: Equatable {
     var ordinal: Int
     var label: String
+    /// The frame kind: messages or media chunks.
+    var kind = WorkerProtocol.ToWorker.shard
     var payload: [UInt8]
     /// Workers that died holding it.
     var deaths = 0
@@ -46,6 +48,14 @@ struct InFlightShard: Equatable {
         conversations = shard.parts.map(\.conversationID)
     }
 
+    init(_ shard: MediaShard) {
+        ordinal = shard.ordinal
+        label = shard.label
+        kind = .mediaShard
+        payload = shard.encoded()
+        conversations = []
+    }
+
     init(ordinal: Int, label: String, payload: [UInt8] = [], conversations: [String] = []) {
         self.ordinal = ordinal
         self.label = label
@@ -56,7 +66,7 @@ struct InFlightShard: Equatable {
     /// The bytes of `messages.json` the shard covers, for the reject file; read from the
     /// payload only for the rare quarantined shard, not for every shard sent.
     func byteRange() -> (first: Int64, end: Int64) {
-        guard let shard = try? ShardCodec.decode(payload) else { return (0, 0) }
+        guard kind == .shard, let shard = try? ShardCodec.decode(payload) else { return (0, 0) }
         var first = Int64.max
         var end: Int64 = 0
         for part in shard.parts {

@@ -26,7 +26,8 @@ public final class ExportInput {
 
     /// Opens `path` (or standard input for `-`) and peels off zstd and tar layers found by magic bytes.
     /// - Parameter zstdWindowLogMax: passed to ``ZstdByteSource``.
-    public init(path: String, zstdWindowLogMax: Int32 = 31) throws {
+    /// - Parameter streaming: tar entries before `messages.json` whose bytes a reader takes as they pass.
+    public init(path: String, zstdWindowLogMax: Int32 = 31, streaming: TarEntrySource.Streaming? = nil) throws {
         self.path = path
         let file = try FileByteSource(path: path)
         self.file = file
@@ -52,7 +53,7 @@ public final class ExportInput {
             if Self.isTar(head) && !formats.contains(.tar) {
                 formats.append(.tar)
                 let tar = try TarEntrySource(peekable, wanted: Self.messagesEntry, location: location,
-                                             keep: MediaCatalog.wantsBytes)
+                                             keep: MediaCatalog.wantsBytes, streaming: streaming)
                 entry = tar.entryName
                 current = tar
                 self.tar = tar
@@ -87,7 +88,7 @@ public final class ExportInput {
         guard head.count >= 512 else { return false }
         if Array(head[257..<262]) == Array("ustar".utf8) { return true }
         // A pre-POSIX tar has no magic, only a valid header checksum.
-        return head[0] != 0 && TarEntrySource.checksumMatches(head)
+        return head[0] != 0 && TarHeader.checksumMatches(Array(head.prefix(512)))
     }
 
     /// A UTF-8 byte-order mark and whitespace may precede the object.

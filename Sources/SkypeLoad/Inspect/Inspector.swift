@@ -60,6 +60,15 @@ public struct Inspector {
         }
         splitter.onOversizedMessage = { report.rejects[$0.reason, default: 0] += 1 }
         let summary = try splitter.run()
+        // The entries after messages.json are read as a load reads them, so that a damaged
+        // archive fails here too, and media are counted.
+        readAhead.stop()
+        if let tar = input.tar {
+            var catalog = MediaCatalog()
+            for entry in tar.entriesBefore { catalog.add(entry) }
+            try tar.remainingEntries { catalog.add($0) }
+            if !catalog.records.isEmpty { report.structure["media_files"] = catalog.records.count }
+        }
         report.owner = summary.userID
         report.exportDate = summary.exportDate
         report.jsonBytes = summary.jsonBytes

@@ -4,6 +4,8 @@ import CLibPQ
 /// of its own, never on Swift concurrency's cooperative pool.
 public final class PostgresConnection {
     private var connection: OpaquePointer?
+    /// Masks the connection string's secrets in every message of this connection.
+    private let redaction: ConnectionString
 
     /// A failed statement or connection attempt.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -22,19 +24,25 @@ public final class PostgresConnection {
     }
 
     /// Connects with a libpq connection string or URL; an empty string lets libpq use the PG*
-    /// variables and `~/.pgpass`. The string is never included in errors: it may hold a password.
-    public init(conninfo: String, applicationName: String = "skype-parallel-load") throws(Failure) {
-        let keys = ["dbname", "application_name", "client_encoding"]
-        let values = [conninfo, applicationName, "UTF8"]
-        var cKeys = keys.map { strdup($0) }
-        var cValues = values.map { strdup($0) }
+    /// variables and `~/.pgpass`. The loader's timeouts (``ConnectionString/defaultOptions``)
+    /// apply unless the string, a `PG*` variable or a service sets them. No part of the string
+    /// reaches an error message: it may hold a password (``ConnectionString/redact(_:)``).
+    public init(conninfo: String, applicationName: String = "skype-parallel-load",
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) {
+        let string = ConnectionString(conninfo)
+        redaction = string
+        let parameters = string.connectParameters(extra: [("application_name", applicationName), ("client_encoding", "UTF8")],
+                                                  environment: environment)
+        var cKeys = parameters.map { strdup($0.key) }
+        var cValues = parameters.map { strdup($0.value) }
         cKeys.append(nil)
         cValues.append(nil)
         defer {
             cKeys.forEach { free($0) }
             cValues.forEach { free($0) }
         }
-        // expand_dbname = 1: the first dbname value may be a whole connection string or URL.
+        // expand_dbname = 1: the dbname value may be a whole connection string or URL; it comes
+        // after the defaults, so that what it sets wins.
         let keyPointers = cKeys.map { UnsafePointer($0) }
         let valuePointers = cValues.map { UnsafePointer($0) }
         connection = PQconnectdbParams(keyPointers, valuePointers, 1)
@@ -42,10 +50,30 @@ public final class PostgresConnection {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             if let connection { PQfinish(connection) }
             self.connection = nil
-            throw Failure(sqlState: nil, message: "cannot connect to PostgreSQL: " + Self.trimmed(message))
+            throw Failure(sqlState: nil, message: "cannot connect to PostgreSQL: " + string.redact(Self.trimmed(message)))
         }
         // NOTICEs ("schema already exists, skipping") would land in the middle of the progress display.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    }
+
+    /// The password this connection authenticated with, wherever libpq found it (the string,
+    /// `PGPASSWORD`, `~/.pgpass`): handed to workers over their pipe, never printed.
+    var passwordInUse: String? {
+        guard let connection, let password = PQpass(connection) else { return nil }
+        let text = String(cString: password)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The options the connection uses, as libpq resolved them (string, variables, defaults),
+    /// secrets masked: what `connect_timeout` or `keepalives_idle` really is.
+    public var effectiveOptions: [String: String] {
+        guard let connection, let options = PQconninfo(connection) else { return [:] }
+        defer { PQconninfoFree(options) }
+        var result: [String: String] = [:]
+        ConnectionString.forEach(options) { key, value in
+            result[key] = ConnectionString.secretKeys.contains(key) ? "***" : value
+        }
+        return result
     }
 
     deinit {
@@ -106,6 +134,47 @@ public final class PostgresConnection {
         return try check(result)
     }
 
+    /// Runs one statement whose parameters and results travel in binary: `bytea` values as
+    /// their raw bytes, with neither escaping nor hex doubling (media chunks are megabytes).
+    /// - Returns: the rows, each value's raw bytes (nil for SQL NULL), and the affected-row count.
+    @discardableResult
+    public func executeBinary(_ sql: String, _ parameters: [[UInt8]?]) throws(Failure) -> (rows: [[[UInt8]?]], affectedRows: Int) {
+        let count = parameters.count
+        let copies: [UnsafeMutableRawPointer?] = parameters.map { value in
+            guard let value else { return nil }
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: max(1, value.count), alignment: 1)
+            value.withUnsafeBytes { if let base = $0.baseAddress { memory.copyMemory(from: base, byteCount: value.count) } }
+            return memory
+        }
+        defer { copies.forEach { $0?.deallocate() } }
+        let pointers = copies.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        let lengths = parameters.map { Int32($0?.count ?? 0) }
+        let formats = [Int32](repeating: 1, count: count)
+        let result = PQexecParams(connection, sql, Int32(count), nil, pointers, lengths, formats, 1)
+        guard let result else { throw lastFailure() }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+            var rows: [[[UInt8]?]] = []
+            for row in 0..<PQntuples(result) {
+                var values: [[UInt8]?] = []
+                for column in 0..<PQnfields(result) {
+                    if PQgetisnull(result, row, column) == 1 {
+                        values.append(nil)
+                    } else {
+                        let length = Int(PQgetlength(result, row, column))
+                        let base = UnsafeRawPointer(PQgetvalue(result, row, column))
+                        values.append(base.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? [])
+                    }
+                }
+                rows.append(values)
+            }
+            return (rows, Int(String(cString: PQcmdTuples(result))) ?? 0)
+        default:
+            throw failure(of: result)
+        }
+    }
+
     /// Runs `COPY ... FROM STDIN` with `data` (rows in COPY text format), sent in 64 KiB
     /// chunks: one libpq call per row is several times slower.
     /// - Returns: the number of rows the server reports as copied.
@@ -164,15 +233,19 @@ public final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return QueryResult(result)
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
-            throw Failure(sqlState: state, message: Self.trimmed(message))
+            throw failure(of: result)
         }
+    }
+
+    private func failure(of result: OpaquePointer) -> Failure {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
+        return Failure(sqlState: state, message: redaction.redact(Self.trimmed(message)))
     }
 
     private func lastFailure() -> Failure {
         let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "no connection"
-        return Failure(sqlState: nil, message: Self.trimmed(message))
+        return Failure(sqlState: nil, message: redaction.redact(Self.trimmed(message)))
     }
 
     private static func trimmed(_ message: String) -> String {

@@ -54,6 +54,8 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
     ]
 
     /// Shutdown and start-up (57P01-03), too many connections (53300), serialization failure
-    /// (40001), deadlock (40P01).
-    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "53300", "40001", "40P01"]
+    /// (40001), deadlock (40P01), lock timeout (55P03: a lock held by another load's
+    /// transaction, or by a connection that died and the server has not noticed yet; see
+    /// ``LockTimeout``).
+    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "53300", "40001", "40P01", "55P03"]
 }

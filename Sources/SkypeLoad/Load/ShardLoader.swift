@@ -80,7 +80,8 @@ struct ShardLoader {
         metrics.rejectRecords = rows.rejectRecords
 
         do {
-            try connection.execute("BEGIN")
+            // The claim can wait behind another transaction holding the same shard key.
+            try connection.execute(LockTimeout.begin)
             let claimed = try connection.execute(statements.claimShard, [
                 key, String(runID), String(shard.ordinal), CopyEncoding.textArrayLiteral(rows.conversationIDs),
                 String(shard.messageCount), String(shard.byteCount), String(worker), shard.account,

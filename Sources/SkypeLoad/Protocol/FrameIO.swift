@@ -55,6 +55,9 @@ public final class FrameReader: @unchecked Sendable {
 
     public let descriptor: Int32
 
+    /// Bytes of a frame's payload read per `read(2)` loop.
+    private static let chunk = 1 << 20
+
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
     /// The next frame, or nil at a clean end of stream (between frames); throws ``Truncated``
@@ -68,9 +71,17 @@ public final class FrameReader: @unchecked Sendable {
         guard length <= FrameIO.maximumPayload else {
             throw LoadError(.workerProtocol, "a frame claims \(length) bytes, more than the protocol allows")
         }
-        var payload = [UInt8](repeating: 0, count: length)
-        guard try readAll(&payload) == length else {
-            throw Truncated(description: "a pipe ended inside a frame")
+        // Filled as bytes arrive, a chunk at a time: a corrupt length must not allocate its
+        // claim before the bytes exist.
+        var payload: [UInt8] = []
+        payload.reserveCapacity(min(length, Self.chunk))
+        while payload.count < length {
+            var chunk = [UInt8](repeating: 0, count: min(Self.chunk, length - payload.count))
+            let got = try readAll(&chunk)
+            payload += chunk[0..<got]
+            guard got == chunk.count else {
+                throw Truncated(description: "a pipe ended inside a frame (\(payload.count) of \(length) bytes)")
+            }
         }
         return (header[4], payload)
     }

@@ -18,9 +18,13 @@ public enum ShardCodec {
         return output
     }
 
+    /// Decodes a shard frame; any frame that is not exactly what ``encode(_:)`` makes is a
+    /// ``LoadError`` `.workerProtocol` naming the byte where it goes wrong.
     public static func decode(_ bytes: [UInt8]) throws -> Shard {
         var reader = Reader(bytes: bytes)
-        let ordinal = Int(try reader.integer(UInt64.self))
+        guard let ordinal = Int(exactly: try reader.integer(UInt64.self)) else {
+            throw reader.failure("a shard ordinal beyond Int", at: 0)
+        }
         let account = String(decoding: try reader.block(), as: UTF8.self)
         let count = Int(try reader.integer(UInt32.self))
         var parts: [ConversationPart] = []
@@ -28,11 +32,24 @@ public enum ShardCodec {
             let id = String(decoding: try reader.block(), as: UTF8.self)
             let slice = Int(try reader.integer(UInt32.self))
             let messageCount = Int(try reader.integer(UInt32.self))
-            let hasHeader = try reader.integer(UInt8.self) == 1
-            let header = hasHeader ? try reader.block() : nil
+            let flagOffset = reader.position
+            let header: [UInt8]?
+            switch try reader.integer(UInt8.self) {
+            case 0: header = nil
+            case 1: header = try reader.block()
+            default: throw reader.failure("a header flag that is neither 0 nor 1", at: flagOffset)
+            }
+            let messagesOffset = reader.position + 4
             let messages = try reader.block()
+            // The count must be the frames the bytes hold, each whole: the transform trusts both.
+            guard let frames = MessageFrame.count(in: messages), frames == messageCount else {
+                throw reader.failure("a part whose messages do not match its count of \(messageCount)", at: messagesOffset)
+            }
             parts.append(ConversationPart(conversationID: id, slice: slice, header: header,
                                           messages: messages, messageCount: messageCount))
+        }
+        guard reader.position == bytes.count else {
+            throw reader.failure("\(bytes.count - reader.position) bytes after the last part", at: reader.position)
         }
         return Shard(ordinal: ordinal, parts: parts, account: account)
     }
@@ -52,7 +69,7 @@ public enum ShardCodec {
 
         mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
             let size = MemoryLayout<T>.size
-            guard position + size <= bytes.count else { throw Self.truncated }
+            guard bytes.count - position >= size else { throw truncated() }
             var value: T = 0
             for index in 0..<size { value |= T(bytes[position + index]) << (8 * index) }
             position += size
@@ -61,11 +78,18 @@ public enum ShardCodec {
 
         mutating func block() throws -> [UInt8] {
             let count = Int(try integer(UInt32.self))
-            guard position + count <= bytes.count else { throw Self.truncated }
+            guard bytes.count - position >= count else { throw truncated() }
             defer { position += count }
             return Array(bytes[position..<(position + count)])
         }
 
-        static let truncated = LoadError(.workerProtocol, "a shard frame is shorter than its contents say")
+        func truncated() -> LoadError {
+            failure("a shard frame of \(bytes.count) bytes is shorter than its contents say", at: position)
+        }
+
+        func failure(_ message: String, at offset: Int) -> LoadError {
+            LoadError(.workerProtocol, "\(message) (byte \(offset) of the shard frame)",
+                      location: .init(offset: Int64(offset)))
+        }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The messages between the coordinator and its workers. Version it whenever a frame changes:
 /// a worker of another version refuses to start rather than misreading shards.
 public enum WorkerProtocol {
-    public static let version = 4
+    public static let version = 5
 
     /// Frame kinds from the coordinator to a worker.
     public enum ToWorker: UInt8 {
@@ -11,6 +11,8 @@ public enum WorkerProtocol {
         case configure = 1
         /// A binary ``Shard`` (``ShardCodec``).
         case shard = 2
+        /// A binary ``MediaShard`` (``MediaShard/encoded()``).
+        case mediaShard = 3
     }
 
     /// Frame kinds from a worker to the coordinator.
@@ -47,6 +49,9 @@ public struct WorkerSettings: Codable, Sendable {
     /// Fault injection for tests: the worker exits abruptly once per run right after committing
     /// a shard that holds this conversation, before reporting it (a lost acknowledgement).
     public var crashAfterCommitOnConversation: String?
+    /// Fault injection for tests: a worker kills itself inside a media transaction while no
+    /// file exists at this path (creating it first, so that it happens once).
+    public var mediaCrashMarker: String?
 }
 
 /// What a worker tells the coordinator.

@@ -51,6 +51,8 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var indexesPending = 0
     /// Documents described in the tar's `media/` folder.
     public var mediaFiles = 0
+    /// The media files' bytes: found, stored, already present, skipped.
+    public var media = MediaReport()
     /// Workers started again after dying.
     public var workerRestarts = 0
 
@@ -58,6 +60,12 @@ public struct LoadReport: Sendable, Codable, Equatable {
 
     /// Merges one shard's figures into its worker's line and the totals.
     public mutating func add(_ shard: ShardMetrics) {
+        if let figures = shard.media {
+            // Media shards have their own line (`media`); the worker lines count messages.
+            media.add(figures, alreadyLoaded: shard.alreadyLoaded)
+            for (state, count) in shard.retriesBySQLState { retriesBySQLState[state, default: 0] += count }
+            return
+        }
         while workers.count <= shard.worker { workers.append(WorkerSummary(worker: workers.count)) }
         workers[shard.worker].add(shard)
         // Summed from the lines, in their order, so the totals equal the sum of the lines exactly.

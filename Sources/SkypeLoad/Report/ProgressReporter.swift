@@ -37,6 +37,8 @@ final class ProgressReporter {
         var loading: Int
         var queued: Int
         var workers: [WorkerLine]
+        /// Media files read and chunk shards stored so far; nil before the media entries.
+        var media: String? = nil
     }
 
     private let output: TerminalOutput
@@ -118,7 +120,7 @@ final class ProgressReporter {
         }
         return "\(state.stage.rawValue): read \(read), \(state.messagesDone) messages (\(Int(recent))/s recent, \(Int(overall))/s overall), "
             + "shards \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, "
-            + "\(state.queued) queued" + (eta.isEmpty ? "" : ", " + eta)
+            + "\(state.queued) queued" + (eta.isEmpty ? "" : ", " + eta) + (state.media.map { ", " + $0 } ?? "")
     }
 
     private func block(_ state: Snapshot, now: UInt64) -> [String] {
@@ -130,6 +132,7 @@ final class ProgressReporter {
             "messages \(state.messagesDone)  (\(Int(recent))/s recent, \(Int(overall))/s overall)",
             "shards   \(state.shardsDone) done, \(state.shardsSkipped) already loaded, \(state.loading) loading, \(state.queued) queued",
         ]
+        if let media = state.media, state.detail.isEmpty { lines.append(media) }
         if !state.detail.isEmpty {
             // After the workers, their lines would only say "exited".
             lines = [lines[0], lines[1]] + state.detail

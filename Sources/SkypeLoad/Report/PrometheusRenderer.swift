@@ -55,6 +55,13 @@ public enum PrometheusRenderer {
         for (reason, count) in report.rejects {
             counter("rejects_by_reason", "Messages rejected, by reason", count, run + [("reason", reason)])
         }
+        for (state, files, bytes) in [("found", report.media.filesFound, report.media.bytesFound),
+                                      ("stored", report.media.filesStored, report.media.bytesStored),
+                                      ("already_present", report.media.filesAlreadyPresent, report.media.bytesAlreadyPresent),
+                                      ("skipped", report.media.filesSkipped, report.media.bytesSkipped)] {
+            counter("media_files", "Media files of the export, by what happened to their bytes", files, run + [("state", state)])
+            counter("media_bytes", "Bytes of media files, by what happened to them", Int(bytes), run + [("state", state)])
+        }
         for (type, count) in report.messageTypes {
             counter("messages_by_type", "Messages loaded, by messagetype", count, run + [("type", type)])
         }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Appends ``RejectRecord``s as JSON lines to the `--rejects` file, created on the first one.
+/// Appends ``RejectRecord``s as JSON lines to the `--rejects` file, created (mode 0600, see
+/// ``PrivateFile``) on the first one.
 final class RejectLog {
     private let path: String?
     private var handle: FileHandle?
@@ -13,17 +14,8 @@ final class RejectLog {
     func write(_ record: RejectRecord) throws {
         guard let path else { return }
         if handle == nil {
-            if !FileManager.default.fileExists(atPath: path) {
-                guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                    throw LoadError(.configuration, "cannot create the reject file \(path)",
-                                    hint: "Check that its directory exists and is writable")
-                }
-            }
-            guard let opened = FileHandle(forWritingAtPath: path) else {
-                throw LoadError(.configuration, "cannot open the reject file \(path)")
-            }
-            try opened.seekToEnd()
-            handle = opened
+            // Appended to across reruns; created 0600: it holds raw private messages.
+            handle = try PrivateFile.open(path, .append, purpose: "reject file")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

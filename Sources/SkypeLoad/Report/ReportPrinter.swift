@@ -41,6 +41,7 @@ public enum ReportPrinter {
             lines.append(String(format: "shards    p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s (receipt to commit, %d shards)",
                                 latency.p50Seconds, latency.p95Seconds, latency.p99Seconds, latency.maxSeconds, latency.count))
         }
+        if let media = mediaLine(report.media) { lines.append(media) }
         if report.repairs.total > 0 {
             lines.append("repaired  \(report.repairs.nulCharacters) NUL, \(report.repairs.invalidUTF8) invalid UTF-8, "
                 + "\(report.repairs.loneSurrogates) lone surrogates")
@@ -87,6 +88,21 @@ public enum ReportPrinter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(report)
+    }
+
+    /// One line on the media files; nil for an export without any.
+    static func mediaLine(_ media: MediaReport) -> String? {
+        guard media.filesFound > 0 else { return nil }
+        func files(_ count: Int, _ bytes: Int64) -> String { "\(count) (\(megabytes(bytes)) MB)" }
+        var line = "media     \(files(media.filesFound, media.bytesFound)) found, "
+        if media.destination == "skipped" {
+            return line + "not kept (--no-media): \(files(media.filesSkipped, media.bytesSkipped)) skipped"
+        }
+        line += "\(files(media.filesStored, media.bytesStored)) stored in the \(media.destination), "
+            + "\(files(media.filesAlreadyPresent, media.bytesAlreadyPresent)) already present"
+        if media.filesSkipped > 0 { line += ", \(files(media.filesSkipped, media.bytesSkipped)) skipped" }
+        if media.filesUnreferenced > 0 { line += ", \(media.filesUnreferenced) pointed at by no message" }
+        return line + String(format: "; %.1f MB/s", media.bytesPerSecond / 1_000_000)
     }
 
     private static func counts(_ values: [String: Int]) -> String {

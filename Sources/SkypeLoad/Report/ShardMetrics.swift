@@ -36,6 +36,8 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
     public var rejects: [String: Int]
     /// The rejected messages themselves, for the reject file.
     public var rejectRecords: [RejectRecord]
+    /// Set for a media shard (chunks of media files) instead of messages.
+    public var media: MediaShardFigures?
 
     public init(ordinal: Int, shardKey: String, worker: Int) {
         self.ordinal = ordinal

@@ -4,9 +4,12 @@
 ///   (`messages`, `participants`, the structure tables, and any later migration's) by
 ///   `conversation_id`, colocated with it: a shard's rows for one conversation sit on one worker
 ///   node, every key holds the distribution column, and joins by conversation stay on a node.
-/// - Other data tables (`media_files`, keyed by document) are reference tables: a copy on every
-///   node, so `attachments.doc_id` joins it where the attachment lives.
-/// - Bookkeeping (`schema_migrations`, `load_runs`, `shard_ledger`, `deferred_indexes`) stays on
+/// - Media bytes (`media_chunks`, and `media_blobs` that lists each content's chunks) are
+///   distributed by their SHA-256, colocated with each other.
+/// - Other tables (`media_files`, `media_entries`, keyed by document or archive entry, and
+///   `load_runs`, which `media_blobs` refers to) are reference tables: a copy on every node, so
+///   `attachments.doc_id` joins them where the attachment lives.
+/// - Bookkeeping (`schema_migrations`, `shard_ledger`, `deferred_indexes`) stays on
 ///   the coordinator as Citus local tables. The coordinator decides every distributed commit, so
 ///   a ledger row there commits with its shard's rows; being in Citus's metadata, a write to it
 ///   makes Citus commit the shard's transaction with two-phase commit even when the rows went to
@@ -20,7 +23,14 @@ public struct CitusLayout {
     public let schema: String
 
     /// Tables that stay on the coordinator.
-    public static let bookkeepingTables: Set<String> = ["schema_migrations", "load_runs", "shard_ledger", "deferred_indexes"]
+    public static let bookkeepingTables: Set<String> = ["schema_migrations", "shard_ledger", "deferred_indexes"]
+    /// Tables not keyed by conversation that grow with the data: distributed by their key,
+    /// colocated with the first of their group. Media bytes are content-addressed chunks
+    /// (schema 9): spread by digest, never copied to every node.
+    static let distributedByKey: [(table: String, column: String, colocateWith: String?)] = [
+        ("media_chunks", "sha256", nil),
+        ("media_blobs", "sha256", "media_chunks"),
+    ]
     /// The table every per-conversation table is colocated with.
     static let anchor = "conversations"
 
@@ -104,9 +114,13 @@ public struct CitusLayout {
             """, [schema]).rows, by: { $0[0] ?? "" }).mapValues { Set($0.compactMap { $0[1] }) }
         let quoted = { (table: String) in PostgresConnection.quoteIdentifier(schema) + "." + PostgresConnection.quoteIdentifier(table) }
         var done: [String] = []
-        // The anchor first: the others are colocated with it.
-        let plain = tables.filter { $0.placement == .plain }.map(\.table)
-            .sorted { ($0 == Self.anchor ? 0 : 1, $0) < ($1 == Self.anchor ? 0 : 1, $1) }
+        // The anchor first (the others are colocated with it), then `load_runs` (media_blobs
+        // refers to it), then the keyed tables in their order, then the rest by name.
+        let keyed = Self.distributedByKey.map(\.table)
+        func rank(_ table: String) -> Int {
+            table == Self.anchor ? 0 : table == "load_runs" ? 1 : (keyed.firstIndex(of: table).map { 2 + $0 } ?? 99)
+        }
+        let plain = tables.filter { $0.placement == .plain }.map(\.table).sorted { (rank($0), $0) < (rank($1), $1) }
         var bookkeeping: [String] = []
         for table in plain {
             if Self.bookkeepingTables.contains(table) {
@@ -114,6 +128,10 @@ public struct CitusLayout {
             } else if table == Self.anchor {
                 try connection.execute("SELECT create_distributed_table($1, 'id')", [quoted(table)])
                 done.append("\(table): distributed by id")
+            } else if let keyedBy = Self.distributedByKey.first(where: { $0.table == table }) {
+                try connection.execute("SELECT create_distributed_table($1, $2, colocate_with => $3)",
+                                       [quoted(table), keyedBy.column, keyedBy.colocateWith.map(quoted) ?? "none"])
+                done.append("\(table): distributed by \(keyedBy.column)" + (keyedBy.colocateWith.map { ", colocated with \($0)" } ?? ""))
             } else if columns[table]?.contains("conversation_id") == true {
                 try connection.execute("SELECT create_distributed_table($1, 'conversation_id', colocate_with => $2)",
                                        [quoted(table), quoted(Self.anchor)])

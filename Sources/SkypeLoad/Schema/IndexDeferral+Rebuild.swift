@@ -140,7 +140,7 @@ extension IndexDeferral {
                     try create(index, on: connection)
                     if let parent = index.attachTo {
                         // Attaching an index already attached to this parent does nothing.
-                        try connection.execute("ALTER INDEX \(quotedSchema).\(PostgresConnection.quoteIdentifier(parent)) ATTACH PARTITION \(quotedSchema).\(PostgresConnection.quoteIdentifier(index.name))")
+                        try connection.execute(LockTimeout.bounded("ALTER INDEX \(quotedSchema).\(PostgresConnection.quoteIdentifier(parent)) ATTACH PARTITION \(quotedSchema).\(PostgresConnection.quoteIdentifier(index.name))"))
                     }
                     try forget(index, on: connection)
                     if paused {

@@ -56,7 +56,7 @@ public struct IndexDeferral: Sendable {
     /// the partitions' indexes under them; returns how many were dropped (parents).
     @discardableResult
     public func dropSecondaryIndexes(_ connection: PostgresConnection) throws -> Int {
-        try connection.execute("BEGIN")
+        try connection.execute(LockTimeout.begin)
         do {
             let parents = try connection.execute("""
                 SELECT i.indexrelid, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.relname
@@ -99,7 +99,7 @@ public struct IndexDeferral: Sendable {
 
     func create(_ index: DeferredIndex, on connection: PostgresConnection) throws {
         do {
-            try connection.execute(index.definition)
+            try connection.execute(LockTimeout.bounded(index.definition))
         } catch {
             // 42P07: built by an earlier attempt that stopped before forgetting it.
             guard error.sqlState == "42P07" else { throw error }

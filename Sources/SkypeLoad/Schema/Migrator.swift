@@ -35,7 +35,7 @@ public struct Migrator {
     public func run(_ connection: PostgresConnection) throws -> Outcome {
         let quoted = PostgresConnection.quoteIdentifier(schema)
         do {
-            try connection.execute("BEGIN")
+            try connection.execute(LockTimeout.begin)
             try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", ["skype-parallel-load migrate " + schema])
             try connection.execute("CREATE SCHEMA IF NOT EXISTS \(quoted)")
             try connection.execute("SET LOCAL search_path TO \(quoted)")

@@ -91,6 +91,21 @@ enum MessageFrame {
         buffer.append(contentsOf: bytes)
     }
 
+    /// How many whole frames `bytes` holds, or nil when they do not end exactly at its end.
+    static func count(in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { all in
+            var position = 0
+            var count = 0
+            while all.count - position >= headerSize {
+                let length = read(all, at: position).length
+                guard all.count - position - headerSize >= length else { return nil }
+                position += headerSize + length
+                count += 1
+            }
+            return position == all.count ? count : nil
+        }
+    }
+
     static func read(_ bytes: UnsafeRawBufferPointer, at position: Int) -> (offset: Int64, index: Int, length: Int) {
         let offset = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         let index = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self))

@@ -12,14 +12,8 @@ final class SliceSpill {
     private var slices: [(offset: Int64, length: Int, slice: Int, count: Int)] = []
 
     init(directory: String) throws {
-        var template = Array((directory + "/skype-parallel-load-spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else {
-            throw LoadError(.system, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))",
-                            hint: "Set TMPDIR to a writable directory with room for the largest conversation")
-        }
-        descriptor = fd
-        template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
+        descriptor = try UnlinkedTemporaryFile.create(in: directory, prefix: "skype-parallel-load-spill",
+                                                      hint: "Set TMPDIR to a writable directory with room for the largest conversation")
     }
 
     deinit { close(descriptor) }

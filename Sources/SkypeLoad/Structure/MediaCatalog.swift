@@ -23,7 +23,7 @@ struct MediaCatalog {
         let file = String(entry.name.dropFirst("media/".count))
         guard !file.isEmpty, !file.contains("/") else { return }
         if file.hasSuffix(".json"), let data = entry.data {
-            let docID = String(file.dropLast(".json".count))
+            let docID = Self.docID(ofEntry: entry.name)
             var record = records[docID] ?? Record(docID: docID)
             var found = RepairCounts()
             if let value = try? data.withUnsafeBytes({ try JSONParser.parse($0, repairs: &found) }) {
@@ -33,13 +33,24 @@ struct MediaCatalog {
                 record.contentType = Self.first(value, ["content_type", "contentType", "mime_type", "mimeType", "type"])
             }
             records[docID] = record
-        } else if let dot = file.range(of: ".1.") ?? file.range(of: ".", options: .backwards) {
-            let docID = String(file[file.startIndex..<dot.lowerBound])
+        } else if file.contains(".") {
+            let docID = Self.docID(ofEntry: entry.name)
             var record = records[docID] ?? Record(docID: docID)
-            record.archiveEntry = entry.name
-            record.sizeBytes = entry.size
+            // A document may have several files (the original and a thumbnail): the largest is the original.
+            if entry.size > record.sizeBytes ?? -1 {
+                record.archiveEntry = entry.name
+                record.sizeBytes = entry.size
+            }
             records[docID] = record
         }
+    }
+
+    /// The document a `media/` entry belongs to: its file name up to the first dot
+    /// (`media/0-weu-d8-abc.1.jpg` and `media/0-weu-d8-abc.json` both belong to `0-weu-d8-abc`).
+    static func docID(ofEntry name: String) -> String {
+        let file = name.hasPrefix("media/") ? name.dropFirst("media/".count) : Substring(name)
+        guard let dot = file.firstIndex(of: "."), dot > file.startIndex else { return String(file) }
+        return String(file[file.startIndex..<dot])
     }
 
     private static func first(_ value: JSONValue, _ keys: [String]) -> String? {

@@ -69,8 +69,11 @@ public struct ShardTransformer {
         var memberWriter = CopyWriter()
         var structureWriters: [StructureTable: CopyWriter] = [:]
         // One row per identity within the shard, so that the rows can be copied straight into
-        // the tables when nothing else conflicts with them.
-        var identities = [MessageKey: WrittenState](minimumCapacity: shard.messageCount)
+        // the tables when nothing else conflicts with them. Sized by the count bounded by the
+        // bytes: a count is only what a frame claims, and each message takes a frame header and
+        // at least two bytes.
+        var identities = [MessageKey: WrittenState](
+            minimumCapacity: min(shard.messageCount, shard.byteCount / (MessageFrame.headerSize + 2)))
         var conversationNumbers: [String: Int] = [:]
         var typeTally = RunTally()
         // Reused from message to message.

@@ -17,8 +17,10 @@ public struct VerificationReport: Sendable, Codable {
     public var differences: [Difference] = []
     /// Conversations in the database that this export does not contain (from other exports).
     public var onlyInDatabase: [String] = []
+    /// The media files' comparison; nil for an export without any.
+    public var media: MediaVerification?
 
-    public var matches: Bool { differences.isEmpty }
+    public var matches: Bool { differences.isEmpty && media?.matches ?? true }
 
     public init() {}
 
@@ -34,7 +36,17 @@ public struct VerificationReport: Sendable, Codable {
         if !onlyInDatabase.isEmpty {
             lines.append("note      \(onlyInDatabase.count) conversations are in the database but not in this export (another export's?)")
         }
-        let verdict = matches ? "MATCH" : "DIFFERENT (\(differences.count) of \(conversations) conversations)"
+        if let media {
+            for (label, names) in [("missing", media.missing), ("differs", media.differing), ("damaged", media.damaged)] {
+                for name in names.prefix(20) { lines.append("\(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(name)") }
+                if names.count > 20 { lines.append("\(label.padding(toLength: 10, withPad: " ", startingAt: 0))... and \(names.count - 20) more media files") }
+            }
+            let problems = media.missing.count + media.differing.count + media.damaged.count
+            lines.append("media     \(media.matched) of \(media.files) files (\(media.bytes) bytes) stored with the export's SHA-256"
+                + (problems > 0 ? ": \(media.missing.count) missing, \(media.differing.count) different, \(media.damaged.count) damaged" : ""))
+        }
+        let verdict = matches ? "MATCH"
+            : differences.isEmpty ? "DIFFERENT (media files)" : "DIFFERENT (\(differences.count) of \(conversations) conversations)"
         lines.append("verify: \(verdict): \(conversations) conversations, \(messages) distinct messages"
             + (rejectedMessages > 0 ? ", \(rejectedMessages) rejected messages not expected in the database" : ""))
         return lines.joined(separator: "\n") + "\n"

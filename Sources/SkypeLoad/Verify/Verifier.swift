@@ -9,6 +9,10 @@ public struct Verifier {
     public var conninfo: String
     public var schema: String
     public var splitter = SplitterConfiguration()
+    /// The folder a `--media-dir` load wrote media files to.
+    public var mediaDirectory: String?
+    /// Whether media files are compared (false for exports loaded with `--no-media`).
+    public var checksMedia = true
 
     public init(exportPath: String, conninfo: String, schema: String) {
         self.exportPath = exportPath
@@ -17,7 +21,8 @@ public struct Verifier {
     }
 
     public func run() throws -> VerificationReport {
-        let (expected, rejected, account) = try tallyExport()
+        let media = MediaVerifier()
+        let (expected, rejected, account) = try tallyExport(media: media)
         let actual = try tallyDatabase(conversations: Set(expected.keys), account: account)
         var report = VerificationReport()
         report.conversations = expected.count
@@ -32,13 +37,18 @@ public struct Verifier {
             }
         }
         report.onlyInDatabase = actual.others.sorted()
+        if checksMedia && !media.exported.isEmpty {
+            let connection = try connect()
+            report.media = try media.compare(on: connection, schema: schema, mediaDirectory: mediaDirectory)
+        }
         return report
     }
 
     /// Distinct identities per conversation in the export, the rejected messages, and the
-    /// export's owner (the account whose rows it is compared with).
-    func tallyExport() throws -> ([String: ConversationTally], Int, String) {
-        let input = try ExportInput(path: exportPath)
+    /// export's owner (the account whose rows it is compared with); `media` hashes the media
+    /// entries on the way (before and after `messages.json`), in the same single read.
+    func tallyExport(media: MediaVerifier = MediaVerifier()) throws -> ([String: ConversationTally], Int, String) {
+        let input = try ExportInput(path: exportPath, streaming: checksMedia ? media.streaming : nil)
         var identities: [String: Set<UInt64>] = [:]
         var rejected = 0
         let location = LoadError.Location(file: exportPath, entry: input.entry)
@@ -63,6 +73,8 @@ public struct Verifier {
         }
         splitter.onOversizedMessage = { _ in rejected += 1 }
         let summary = try splitter.run()
+        readAhead.stop()
+        if checksMedia { try input.tar?.remainingEntries(streaming: media.streaming) { _ in } }
         var tallies: [String: ConversationTally] = [:]
         for (conversation, set) in identities {
             var tally = ConversationTally()
@@ -74,12 +86,7 @@ public struct Verifier {
 
     /// Tallies per conversation in the database, read in batches through a cursor.
     func tallyDatabase(conversations: Set<String>, account: String) throws -> (tallies: [String: ConversationTally], others: [String]) {
-        let connection: PostgresConnection
-        do {
-            connection = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load verify")
-        } catch {
-            throw LoadError(.database, error.message, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
-        }
+        let connection = try connect()
         let table = PostgresConnection.quoteIdentifier(schema) + ".messages"
         var tallies: [String: ConversationTally] = [:]
         var others = Set<String>()
@@ -109,5 +116,13 @@ public struct Verifier {
                             hint: error.sqlState == "42P01" ? "Nothing was loaded into schema \(schema) yet" : nil)
         }
         return (tallies, Array(others))
+    }
+
+    private func connect() throws -> PostgresConnection {
+        do {
+            return try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load verify")
+        } catch {
+            throw LoadError(.database, error.message, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
+        }
     }
 }

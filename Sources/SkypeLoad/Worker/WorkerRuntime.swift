@@ -54,14 +54,16 @@ public final class WorkerRuntime: @unchecked Sendable {
     }
 
     private func serve(_ settings: WorkerSettings) throws {
-        let queue = BlockingQueue<Shard>(capacity: max(1, settings.connections))
+        let queue = BlockingQueue<WorkItem>(capacity: max(1, settings.connections))
         let loader = ShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker)
+        let mediaLoader = MediaShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker,
+                                           crashMarker: settings.mediaCrashMarker)
         let done = DispatchGroup()
         for _ in 0..<max(1, settings.connections) {
             done.enter()
             let thread = Thread { [self] in
                 defer { done.leave() }
-                self.loadShards(from: queue, with: loader, settings: settings)
+                self.loadShards(from: queue, with: loader, mediaLoader, settings: settings)
             }
             thread.stackSize = 8 << 20
             thread.start()
@@ -71,31 +73,37 @@ public final class WorkerRuntime: @unchecked Sendable {
             done.wait()
         }
         while let frame = try reader.read() {
-            guard frame.kind == WorkerProtocol.ToWorker.shard.rawValue else {
-                throw LoadError(.workerProtocol, "unexpected frame kind \(frame.kind)")
+            switch WorkerProtocol.ToWorker(rawValue: frame.kind) {
+            case .shard?: queue.push(.messages(try ShardCodec.decode(frame.payload)))
+            case .mediaShard?: queue.push(.media(try MediaShard.decode(frame.payload)))
+            default: throw LoadError(.workerProtocol, "unexpected frame kind \(frame.kind)")
             }
-            queue.push(try ShardCodec.decode(frame.payload))
         }
     }
 
     /// One connection's loop. The connection is opened lazily, and again after it breaks;
     /// transient failures are retried (``RetryingConnection``), permanent ones reported.
-    private func loadShards(from queue: BlockingQueue<Shard>, with loader: ShardLoader, settings: WorkerSettings) {
+    private func loadShards(from queue: BlockingQueue<WorkItem>, with loader: ShardLoader, _ mediaLoader: MediaShardLoader,
+                            settings: WorkerSettings) {
         let database = RetryingConnection(conninfo: settings.conninfo,
                                           applicationName: "skype-parallel-load worker \(settings.worker)",
                                           policy: settings.retry)
         while let shard = queue.pop() {
-            if let poison = settings.crashOnConversation, shard.parts.contains(where: { $0.conversationID == poison }) {
+            if let poison = settings.crashOnConversation, case let .messages(messages) = shard,
+               messages.parts.contains(where: { $0.conversationID == poison }) {
                 _exit(70)
             }
             database.resetCounts()
             do {
                 var metrics = try database.run { connection in
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
-                    return try loader.load(shard, on: connection)
+                    switch shard {
+                    case let .messages(messages): return try loader.load(messages, on: connection)
+                    case let .media(media): return try mediaLoader.load(media, on: connection)
+                    }
                 }
                 if let victim = settings.crashAfterCommitOnConversation, !metrics.alreadyLoaded,
-                   shard.parts.contains(where: { $0.conversationID == victim }) {
+                   case let .messages(messages) = shard, messages.parts.contains(where: { $0.conversationID == victim }) {
                     // O_EXCL: only the first worker to get here dies.
                     let marker = open(Self.lostAcknowledgementMarker(settings), O_CREAT | O_EXCL | O_WRONLY, 0o600)
                     if marker >= 0 { close(marker); _exit(71) }

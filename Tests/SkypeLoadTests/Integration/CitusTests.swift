@@ -21,12 +21,17 @@ struct CitusTests {
         #expect(placement["messages"] == .distributed(by: "conversation_id"))
         #expect(placement["media_files"] == .reference)
         #expect(placement["shard_ledger"] == .citusLocal)
+        #expect(placement["load_runs"] == .reference)
         #expect(!placements.contains { $0.placement == .plain }, "\(placements)")
         // Every per-conversation table shares the colocation group of conversations.
         #expect(try db.scalar("""
             SELECT count(DISTINCT colocationid) FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$schema' AND p.partmethod = 'h'
+              AND c.relname NOT LIKE 'media\\_%'
             """) == "1")
+        // Media bytes are spread by digest, never copied to every node.
+        #expect(placement["media_chunks"] == .distributed(by: "sha256"))
+        #expect(placement["media_blobs"] == .distributed(by: "sha256"))
 
         let again = db.load(export.messagesJSON, workers: 2, shardBytes: 64 << 10)
         #expect(again.error == nil)

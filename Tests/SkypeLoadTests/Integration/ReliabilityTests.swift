@@ -109,19 +109,26 @@ import Testing
         process.executableURL = URL(fileURLWithPath: TestEnvironment.loaderExecutable)
         process.arguments = ["--schema", db.schema, "--workers", "2", "--shard-size", "16K", "--log-level", "debug",
                              "--progress-interval", "0.1", "--metrics-json", metrics, export.messagesJSON]
-        process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": url]) { $1 }
+        // PGPASSWORD too (libpq prefers the URL's): workers must inherit neither variable.
+        let environmentSecret = "Env-\(UUID().uuidString.prefix(8))"
+        process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": url, "PGPASSWORD": environmentSecret]) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         var workerCommandLines: [String] = []
+        var workerEnvironments: [String] = []
         // Until a worker has exec'd (right after spawn a child still shows the parent's line).
         while process.isRunning && !workerCommandLines.contains(where: { $0.hasSuffix(" worker ") }) {
             for child in (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8))?
                 .split(separator: " ") ?? [] {
                 if let line = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(child)/cmdline")) {
-                    workerCommandLines.append(String(decoding: line.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self))
+                    let commandLine = String(decoding: line.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+                    workerCommandLines.append(commandLine)
+                    if commandLine.hasSuffix(" worker "), let environ = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(child)/environ")) {
+                        workerEnvironments.append(String(decoding: environ.map { $0 == 0 ? 0x0A : $0 }, as: UTF8.self))
+                    }
                 }
             }
             Thread.sleep(forTimeInterval: 0.02)
@@ -133,6 +140,13 @@ import Testing
         #expect(!workerCommandLines.isEmpty)
         #expect(workerCommandLines.contains { $0.hasSuffix(" worker ") })
         #expect(workerCommandLines.allSatisfy { !$0.contains(secret) })
+        #expect(!workerEnvironments.isEmpty)
+        for environment in workerEnvironments {
+            #expect(!environment.contains(secret) && !environment.contains(environmentSecret))
+            let names = environment.split(separator: "\n").map { $0.prefix { $0 != "=" } }
+            #expect(!names.contains("DATABASE_URL") && !names.contains("PGPASSWORD"))
+            #expect(names.contains("PATH"))
+        }
         #expect(!stdout.contains(secret))
         #expect(!stderr.contains(secret))
         #expect(!(try String(contentsOfFile: metrics, encoding: .utf8)).contains(secret))
