@@ -119,43 +119,109 @@ public struct SyntheticExportWriter {
         let sender = conversation.members[Int(rng.next() % UInt64(conversation.members.count))]
         let roll = rng.next() % 100
         var type = "RichText"
-        var content: String
+        var content = ""
+        // Content whose meaning is its JSON: text appended by a hazard would make it other text.
+        var isJSON = false
         var properties = "null"
         var references = "null"
         switch roll {
+        case _ where conversation.id == "48:calllogs":
+            // The account's call log: `Text` whose content is JSON, its call id epoch-like.
+            type = "Text"
+            isJSON = true
+            let state = ["accepted", "missed", "declined"][Int(roll % 3)]
+            let other = conversation.members[conversation.members.count - 1]
+            let times = state == "accepted"
+                ? #","connectTime":"\#(isoTime(time - 400_000 - roll * 1000, fraction: 0))","endTime":"\#(isoTime(time, fraction: 0))""# : ""
+            content = #"{"callId":"\#(time - 400_000)","callDirection":"\#(roll % 2 == 0 ? "incoming" : "outgoing")","callState":"\#(state)"\#(times),"originatorParticipant":{"id":"\#(other)","displayName":"\#(conversation.name(of: other))"},"targetParticipant":{"id":"\#(conversation.owner)"}}"#
         case 0..<70:
             content = text(&rng)
         case 70..<76:
-            type = "RichText/UriObject"
             var doc = "0-weu-d8-" + hex(&rng, 32)
             if let media {
                 doc = media.referencedDocument(for: id)
                 references = #"["\#(doc)"]"#
             }
-            content = #"<URIObject type="Picture.1" uri="https://api.asm.skype.com/v1/objects/\#(doc)" url_thumbnail="https://api.asm.skype.com/v1/objects/\#(doc)/views/imgt1" doc_id="\#(doc)">To view this shared photo, go to: <a href="https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)">https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)</a><OriginalName v="IMG_\#(rng.next() % 9999).jpg"/><FileSize v="\#(rng.next() % 3_000_000)"/></URIObject>"#
+            let name = "\(rng.next() % 9999)"
+            switch roll {
+            case 70, 71, 72:
+                type = "RichText/UriObject"
+                content = #"<URIObject type="Picture.1" uri="https://api.asm.skype.com/v1/objects/\#(doc)" url_thumbnail="https://api.asm.skype.com/v1/objects/\#(doc)/views/imgt1" doc_id="\#(doc)">To view this shared photo, go to: <a href="https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)">https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)</a><OriginalName v="IMG_\#(name).jpg"/><FileSize v="\#(rng.next() % 3_000_000)"/></URIObject>"#
+            case 73, 74:
+                // The newer shape: size, end tags and a <meta> naming the file again.
+                type = "RichText/UriObject"
+                content = #"<URIObject type="Picture.1" uri="https://api.asm.skype.com/v1/objects/\#(doc)" url_thumbnail="https://api.asm.skype.com/v1/objects/\#(doc)/views/imgt1" width="1024" height="768" doc_id="\#(doc)">To view this shared photo, go to: <a href="https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)">https://login.skype.com/login/sso?go=xmmfallback?pic=\#(doc)</a><OriginalName v="photo_\#(name).jpg"></OriginalName><FileSize v="\#(rng.next() % 3_000_000)"></FileSize><meta type="photo" originalName="photo_\#(name).jpg"></meta></URIObject>"#
+            default:
+                type = "RichText/Media_GenericFile"
+                content = #"<URIObject type="File.1" uri="https://api.asm.skype.com/v1/objects/\#(doc)" url_thumbnail="https://api.asm.skype.com/v1/objects/\#(doc)/views/thumbnail" doc_id="\#(doc)">To view this file, go to: <a href="https://login.skype.com/login/sso?go=webclient.xmm&amp;docid=\#(doc)">https://login.skype.com/login/sso?go=webclient.xmm&amp;docid=\#(doc)</a><OriginalName v="notes \#(name).pdf"></OriginalName><FileSize v="\#(rng.next() % 3_000_000)"></FileSize></URIObject>"#
+            }
         case 76..<80:
             type = "Event/Call"
-            content = #"<partlist type="ended" alt=""><part identity="\#(sender)"><name>\#(conversation.name(of: sender))</name><duration>\#(rng.next() % 5000).\#(rng.next() % 100)</duration></part></partlist>"#
+            let callID = hex(&rng, 8) + "-" + hex(&rng, 4)
+            func part(_ member: String, _ duration: String?) -> String {
+                #"<part identity="\#(member)"><name>\#(conversation.name(of: member))</name>\#(duration.map { "<duration>\($0)</duration>" } ?? "")</part>"#
+            }
+            let other = sender == conversation.owner ? conversation.members[conversation.members.count - 1] : conversation.owner
+            switch roll {
+            case 76, 77:
+                let duration = "\(rng.next() % 5000).\(rng.next() % 100)"
+                content = #"<partlist type="ended" alt="" callId="\#(callID)">\#(part(sender, duration))\#(part(other, duration))</partlist>"#
+            case 78:
+                // Whole seconds, as some clients write them.
+                content = #"<partlist type="ended" alt="" callId="\#(callID)">\#(part(sender, "\(rng.next() % 5000)"))</partlist>"#
+            default:
+                content = rng.next() % 2 == 0 ? #"<partlist type="missed" alt="" callId="\#(callID)"></partlist>"#
+                    : #"<partlist type="started" alt="" callId="\#(callID)">\#(part(sender, nil))</partlist>"#
+            }
         case 80..<83:
-            type = "ThreadActivity/AddMember"
-            content = "<addmember><eventtime>\(time)</eventtime><initiator>\(sender)</initiator><target>8:live:new\(rng.next() % 1000)</target></addmember>"
+            // Membership and role changes among the conversation's members, whose names their
+            // messages show.
+            let target = conversation.members[Int(rng.next() % UInt64(conversation.members.count))]
+            let event: String
+            switch rng.next() % 5 {
+            case 0, 1:
+                type = "ThreadActivity/AddMember"
+                event = "addmember"
+            case 2:
+                // Leaving: the initiator is the target.
+                type = "ThreadActivity/DeleteMember"
+                content = "<deletemember><eventtime>\(time)</eventtime><initiator>\(target)</initiator><target>\(target)</target></deletemember>"
+                event = ""
+            case 3:
+                type = "ThreadActivity/DeleteMember"
+                event = "deletemember"
+            default:
+                type = "ThreadActivity/RoleUpdate"
+                content = "<roleupdate><eventtime>\(time)</eventtime><initiator>\(sender)</initiator><target><id>\(target)</id><role>admin</role></target></roleupdate>"
+                event = ""
+            }
+            if !event.isEmpty {
+                content = "<\(event)><eventtime>\(time)</eventtime><initiator>\(sender)</initiator><target>\(target)</target></\(event)>"
+            }
         case 83..<88:
-            content = #"<quote author="\#(sender)" authorname="\#(conversation.name(of: sender))" timestamp="\#(time / 1000 - 60)" messageid="\#(id - 60_000)"><legacyquote>[\#(time / 1000 - 60)] \#(conversation.name(of: sender)): </legacyquote>\#(text(&rng))<legacyquote>&lt;&lt;&lt; </legacyquote></quote>\#(text(&rng))"#
+            // Replies: the quote's author with or without `8:`, the everyone-mention inside it.
+            let author = roll == 83 ? String(sender.dropFirst(2)) : sender
+            let everyone = roll == 84 ? #" <at id="_*_">all</at>"# : ""
+            content = #"<quote author="\#(author)" authorname="\#(conversation.name(of: sender))" timestamp="\#(time / 1000 - 60)" conversation="\#(conversation.id)" messageid="\#(id - 60_000)" cuid="\#(rng.next() % 1_000_000_000)"><legacyquote>[\#(time / 1000 - 60)] \#(conversation.name(of: sender)): </legacyquote>\#(text(&rng))\#(everyone)<legacyquote>\#n\#n&lt;&lt;&lt; </legacyquote></quote>\#(text(&rng))"#
         case 88..<92:
-            content = text(&rng) + #"<e_m a="\#(sender)" ts_ms="\#(time - 5000)" ts="\#(time / 1000)" t="61"></e_m>"#
+            // Edit markers self-closing or not, attributes in any order.
+            content = text(&rng) + (roll % 2 == 0
+                ? #"<e_m a="\#(sender)" ts_ms="\#(time - 5000)" ts="\#(time / 1000)" t="61"></e_m>"#
+                : #"<e_m ts_ms="\#(time - 5000)" t="61" ts="\#(time / 1000)" a="\#(sender)"/>"#)
             properties = #"{"edittime":"\#(time + 30_000)"}"#
         case 92..<94:
             content = ""
             properties = #"{"deletetime":"\#(time + 60_000)"}"#
         case 94..<96:
-            content = #"Hey <at id="\#(sender)">\#(conversation.name(of: sender))</at> <ss type="smile">:)</ss> "# + text(&rng)
+            let mention = roll == 94 ? #"<at id="\#(sender)">\#(conversation.name(of: sender))</at>"# : #"<at id="*">all</at>"#
+            content = #"Hey \#(mention) <ss type="smile">:)</ss> "# + text(&rng)
             properties = #"{"emotions":[{"key":"like","users":[{"mri":"\#(sender)","time":\#(time + 1000),"value":"\#(time)"}]}]}"#
         case 96:
             // Reactions as a JSON-encoded string, the other form real files use.
             content = text(&rng)
             properties = #"{"emotions":"[{\"key\":\"heart\",\"users\":[{\"mri\":\"\#(sender)\",\"time\":\#(time + 2000)}]}]"}"#
         case 97:
-            switch rng.next() % 6 {
+            switch rng.next() % 7 {
             case 0:
                 type = "RichText/Contacts"
                 content = #"<contacts><c t="s" s="8:live:shared\#(rng.next() % 100)" f="Shared Person"/></contacts>"#
@@ -171,17 +237,20 @@ public struct SyntheticExportWriter {
             case 4:
                 content = ""
                 properties = #"{"isserversidegenerated":true}"#
+            case 5:
+                type = "ThreadActivity/PictureUpdate"
+                content = "<pictureupdate><eventtime>\(time)</eventtime><initiator>\(sender)</initiator><value>URL@https://api.asm.skype.com/v1/objects/0-weu-d3-\(hex(&rng, 32))/views/avatar_fullsize</value></pictureupdate>"
             default:
                 type = "EndToEndEncryption/Unknown\(rng.next() % 3)"
                 content = "opaque payload"
             }
         default:
             type = "Poll"
-            content = #"<URIObject type="Poll" optionsEncoded="Yes|No">Poll: lunch?</URIObject>"#
+            content = #"<URIObject type="Poll" title="Lunch on Friday?" expirationTimeMs="\#(time + 86_400_000)" optionsEncoded="Yes|No|Maybe" allowMultipleVotes="true">To view this poll, go to: <a href="https://go.skype.com/poll">https://go.skype.com/poll</a></URIObject>"#
         }
         var version = id
         var changed = false
-        if let later = options.later, roll < 70 {
+        if let later = options.later, roll < 70, !isJSON {
             // Changed without drawing from the generator, so that the rest of the export stays
             // byte for byte what the earlier export holds.
             manifest.plainTexts += 1
@@ -208,9 +277,9 @@ public struct SyntheticExportWriter {
         var contentJSON = jsonString(content)
         if options.hazards {
             // Drawn whether or not it is used, so that a later export stays in step; a changed
-            // message keeps exactly the text it was changed to.
+            // message keeps exactly the text it was changed to, and JSON content stays JSON.
             let draw = rng.next() % 500
-            switch changed ? 500 : draw {
+            switch changed || isJSON ? 500 : draw {
             case 0: contentJSON.insert(contentsOf: Array(#"\u0000"#.utf8), at: contentJSON.count - 1)
             case 1: contentJSON.insert(contentsOf: Array(#"\ud83d"#.utf8), at: contentJSON.count - 1)
             case 2: contentJSON.insert(contentsOf: [0xC3, 0x28], at: contentJSON.count - 1)  // invalid UTF-8
@@ -312,6 +381,9 @@ struct Conversation {
         case 9:
             isGroup = false
             id = index == 9 ? "48:notes" : "28:concierge-bot-\(index)"
+        case 8 where index == 18:
+            isGroup = false
+            id = "48:calllogs"
         default:
             isGroup = false
             id = "8:live:friend\(index)"

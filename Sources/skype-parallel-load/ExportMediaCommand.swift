@@ -7,9 +7,9 @@ struct ExportMediaCommand: ParsableCommand {
         commandName: "export-media",
         abstract: "Write the stored media files back to a folder, under readable names.",
         discussion: """
-            Each media file of the loaded exports is written once, byte for byte (its SHA-256 \\
-            checked as it is written), as OUT/<conversation>/<date time> <original name>: the \\
-            conversation and time of the first message that points at it. Files no message \\
+            Each media file of the loaded exports is written once, byte for byte (its SHA-256 \
+            checked as it is written), as OUT/<conversation>/<date time> <original name>: the \
+            conversation and time of the first message that points at it. Files no message \
             points at go to OUT/unlinked/; thumbnails are marked "(thumbnail)".
 
             Examples:

@@ -94,6 +94,11 @@ public final class TarEntrySource: ByteSource {
         while let header = try nextHeader() {
             try body(try consume(header, streaming: streaming))
         }
+        // The rest of the stream (the end-of-archive blocks and padding), so that a compressed
+        // export is read to its end: zstd checks a frame's checksum there, and damage that
+        // decoded into other bytes is found only then.
+        var scratch = [UInt8](repeating: 0, count: 64 << 10)
+        while try scratch.withUnsafeMutableBytes({ try upstream.read(into: $0) }) > 0 {}
     }
 
     /// The bytes of one entry, straight from the archive, for a ``Streaming`` reader.

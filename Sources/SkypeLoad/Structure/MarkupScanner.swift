@@ -41,7 +41,7 @@ struct MarkupScanner {
     }
 
     /// The `>` that ends the tag starting after `from`, skipping `>` inside quoted attribute values.
-    private static func closingBracket(_ bytes: Bytes, from: Int) -> Int? {
+    static func closingBracket(_ bytes: Bytes, from: Int) -> Int? {
         var quote: UInt8?
         var index = from
         while index < bytes.count {
@@ -60,7 +60,7 @@ struct MarkupScanner {
         return nil
     }
 
-    private static func tag(_ inner: Bytes) -> Token? {
+    static func tag(_ inner: Bytes) -> Token? {
         guard let first = inner.first else { return nil }
         if first == UInt8(ascii: "/") {
             return .end(name: lowercased(trimmed(slice(inner, 1, inner.count))))

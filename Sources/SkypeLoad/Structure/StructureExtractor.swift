@@ -9,31 +9,72 @@ public enum StructureExtractor {
         rows(type: type, contentUTF8: content.map { Array($0.utf8) }, properties: properties, amsReferences: amsReferences)
     }
 
-    /// The same with the content as UTF-8, as messages keep it: most messages are text with
-    /// inline tags, so the markup is tokenised (and a `String` of it made) only when it can
-    /// carry structure.
     static func rows(type: String?, contentUTF8: [UInt8]?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
-        var rows: [StructureRow] = []
+        structure(type: type, contentUTF8: contentUTF8, properties: properties, amsReferences: amsReferences).rows
+    }
+
+    /// The rows, and the people the markup names. The content is UTF-8, as messages keep it:
+    /// most messages are text with inline tags, so the markup is tokenised (and a `String` of
+    /// it made) only when it can carry structure.
+    static func structure(type: String?, contentUTF8: [UInt8]?, properties: JSONValue?,
+                          amsReferences: JSONValue?) -> MessageStructure {
+        var structure = MessageStructure()
         let type = type ?? ""
         let content = contentUTF8 ?? []
         let isCall = type == "Event/Call"
-        let isThreadEvent = type.hasPrefix("ThreadActivity/")
-        let (startsWithContacts, startsWithLocation, hasObject) = content.withUnsafeBytes { bytes in
-            (Self.starts(bytes, with: "<contacts"), Self.starts(bytes, with: "<location"),
-             ByteSearch.firstOffset(of: "<URIObject", in: bytes) != nil)
+        let isThreadEvent = type.hasPrefix("ThreadActivity/") || type == "Control/ThreadActivity"
+        let (startsWithContacts, startsWithLocation, elements) = content.withUnsafeBytes { bytes in
+            (Self.starts(bytes, with: "<contacts"), Self.starts(bytes, with: "<location"), Self.elements(bytes))
         }
+        let isCallLog = content.first == UInt8(ascii: "{") && !isThreadEvent
+            && content.withUnsafeBytes { ByteSearch.firstOffset(of: "\"callState\"", in: $0) != nil }
         let isContacts = startsWithContacts || type == "RichText/Contacts"
         let isLocation = startsWithLocation || type == "RichText/Location"
+        let hasObject = elements.object
         let tokens = isCall || isThreadEvent || isContacts || isLocation || hasObject
             ? content.withUnsafeBufferPointer(MarkupScanner.tokens) : []
+        var rows: [StructureRow] = []
         if hasObject || amsReferences != nil { rows += attachments(tokens, amsReferences: amsReferences) }
-        if isCall { rows += calls(tokens) }
-        if isThreadEvent { rows += threadEvent(type: type, content: String(decoding: content, as: UTF8.self), tokens: tokens) }
+        if isCall { rows += calls(tokens, names: &structure.names) }
+        if isCallLog { rows += callLog(String(decoding: content, as: UTF8.self), names: &structure.names) }
+        if isThreadEvent {
+            rows += threadEvent(type: type, content: String(decoding: content, as: UTF8.self), tokens: tokens,
+                                names: &structure.names)
+        }
         if hasObject { rows += polls(tokens) }
         if isContacts { rows += contacts(tokens) }
         if isLocation { rows += locations(content: String(decoding: content, as: UTF8.self), tokens: tokens) }
+        if elements.quote { rows += content.withUnsafeBufferPointer { QuoteReader.rows($0, names: &structure.names) } }
+        if elements.mention { rows += content.withUnsafeBufferPointer { MentionReader.rows($0, names: &structure.names) } }
         if let emotions = properties?["emotions"] { rows += reactions(emotions) }
-        return rows
+        structure.rows = rows
+        structure.hasObject = hasObject
+        return structure
+    }
+
+    /// Whether the content holds a `<URIObject`, a `<quote` and an `<at` element, in one pass
+    /// over its `<` (most text has none).
+    static func elements(_ bytes: UnsafeRawBufferPointer) -> (object: Bool, quote: Bool, mention: Bool) {
+        var object = false, quote = false, mention = false
+        var index = 0
+        while !(object && quote && mention), let open = ByteSearch.firstOffset(of: UInt8(ascii: "<"), in: bytes, from: index) {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[open...])
+            if !object && starts(rest, with: "<URIObject") { object = true }
+            if !quote && startsTag(rest, "<quote") { quote = true }
+            if !mention && startsTag(rest, "<at") { mention = true }
+            index = open + 1
+        }
+        return (object, quote, mention)
+    }
+
+    /// Whether `bytes` starts with `tag` (`<name` or `</name`, ASCII letters in any case) followed
+    /// by what ends a tag name: a space, `>` or `/`.
+    static func startsTag(_ bytes: UnsafeRawBufferPointer, _ tag: StaticString) -> Bool {
+        let length = tag.utf8CodeUnitCount
+        guard bytes.count > length else { return false }
+        for offset in 0..<length where bytes[offset] | 0x20 != tag.utf8Start[offset] | 0x20 { return false }
+        let after = bytes[length]
+        return after == 0x20 || after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x09 || after == 0x0A
     }
 
     /// Byte comparisons: `String.contains` goes through Foundation's locale-aware search, and
@@ -98,6 +139,12 @@ public enum StructureExtractor {
 
     /// `<partlist type="started|ended|missed" callId>` with `<part identity><name/><duration/></part>`.
     static func calls(_ tokens: [MarkupScanner.Token]) -> [StructureRow] {
+        var names = NameDirectory()
+        return calls(tokens, names: &names)
+    }
+
+    /// The same, noting each participant's name.
+    static func calls(_ tokens: [MarkupScanner.Token], names: inout NameDirectory) -> [StructureRow] {
         var rows: [StructureRow] = []
         var participants: [StructureRow] = []
         var part: (identity: String?, name: String?, duration: Double?)?
@@ -120,6 +167,7 @@ public enum StructureExtractor {
                 if field == "duration" { part?.duration = Double(text.trimmingWhitespace()) }
             case let .end(name):
                 if name == "part", let finished = part {
+                    if let identity = finished.identity, let name = finished.name { names.note(identity, name) }
                     participants.append(StructureRow(table: .callParticipants, values: [
                         .integer(Int64(participants.count)), .text(finished.identity), .text(finished.name), .real(finished.duration),
                     ]))
@@ -131,29 +179,72 @@ public enum StructureExtractor {
         return (rows.isEmpty ? [] : [rows[0]]) + participants
     }
 
+    /// A `48:calllogs` entry: JSON with `callId`, `callState` (`accepted`, `missed`,
+    /// `declined`...), `callDirection`, `originatorParticipant` and `targetParticipant`
+    /// (`id`, `displayName`), and where present `connectTime`/`startTime` and `endTime`, from
+    /// which both participants' duration is taken.
+    static func callLog(_ content: String, names: inout NameDirectory) -> [StructureRow] {
+        guard let json = try? JSONParser.parse(content), case .object = json else { return [] }
+        var duration: Double?
+        if let start = (json["connectTime"] ?? json["startTime"])?.text.flatMap(SkypeTimestamp.init),
+           let end = json["endTime"]?.text.flatMap(SkypeTimestamp.init), end.unixMicroseconds >= start.unixMicroseconds {
+            duration = Double(end.unixMicroseconds - start.unixMicroseconds) / 1_000_000
+        }
+        var rows = [StructureRow(table: .calls, values: [.text(json["callState"]?.text), .text(json["callId"]?.text)])]
+        for key in ["originatorParticipant", "targetParticipant"] {
+            guard let participant = json[key], let id = participant["id"]?.text else { continue }
+            let name = participant["displayName"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+            if let name { names.note(id, name) }
+            rows.append(StructureRow(table: .callParticipants, values: [
+                .integer(Int64(rows.count - 1)), .text(id), .text(name), .real(duration),
+            ]))
+        }
+        return rows
+    }
+
     // MARK: - Thread events
 
     /// `<addmember><eventtime/><initiator/><target/>...<value/></addmember>` and the like, or the
-    /// JSON bodies of `MemberJoined`/`MemberLeft`.
+    /// JSON bodies of `MemberJoined`/`MemberLeft`. Targets may also come as
+    /// `<detailedtargetinfo><id/><friendlyName/></detailedtargetinfo>` (the name is noted) or, in
+    /// a role update, as `<target><id/><role/></target>` (the role is the value). The event type
+    /// of `Control/ThreadActivity` (other tools' files) is its root element's.
     static func threadEvent(type: String, content: String, tokens: [MarkupScanner.Token]) -> [StructureRow] {
-        let eventType = String(type.dropFirst("ThreadActivity/".count))
+        var names = NameDirectory()
+        return threadEvent(type: type, content: content, tokens: tokens, names: &names)
+    }
+
+    static func threadEvent(type: String, content: String, tokens: [MarkupScanner.Token],
+                            names: inout NameDirectory) -> [StructureRow] {
+        var eventType = type.hasPrefix("ThreadActivity/") ? String(type.dropFirst("ThreadActivity/".count)) : ""
         var eventTime: String?
         var initiator: String?
         var targets: [String] = []
         var value: String?
+        var role: String?
+        var seen = Set<String>()
+        func addTarget(_ id: String) {
+            if !id.isEmpty && seen.insert(id).inserted { targets.append(id) }
+        }
         if content.first == "{", let json = try? JSONParser.parse(content) {
             initiator = json["initiator"]?.text ?? json["initiatorMri"]?.text
             if case let .array(members)? = json["members"] ?? json["targets"] {
-                targets = members.compactMap { $0.text ?? $0["id"]?.text ?? $0["mri"]?.text }
+                for member in members {
+                    guard let id = member.text ?? member["id"]?.text ?? member["mri"]?.text else { continue }
+                    addTarget(id)
+                    if let name = member["friendlyname"]?.text ?? member["friendlyName"]?.text { names.note(id, name) }
+                }
             }
             value = json["value"]?.text
             eventTime = json["eventtime"]?.text.flatMap { EpochTime.postgresText(milliseconds: $0) }
         } else {
             var field: String?
             var text = ""
+            var lastID: String?
             for token in tokens {
                 switch token {
                 case let .start(name, _, _):
+                    if eventType.isEmpty { eventType = Self.eventTypes[name] ?? name }
                     field = name
                     text = ""
                 case let .text(chunk):
@@ -164,7 +255,9 @@ public enum StructureExtractor {
                         switch name {
                         case "eventtime": eventTime = EpochTime.postgresText(milliseconds: trimmed)
                         case "initiator": initiator = trimmed
-                        case "target", "id": if !trimmed.isEmpty { targets.append(trimmed) }
+                        case "target", "id": addTarget(trimmed); lastID = trimmed
+                        case "friendlyname": if let id = lastID { names.note(id, trimmed) }
+                        case "role": role = trimmed
                         case "value": value = trimmed
                         default: break
                         }
@@ -174,31 +267,41 @@ public enum StructureExtractor {
                 }
             }
         }
+        if eventType.isEmpty { return [] }
         return [StructureRow(table: .threadEvents, values: [
-            .text(eventType), .text(eventTime), .text(initiator), .textArray(targets), .text(value),
+            .text(eventType), .text(eventTime), .text(initiator), .textArray(targets), .text(value ?? role),
         ])]
     }
 
+    /// Root elements of thread events, by the name their `ThreadActivity/` type has.
+    static let eventTypes = [
+        "addmember": "AddMember", "deletemember": "DeleteMember", "topicupdate": "TopicUpdate",
+        "pictureupdate": "PictureUpdate", "roleupdate": "RoleUpdate",
+    ]
+
     // MARK: - Polls, contacts, locations
 
-    /// `<URIObject type="Poll" optionsEncoded="A|B">question</URIObject>`.
+    /// `<URIObject type="Poll" title="question" optionsEncoded="A|B">`: the question is the
+    /// `title`, else the element's text (other tools' files).
     static func polls(_ tokens: [MarkupScanner.Token]) -> [StructureRow] {
         var rows: [StructureRow] = []
-        var open: [String]?
+        var open: (options: [String], title: String?)?
         var question = ""
         for token in tokens {
             switch token {
-            case let .start("uriobject", attributes, _) where attributes["type"] == "Poll":
-                open = (attributes["optionsencoded"] ?? "").split(separator: "|").map(String.init)
+            case let .start("uriobject", attributes, selfClosing) where attributes["type"] == "Poll":
+                open = ((attributes["optionsencoded"] ?? "").split(separator: "|").map(String.init),
+                        attributes["title"].map { $0.trimmingWhitespace() })
                 question = ""
-            case let .text(text) where open != nil:
-                question += text
+                if selfClosing { fallthrough }
             case .end("uriobject"):
-                if let options = open {
-                    let trimmed = question.trimmingWhitespace()
-                    rows.append(StructureRow(table: .polls, values: [.text(trimmed.isEmpty ? nil : trimmed), .textArray(options)]))
+                if let poll = open {
+                    let trimmed = poll.title.flatMap { $0.isEmpty ? nil : $0 } ?? question.trimmingWhitespace()
+                    rows.append(StructureRow(table: .polls, values: [.text(trimmed.isEmpty ? nil : trimmed), .textArray(poll.options)]))
                 }
                 open = nil
+            case let .text(text) where open != nil:
+                question += text
             default:
                 break
             }

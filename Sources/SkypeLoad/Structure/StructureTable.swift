@@ -9,6 +9,8 @@ public enum StructureTable: String, CaseIterable, Sendable {
     case polls
     case sharedContacts = "shared_contacts"
     case locations
+    case quotes
+    case mentions
 
     /// The columns after the identity, in COPY order.
     public var columns: [String] {
@@ -21,6 +23,10 @@ public enum StructureTable: String, CaseIterable, Sendable {
         case .polls: return ["question", "options"]
         case .sharedContacts: return ["position", "contact_id", "full_name", "kind"]
         case .locations: return ["latitude", "longitude", "address", "label"]
+        case .quotes:
+            return ["position", "quoted_message_id", "quoted_conversation_id", "author_id", "author_name", "quoted_at",
+                    "quoted_text"]
+        case .mentions: return ["position", "mentioned_id", "name"]
         }
     }
 
@@ -31,6 +37,8 @@ public enum StructureTable: String, CaseIterable, Sendable {
         case .attachments: return ["doc_id", "kind"]
         case .calls: return ["call_id"]
         case .reactions: return ["reaction", "user_id"]
+        case .quotes: return ["quoted_message_id"]
+        case .mentions: return ["mentioned_id"]
         case .callParticipants, .threadEvents, .polls, .sharedContacts, .locations: return []
         }
     }

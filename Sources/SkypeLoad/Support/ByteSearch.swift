@@ -41,4 +41,34 @@ enum ByteSearch {
               let found = memchr(base + start, Int32(byte), haystack.count - start) else { return nil }
         return base.distance(to: UnsafeRawPointer(found))
     }
+
+    /// Whether `needle` occurs in `haystack`, in time linear in both. The search above compares
+    /// up to the whole needle at each candidate, needle × haystack on repetitive text (a long
+    /// link whose text almost repeats it), so long needles go through Knuth-Morris-Pratt.
+    static func contains(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
+        needle.withUnsafeBytes { needle in
+            haystack.withUnsafeBytes { haystack in
+                needle.count <= 64 ? firstOffset(of: needle, in: haystack) != nil : knuthMorrisPratt(needle, in: haystack)
+            }
+        }
+    }
+
+    private static func knuthMorrisPratt(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        // failure[i]: the length of the longest proper border of needle[0...i].
+        var failure = [Int](repeating: 0, count: needle.count)
+        var border = 0
+        for index in 1..<needle.count {
+            while border > 0 && needle[index] != needle[border] { border = failure[border - 1] }
+            if needle[index] == needle[border] { border += 1 }
+            failure[index] = border
+        }
+        var matched = 0
+        for byte in haystack {
+            while matched > 0 && byte != needle[matched] { matched = failure[matched - 1] }
+            if byte == needle[matched] { matched += 1 }
+            if matched == needle.count { return true }
+        }
+        return false
+    }
 }

@@ -32,6 +32,10 @@ public struct MessageRecord: Sendable, Equatable {
     public var sourceOffset: Int64
     /// Position of the message in its conversation's `MessageList`.
     public var sourceIndex: Int
+    /// `body_text` for the kinds whose content is not the sender's words (``ReadableText``:
+    /// thread events, calls, files, polls, contacts, locations); nil for the others, whose
+    /// `body_text` is the content's ``PlainText``.
+    public var readableText: [UInt8]? = nil
 
     /// The columns of `messages`, in the order ``write(to:)`` writes them.
     public static let columns = [
@@ -43,9 +47,13 @@ public struct MessageRecord: Sendable, Equatable {
     /// `content`, the message's HTML-ish markup as the export has it.
     public var content: String? { contentUTF8.map { String(decoding: $0, as: UTF8.self) } }
 
-    /// `content` as the text a person reads (``PlainText``): what the full-text index sees.
-    /// Computed, not stored: the COPY writer converts the content straight into its buffer.
-    public var bodyText: String? { content.map(PlainText.from(html:)) }
+    /// What a person reads: ``readableText`` when set, else the content's ``PlainText``. What
+    /// the full-text index sees. Computed, not stored: the COPY writer converts the content
+    /// straight into its buffer.
+    public var bodyText: String? {
+        if let readableText { return String(decoding: readableText, as: UTF8.self) }
+        return content.map(PlainText.from(html:))
+    }
 
     /// `originalarrivaltime` as PostgreSQL text (what the fingerprint hashes).
     public var sentAt: String { sentTime.postgresText }
@@ -75,7 +83,9 @@ public struct MessageRecord: Sendable, Equatable {
         writer.text(senderName)
         writer.text(messageType)
         writer.text(utf8: contentUTF8)
-        if let contentUTF8 {
+        if let readableText {
+            writer.text(utf8: readableText)
+        } else if let contentUTF8 {
             contentUTF8.withUnsafeBufferPointer { html in writer.text { PlainText.append(html: html, to: &$0) } }
         } else {
             writer.text(nil)

@@ -1,11 +1,15 @@
 import Foundation
 
 /// Turns Skype's HTML-ish message content into the text a person reads: tags removed without
-/// gluing words together, entities decoded, mentions as `@Name`, quote boilerplate and edit
-/// markers dropped. This is the text the full-text index sees.
+/// gluing words together, entities decoded, mentions as `@Name`, edit markers dropped. A quote
+/// (`<quote>`) and an attached object (`<URIObject>`) are dropped whole: a reply's text is its
+/// own words (the quote is a row of `quotes`), and an object's text is Skype's fallback, which
+/// ``ReadableText`` replaces with the file names. This is the text the full-text index sees.
 ///
 /// It runs for every message, so it works on the UTF-8 bytes and builds one `String` at the
-/// end: tag names are matched as bytes, never made into strings.
+/// end: tag names are matched as bytes, never made into strings. Time is linear in the input
+/// whatever it holds (a megabyte of `<`, unclosed tags, long links): each byte is looked at a
+/// bounded number of times.
 public enum PlainText {
     public static func from(html: String) -> String {
         var html = html
@@ -40,9 +44,18 @@ public enum PlainText {
         var dropped = TagName.other
         var pendingLink: [UInt8]?
         var linkTextStart = 0
+        // Where a mention's name starts in `output`, and its id, until its `</at>`.
+        var mention: (nameStart: Int, id: UnsafeBufferPointer<UInt8>?)?
+        // The first `>` at or after the last place one was looked for (`bytes.count`: none is
+        // left). Looking again from every `<` made a run of `<` without `>` quadratic.
+        var nextClose = -1
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "<"), let close = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: index + 1) {
+            if byte == UInt8(ascii: "<") && nextClose <= index {
+                nextClose = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: index + 1) ?? bytes.count
+            }
+            if byte == UInt8(ascii: "<"), nextClose < bytes.count {
+                let close = nextClose
                 let tag = Tag(UnsafeBufferPointer(rebasing: bytes[(index + 1)..<close]))
                 index = close + 1
                 if dropDepth > 0 {
@@ -51,10 +64,16 @@ public enum PlainText {
                 }
                 switch tag.name {
                 case _ where tag.name.isDropped && !tag.isClosing:
+                    if tag.name.isBreaking { appendSpaceIfGlued(&output, textStart: textStart) }
                     if !tag.isSelfClosing { dropDepth = 1; dropped = tag.name }
                 case .at where !tag.isClosing:
                     appendSpaceIfGlued(&output, textStart: textStart)
                     output.append(UInt8(ascii: "@"))
+                    mention = (output.count, tag.attribute)
+                case .at:
+                    // `<at id="*"></at>`: a mention with no name still says whom it names.
+                    if let open = mention, open.nameStart == output.count { appendMentionFallback(open.id, to: &output) }
+                    mention = nil
                 case _ where tag.name.isBreaking:
                     appendSpaceIfGlued(&output, textStart: textStart)
                 case .a where !tag.isClosing:
@@ -64,7 +83,7 @@ public enum PlainText {
                     }
                 case .a:
                     if let link = pendingLink {
-                        if !link.isEmpty && !contains(link, in: output[linkTextStart...]) {
+                        if !link.isEmpty && !ByteSearch.contains(link, in: output[linkTextStart...]) {
                             output.append(contentsOf: " (".utf8)
                             output.append(contentsOf: link)
                             output.append(UInt8(ascii: ")"))
@@ -91,14 +110,17 @@ public enum PlainText {
 
     /// The tags the conversion treats specially; every other tag is `other`.
     private enum TagName: Equatable {
-        // Elements whose whole content is noise.
-        case legacyquote, em, originalname, filesize, meta, title, description
+        // Elements whose whole content is noise, or is read elsewhere (quotes, objects).
+        case legacyquote, originalname, filesize, meta, title, description, quote, uriobject
         // Elements that separate words.
-        case br, p, div, quote, li, tr, pre, blockquote, part, uriobject
+        case br, p, div, li, tr, pre, blockquote, part
         case at, a, other
 
+        // `<e_m>` (an edit marker, self-closing or not, never with content) is one of the
+        // `other` tags: skipped, its content (none) kept. Dropping it as an element would lose
+        // the rest of the text after an `<e_m ...>` that is never closed.
         private static let known: [(name: StaticString, tag: TagName)] = [
-            ("legacyquote", .legacyquote), ("e_m", .em), ("originalname", .originalname), ("filesize", .filesize),
+            ("legacyquote", .legacyquote), ("originalname", .originalname), ("filesize", .filesize),
             ("meta", .meta), ("title", .title), ("description", .description), ("br", .br), ("p", .p),
             ("div", .div), ("quote", .quote), ("li", .li), ("tr", .tr), ("pre", .pre), ("blockquote", .blockquote),
             ("part", .part), ("uriobject", .uriobject), ("at", .at), ("a", .a),
@@ -118,7 +140,7 @@ public enum PlainText {
 
         var isDropped: Bool {
             switch self {
-            case .legacyquote, .em, .originalname, .filesize, .meta, .title, .description: return true
+            case .legacyquote, .originalname, .filesize, .meta, .title, .description, .quote, .uriobject: return true
             default: return false
             }
         }
@@ -135,8 +157,9 @@ public enum PlainText {
         var name: TagName
         var isClosing = false
         var isSelfClosing = false
-        /// The raw `href` attribute value of an `<a>`.
-        var href: UnsafeBufferPointer<UInt8>?
+        /// The raw value of an `<a>`'s `href`, or of an `<at>`'s `id`.
+        var attribute: UnsafeBufferPointer<UInt8>?
+        var href: UnsafeBufferPointer<UInt8>? { name == .a ? attribute : nil }
 
         /// `inner` is what lies between `<` and `>`.
         init(_ inner: UnsafeBufferPointer<UInt8>) {
@@ -150,9 +173,10 @@ public enum PlainText {
                 nameEnd += 1
             }
             name = TagName(UnsafeBufferPointer(rebasing: inner[start..<nameEnd]))
-            if name == .a, let found = PlainText.range(of: "href=\"", in: inner, from: nameEnd) {
+            let key: StaticString? = isClosing ? nil : name == .a ? "href=\"" : name == .at ? "id=\"" : nil
+            if let key, let found = PlainText.range(of: key, in: inner, from: nameEnd) {
                 let valueEnd = PlainText.firstIndex(of: UInt8(ascii: "\""), in: inner, from: found.upperBound) ?? inner.count
-                href = UnsafeBufferPointer(rebasing: inner[found.upperBound..<valueEnd])
+                attribute = UnsafeBufferPointer(rebasing: inner[found.upperBound..<valueEnd])
             }
         }
     }
@@ -166,9 +190,13 @@ public enum PlainText {
             .map { $0..<($0 + needle.utf8CodeUnitCount) }
     }
 
-    private static func contains(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
-        needle.withUnsafeBytes { needle in
-            haystack.withUnsafeBytes { ByteSearch.firstOffset(of: needle, in: $0) != nil }
+    /// After `@`: `everyone` for `*` and `_*_` (everyone in the chat), else the id itself.
+    private static func appendMentionFallback(_ id: UnsafeBufferPointer<UInt8>?, to output: inout [UInt8]) {
+        let value = id.map(decodeEntities) ?? []
+        if value.isEmpty || value == Array("*".utf8) || value == Array("_*_".utf8) {
+            output.append(contentsOf: "everyone".utf8)
+        } else {
+            output.append(contentsOf: value)
         }
     }
 

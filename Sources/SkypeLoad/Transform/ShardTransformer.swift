@@ -32,9 +32,12 @@ struct ParsedMessage {
     var references: JSONValue?
 
     /// What the message's markup and properties mean.
-    var structureRows: [StructureRow] {
-        StructureExtractor.rows(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
-                                amsReferences: references)
+    var structureRows: [StructureRow] { structure.rows }
+
+    /// The rows and the names the markup gives.
+    var structure: MessageStructure {
+        StructureExtractor.structure(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
+                                     amsReferences: references)
     }
 }
 
@@ -78,6 +81,20 @@ public struct ShardTransformer {
         var typeTally = RunTally()
         // Reused from message to message.
         var members: [JSONMember?] = []
+        // Thread events name people by MRI: their rows are written last, with the names the
+        // whole shard shows.
+        var names = NameDirectory()
+        var lastNamedSender: String?
+        var awaitingNames: [(record: MessageRecord, structure: MessageStructure, offset: Int64)] = []
+        // The message row, in the order `messageRowOffsets` keeps (a refused row is found by its number).
+        func write(_ record: MessageRecord, offset: Int64) {
+            if let content = record.contentUTF8, content.count > ServerLimits.textSearchSafeBytes,
+               let text = record.bodyText, text.utf8.count > ServerLimits.textSearchSafeBytes {
+                result.textSearchChecks.append((offset, text))
+            }
+            record.write(to: &messageWriter)
+            result.messageRowOffsets.append(offset)
+        }
         for part in shard.parts {
             result.conversationIDs.append(part.conversationID)
             let conversation = conversationNumbers[part.conversationID] ?? conversationNumbers.count
@@ -92,10 +109,10 @@ public struct ShardTransformer {
                     || ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.senderID) {
                     parsed = .failure(.keyTooLong)
                 }
-                var structureRows: [StructureRow] = []
+                var structure = MessageStructure()
                 if case let .success(message) = parsed {
-                    structureRows = message.structureRows
-                    if structureRows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
+                    structure = message.structure
+                    if structure.rows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
                 }
                 if let refusal = setAside[offset] {
                     parsed = .failure(refusal.reason)
@@ -118,11 +135,12 @@ public struct ShardTransformer {
                     }
                     identities[key] = written
                     result.rows += 1
-                    if let content = record.contentUTF8, content.count > ServerLimits.textSearchSafeBytes,
-                       let text = record.bodyText, text.utf8.count > ServerLimits.textSearchSafeBytes {
-                        result.textSearchChecks.append((offset, text))
+                    // Compared first: runs of one sender are common, and the directory keeps the first name.
+                    if let name = record.senderName, !name.isEmpty, let sender = record.senderID, sender != lastNamedSender {
+                        names.note(sender, name)
+                        lastNamedSender = sender
                     }
-                    for row in structureRows {
+                    for row in structure.rows {
                         result.structureRowOffsets[row.table, default: []].append(offset)
                         // Taken out and put back, so the buffer is never shared and copied.
                         var writer = structureWriters.removeValue(forKey: row.table) ?? CopyWriter()
@@ -134,8 +152,16 @@ public struct ShardTransformer {
                         writer.endRow()
                         structureWriters[row.table] = writer
                     }
-                    record.write(to: &messageWriter)
-                    result.messageRowOffsets.append(offset)
+                    if structure.rows.isEmpty {
+                        write(record, offset: offset)
+                    } else if structure.needsNames {
+                        names.add(structure.names)
+                        awaitingNames.append((record, structure, offset))
+                    } else {
+                        names.add(structure.names)
+                        record.readableText = ReadableText.render(structure, content: record.contentUTF8, names: names)
+                        write(record, offset: offset)
+                    }
                 case let .failure(reason):
                     result.rejects[reason, default: 0] += 1
                     var reject = Self.reject(reason, part: part, offset: offset, index: index, bytes: bytes)
@@ -166,6 +192,8 @@ public struct ShardTransformer {
                                                              raw: String(decoding: header, as: UTF8.self)))
                     continue
                 }
+                // A one-to-one conversation's name is the other party's.
+                if record.kind == .oneToOne, let name = record.displayName { names.note(record.id, name) }
                 record.write(to: &conversationWriter, ordinal: shard.ordinal)
                 for member in record.members {
                     memberWriter.field(record.id)
@@ -175,6 +203,11 @@ public struct ShardTransformer {
                 }
                 result.conversations += 1
             }
+        }
+        for (record, structure, offset) in awaitingNames {
+            var record = record
+            record.readableText = ReadableText.render(structure, content: record.contentUTF8, names: names)
+            write(record, offset: offset)
         }
         result.messageRows = messageWriter.finish()
         result.messageTypes = typeTally.counts()
@@ -218,7 +251,8 @@ public struct ShardTransformer {
                      reason: reason.rawValue, raw: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The row for one message, or why it cannot have one.
+    /// The row for one message, or why it cannot have one. Its ``MessageRecord/readableText``
+    /// is left to the shard transform, which knows the names the shard shows.
     public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<MessageRecord, RejectReason> {
         parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)

@@ -157,7 +157,7 @@ import Testing
         #expect(lines.first?.contains("Check the path") == true)
     }
 
-    @Test(arguments: ["", "load", "inspect", "verify", "migrate"])
+    @Test(arguments: ["", "load", "inspect", "verify", "migrate", "export-media"])
     func everyHelpIsCleanAndHasAnExample(_ subcommand: String) throws {
         let output = try Shell.run(loader, ["help"] + (subcommand.isEmpty ? [] : [subcommand]))
         #expect(output.status == 0)

@@ -66,7 +66,7 @@ import Testing
     @Test func plainTextDoesNotGlueWords() {
         #expect(PlainText.from(html: "line one<br>line two") == "line one line two")
         #expect(PlainText.from(html: #"Hey <at id="8:live:a">Ann</at>, look"#) == "Hey @Ann, look")
-        #expect(PlainText.from(html: #"<quote author="a"><legacyquote>[1] A: </legacyquote>quoted<legacyquote>&lt;&lt;&lt; </legacyquote></quote>reply"#) == "quoted reply")
+        #expect(PlainText.from(html: #"<quote author="a"><legacyquote>[1] A: </legacyquote>quoted<legacyquote>&lt;&lt;&lt; </legacyquote></quote>reply"#) == "reply")
         #expect(PlainText.from(html: #"edited<e_m a="x" ts_ms="1" t="61"></e_m>"#) == "edited")
         #expect(PlainText.from(html: #"<ss type="smile">:)</ss> &lt;3 &#128512;"#) == ":) <3 😀")
     }
