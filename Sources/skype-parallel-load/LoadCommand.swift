@@ -12,6 +12,13 @@ struct LoadCommand: ParsableCommand {
               skype-parallel-load export.tar.zst
               skype-parallel-load --workers 4 --database postgres://me@db/chats export.tar
               zstd -dc export.tar.zst | skype-parallel-load -
+              skype-parallel-load alice.tar.zst bob.tar.zst
+              skype-parallel-load /archive/exports/
+
+            Several exports (or a folder holding them: its .tar, .tar.zst, .json and .json.zst \
+            files) load in one run through one set of workers, one export after another; each \
+            keeps its own account, and the report has a line per export. A rerun skips what \
+            each export already committed.
 
             Progress: a live block on a terminal; a timestamped line every --progress-interval \
             seconds otherwise; each names the phase. Ctrl-C (or SIGTERM) stops gracefully in any \
@@ -26,8 +33,8 @@ struct LoadCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The export: .tar, .tar.zst, messages.json, messages.json.zst, or - for standard input.")
-    var export: String
+    @Argument(help: ArgumentHelp("The exports: .tar, .tar.zst, messages.json, messages.json.zst, a folder holding such files, or - for standard input (alone).", valueName: "export"))
+    var exports: [String]
 
     @OptionGroup var database: DatabaseOptions
 
@@ -49,7 +56,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report in Prometheus text format to this path.", valueName: "path"))
     var metricsProm: String?
 
-    @Option(help: ArgumentHelp("Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending; finish what a stopped deferred load left).", valueName: "mode"))
+    @Option(help: ArgumentHelp("Secondary indexes: keep (maintain them row by row), defer (drop, load, build in parallel), auto (defer into an empty table, keep when appending or on Citus; finish what a stopped deferred load left).", valueName: "mode"))
     var indexMode: IndexMode = .auto
 
     @Option(help: ArgumentHelp("maintenance_work_mem for building deferred indexes, such as 1GB (default: the server's).", valueName: "size"))
@@ -93,9 +100,9 @@ struct LoadCommand: ParsableCommand {
         // Two outputs on one path, or an output on the export, would overwrite one another.
         let outputs = [("--metrics-json", metricsJSON), ("--metrics-prom", metricsProm), ("--rejects", rejects)]
             .compactMap { option, path in path.map { (option, URL(fileURLWithPath: $0).standardizedFileURL.path) } }
-        let exportPath = export == "-" ? nil : URL(fileURLWithPath: export).standardizedFileURL.path
+        let exportPaths = try Set(exportFiles().filter { $0 != "-" }.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         for (index, (option, path)) in outputs.enumerated() {
-            if path == exportPath { throw ValidationError("\(option) would overwrite the export: give it another path") }
+            if exportPaths.contains(path) { throw ValidationError("\(option) would overwrite the export: give it another path") }
             if let other = outputs[..<index].first(where: { $0.1 == path }) {
                 throw ValidationError("\(other.0) and \(option) name the same file: give each its own path")
             }
@@ -105,10 +112,12 @@ struct LoadCommand: ParsableCommand {
     /// The load these options describe; the environment is read here, at the edge.
     private func loadConfiguration(workerExecutable: String) throws -> LoadConfiguration {
         let environment = ProcessInfo.processInfo.environment
+        let files = try exportFiles()
         var configuration = LoadConfiguration(
-            exportPath: export,
+            exportPath: files[0],
             conninfo: database.conninfo(environment: environment),
             workerExecutable: workerExecutable)
+        configuration.additionalExports = Array(files.dropFirst())
         configuration.schema = database.schema
         configuration.workers = workers ?? LoadConfiguration.defaultWorkers(connectionsPerWorker: connectionsPerWorker)
         configuration.connectionsPerWorker = connectionsPerWorker
@@ -124,6 +133,31 @@ struct LoadCommand: ParsableCommand {
         // Fault injection for scripts/fault-test: a deterministic point to inject a fault at.
         configuration.testPause = environment["SKYPE_LOAD_TEST_PAUSE"].flatMap(TestPause.init)
         return configuration
+    }
+
+    /// The export files the arguments name: folders are replaced by the exports they hold
+    /// (sorted by name, not recursively), and a file named twice is loaded once (its shards,
+    /// found committed by this same run, would be counted twice). Usage errors for an empty
+    /// folder or a misplaced `-`.
+    func exportFiles() throws -> [String] {
+        guard !exports.isEmpty else { throw ValidationError("name an export to load") }
+        if exports.contains("-") && exports.count > 1 {
+            throw ValidationError("- (standard input) is an export of its own: give it alone")
+        }
+        var files: [String] = []
+        for export in exports {
+            var isDirectory: ObjCBool = false
+            guard export != "-", FileManager.default.fileExists(atPath: export, isDirectory: &isDirectory), isDirectory.boolValue else {
+                files.append(export)
+                continue
+            }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: export)) ?? []
+            let held = names.filter { name in [".tar", ".tar.zst", ".json", ".json.zst"].contains { name.hasSuffix($0) } }.sorted()
+            guard !held.isEmpty else { throw ValidationError("\(export) holds no export (.tar, .tar.zst, .json or .json.zst files)") }
+            files += held.map { URL(fileURLWithPath: export).appendingPathComponent($0).path }
+        }
+        var seen: Set<String> = []
+        return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
     }
 
     func run() throws {

@@ -3,6 +3,11 @@
 public struct LoadConfiguration: Sendable {
     /// The export: a path, or `-` for standard input.
     public var exportPath: String
+    /// Further exports loaded in the same run by the same workers, after ``exportPath``, one
+    /// after another (each read once, as the first is). Empty by default.
+    public var additionalExports: [String] = []
+    /// Every export of the load, in order.
+    public var exports: [String] { [exportPath] + additionalExports }
     /// A libpq connection string or URL; empty lets libpq use the PG* variables and `~/.pgpass`.
     public var conninfo: String
     /// The PostgreSQL schema that holds the tables. Default `skype`.

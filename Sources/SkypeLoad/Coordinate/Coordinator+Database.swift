@@ -54,16 +54,23 @@ extension Coordinator {
     }
 
     func migrate() throws {
-        let applied = try withDatabase("cannot prepare schema \(configuration.schema)") { connection in
-            try Migrator(schema: configuration.schema).migrate(connection)
+        let (outcome, recovered) = try withDatabase("cannot prepare schema \(configuration.schema)") { connection in
+            let outcome = try Migrator(schema: configuration.schema).run(connection)
+            let citus = try CitusLayout.isInstalled(connection)
+            return (outcome, citus ? try CitusLayout.recoverPreparedTransactions(connection) : 0)
         }
-        if !applied.isEmpty { logger.info("applied schema migrations \(applied) to \(configuration.schema)") }
+        if !outcome.applied.isEmpty { logger.info("applied schema migrations \(outcome.applied) to \(configuration.schema)") }
+        for line in outcome.placed { logger.info("citus: \(line)") }
+        if let notice = outcome.notice { logger.warning("\(notice)") }
+        if recovered > 0 { logger.info("citus: finished \(recovered) prepared transactions left by an earlier crash") }
     }
 
     func startRun() throws -> Int64 {
         let statements = LoadStatements(schema: configuration.schema)
         let result = try withDatabase("cannot record the load run") { connection in
-            try connection.execute(statements.startRun, [configuration.exportPath, String(configuration.workers), ToolVersion.current])
+            // Several exports: one run, every path on a line of its own.
+            try connection.execute(statements.startRun, [configuration.exports.joined(separator: "\n"), String(configuration.workers),
+                                                         ToolVersion.current])
         }
         guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
             throw LoadError(.database, "the load_runs insert returned no id")
@@ -79,6 +86,7 @@ extension Coordinator {
         do {
             // On the counts as the last shard of any load left them: no other load runs now.
             try lockSchema()
+            try settlePreparedTransactions()
             // The statement blocks this thread; the display goes on from another.
             try whileTicking(every: 0.25, { [self] in tickProgress() }) {
                 try withDatabase("cannot refresh conversation counts") { try refreshCounts(on: $0) }
@@ -93,6 +101,27 @@ extension Coordinator {
         report.finalizeSeconds = MonotonicClock.seconds(since: finalizeStart)
         report.phases.wallSeconds.finalize = report.finalizeSeconds
         report.phases.summedSeconds.finalize = report.finalizeSeconds
+    }
+
+    /// On Citus: every shard's rows committed on every worker node before they are counted. A
+    /// node that was down when a shard committed holds that shard's rows in a prepared
+    /// transaction until Citus's recovery commits it; this recovers and waits for that, up to
+    /// --retry-timeout, and otherwise fails the load (the rerun counts again).
+    private func settlePreparedTransactions() throws {
+        let started = MonotonicClock.now()
+        while true {
+            let left = try withDatabase("cannot finish the two-phase commits on the Citus worker nodes") { connection -> Int in
+                guard try CitusLayout.isInstalled(connection) else { return 0 }
+                try CitusLayout.recoverPreparedTransactions(connection)
+                return try CitusLayout.preparedTransactionsLeft(connection)
+            }
+            if left == 0 { return }
+            guard MonotonicClock.seconds(since: started) < configuration.retry.timeout, !stop.wait(seconds: 1) else {
+                throw LoadError(.database, "\(left) two-phase commits are still open on Citus worker nodes (a node down?)",
+                                hint: "The shards are committed; Citus's recovery finishes them once every node is up. "
+                                    + "Rerun the same command then: it refreshes the counts")
+            }
+        }
     }
 
     private func refreshCounts(on connection: PostgresConnection) throws {

@@ -4,6 +4,10 @@ extension Coordinator {
     /// Hands a shard to the supervisor, which sends it to the least busy worker; waits (and
     /// merges events) while every worker holds its maximum.
     func dispatch(_ shard: Shard) throws {
+        // Ordinals run on across exports, so that a shard's ordinal also names its export (the
+        // splitter counts from its own export's start; media shards are numbered absolutely).
+        var shard = shard
+        shard.ordinal += ordinalBases.last ?? 0
         try dispatch(InFlightShard(shard))
     }
 
@@ -39,7 +43,7 @@ extension Coordinator {
     func interrupted(by signal: Int32, during what: String) -> LoadError {
         feedStopRequests()
         return LoadError(.interrupted, "interrupted by signal \(signal) \(what)",
-                         location: .init(file: configuration.exportPath),
+                         location: .init(file: currentExport),
                          hint: "Committed shards are kept; run the same command again to resume")
     }
 }

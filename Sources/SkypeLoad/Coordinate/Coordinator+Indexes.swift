@@ -11,7 +11,12 @@ extension Coordinator {
             switch configuration.indexMode {
             case .defer: shouldDefer = true
             case .keep: shouldDefer = false
-            case .auto: shouldDefer = try !pending.isEmpty || deferral.tableIsEmpty(connection)
+            case .auto:
+                // On Citus keeping measured as fast or faster (Docs/scaling.md): each shard's
+                // indexes are small and maintained on the nodes in parallel, while deferring
+                // costs a distributed DDL per partition and index, each reaching every shard.
+                shouldDefer = try !pending.isEmpty
+                    || (deferral.tableIsEmpty(connection) && !CitusLayout(schema: configuration.schema).isDistributed(connection))
             }
             if shouldDefer {
                 try deferral.dropSecondaryIndexes(connection)

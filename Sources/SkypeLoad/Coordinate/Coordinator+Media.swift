@@ -11,15 +11,16 @@ extension Coordinator {
         defer { readingMedia = false }
         let started = MonotonicClock.now()
         defer {
-            report.media.seconds = MonotonicClock.seconds(since: started)
+            report.media.seconds += MonotonicClock.seconds(since: started)
             report.mediaFiles = mediaCatalog.records.count
         }
         let collector = try MediaCollector(destination: configuration.media, shardBytes: configuration.splitter.shardBytes,
-                                           firstOrdinal: report.shards + 1) { [unowned self] shard in
+                                           firstOrdinal: nextOrdinal + 1) { [unowned self] shard in
             try self.dispatch(InFlightShard(shard))
             self.report.media.shards += 1
         }
         media = collector
+        mediaCollectors.append(collector)
         report.media.destination = configuration.media.name
         for entry in tar.entriesBefore { mediaCatalog.add(entry) }
         do {
@@ -46,10 +47,11 @@ extension Coordinator {
             }
         }
         try collector.flush()
-        report.media.filesFound = collector.filesFound
-        report.media.bytesFound = collector.bytesFound
-        report.media.filesSkipped = collector.filesSkipped
-        report.media.bytesSkipped = collector.bytesSkipped
+        // Summed over the exports read so far.
+        report.media.filesFound = mediaCollectors.reduce(0) { $0 + $1.filesFound }
+        report.media.bytesFound = mediaCollectors.reduce(0) { $0 + $1.bytesFound }
+        report.media.filesSkipped = mediaCollectors.reduce(0) { $0 + $1.filesSkipped }
+        report.media.bytesSkipped = mediaCollectors.reduce(0) { $0 + $1.bytesSkipped }
         report.repairs.add(mediaCatalog.repairs)
     }
 
@@ -59,14 +61,15 @@ extension Coordinator {
     func storeMedia() throws {
         let started = MonotonicClock.now()
         defer { report.media.seconds += MonotonicClock.seconds(since: started) }
-        let collector = media
-        let entries = collector?.entries ?? []
+        // Several exports: every export's collector.
+        let entries = mediaCollectors.flatMap(\.entries)
+        let shardsSent = mediaCollectors.reduce(0) { $0 + $1.shardsSent }
         guard !entries.isEmpty || !mediaCatalog.records.isEmpty else {
             if let mediaInputError { throw mediaInputError }
             return
         }
-        if let collector, report.media.shardsLoaded + report.media.shardsAlreadyLoaded < collector.shardsSent {
-            throw LoadError(.workerFailed, "\(collector.shardsSent - report.media.shardsLoaded - report.media.shardsAlreadyLoaded) media shards were not stored (quarantined)",
+        if report.media.shardsLoaded + report.media.shardsAlreadyLoaded < shardsSent {
+            throw LoadError(.workerFailed, "\(shardsSent - report.media.shardsLoaded - report.media.shardsAlreadyLoaded) media shards were not stored (quarantined)",
                             hint: "The media files are not recorded; fix the cause and rerun the same command")
         }
         let sql = MediaStatements(schema: configuration.schema)

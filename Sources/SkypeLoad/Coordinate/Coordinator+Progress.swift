@@ -15,7 +15,7 @@ extension Coordinator {
         }
         return ProgressReporter.Snapshot(
             stage: stage, detail: stageDetail(),
-            export: configuration.exportPath,
+            export: currentExport,
             storedBytesRead: input?.storedBytesRead ?? 0, storedSize: input?.storedSize,
             messagesDone: report.totals.messages, shardsDone: report.totals.shardsLoaded,
             shardsSkipped: report.totals.shardsAlreadyLoaded, loading: loading,

@@ -128,16 +128,17 @@ extension Coordinator {
         case let .shardLoaded(metrics)?:
             messagesBySlot[slot] += metrics.messages
             report.add(metrics)
+            if !report.exports.isEmpty { report.exports[exportIndex(ofShard: metrics.ordinal)].loaded.add(metrics) }
             if metrics.media == nil { collectPhases(metrics) }
             for var reject in metrics.rejectRecords {
-                reject.export = configuration.exportPath
+                reject.export = exportPath(ofShard: metrics.ordinal)
                 writeReject(reject)
             }
             apply(supervisor.handle(.shardLoaded(slot: slot, ordinal: metrics.ordinal)))
         case let .shardFailed(ordinal, label, message, sqlState)?:
             let state = sqlState.map { " (SQLSTATE \($0))" } ?? ""
             let error = LoadError(.database, "worker \(slot) could not load the shard: \(message)\(state)",
-                                  location: .init(file: configuration.exportPath, shard: label),
+                                  location: .init(file: exportPath(ofShard: ordinal), shard: label),
                                   hint: "Nothing of this shard was committed; fix the cause and rerun to load the rest")
             apply(supervisor.handle(.shardFailed(slot: slot, ordinal: ordinal, error)))
         case .finished?:
@@ -162,7 +163,7 @@ extension Coordinator {
         report.rejects["shard_quarantined", default: 0] += 1
         logger.error("shard \(shard.label) quarantined: \(reason)")
         let range = shard.byteRange()
-        writeReject(RejectRecord(export: configuration.exportPath, offset: range.first,
+        writeReject(RejectRecord(export: exportPath(ofShard: shard.ordinal), offset: range.first,
                                  length: Int(range.end - range.first),
                                  conversation: shard.conversations.joined(separator: ","), messageIndex: nil,
                                  reason: "shard_quarantined: \(reason)", raw: nil))

@@ -32,6 +32,15 @@ public final class Coordinator: @unchecked Sendable {
     /// The coordinator's own connection: schema, run record, finalisation.
     var database: RetryingConnection?
     var runID: Int64 = 0
+    /// The export being read, for messages about it.
+    var currentExport: String
+    /// The first shard ordinal of each export read so far: ordinals run on across exports, so
+    /// that a shard's ordinal names its export too.
+    var ordinalBases: [Int] = []
+    /// The ordinal after the last one used (message and media shards of every export so far).
+    var nextOrdinal = 0
+    /// Each export's media collector, for ``storeMedia()`` once every shard is in.
+    var mediaCollectors: [MediaCollector] = []
     /// The deferred index build's state, for the progress display.
     let indexStatus = IndexBuildStatus()
     /// When the current phase after the workers began (``MonotonicClock``).
@@ -55,7 +64,8 @@ public final class Coordinator: @unchecked Sendable {
     public init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.report = LoadReport(export: configuration.exportPath)
+        let exports = configuration.exports
+        self.report = LoadReport(export: exports.count > 1 ? "\(exports.count) exports" : configuration.exportPath)
         self.progress = ProgressReporter(mode: configuration.progress)
         self.rejectLog = RejectLog(path: configuration.rejectsPath)
         supervisor = Supervisor(limits: .init(
@@ -65,6 +75,18 @@ public final class Coordinator: @unchecked Sendable {
         pause = OneShotPause(configuration.testPause)
         processes = Array(repeating: nil, count: configuration.workers)
         messagesBySlot = Array(repeating: 0, count: configuration.workers)
+        self.currentExport = configuration.exportPath
+    }
+
+    /// The index of the export a shard came from.
+    func exportIndex(ofShard ordinal: Int) -> Int {
+        max(0, (ordinalBases.lastIndex { $0 <= ordinal }) ?? 0)
+    }
+
+    /// The path of the export a shard came from.
+    func exportPath(ofShard ordinal: Int) -> String {
+        let exports = configuration.exports
+        return exports[min(exportIndex(ofShard: ordinal), exports.count - 1)]
     }
 
     /// The first failure, which ends up in the outcome.
@@ -89,10 +111,11 @@ public final class Coordinator: @unchecked Sendable {
             let spool = configuration.exportPath == "-" && configuration.media != .skip
                 ? try MediaSpool(directory: configuration.splitter.spillDirectory) : nil
             mediaSpool = spool
-            let input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax,
+            // The first export is opened before anything else, so that an unreadable one
+            // fails before the database is touched; the others are opened in turn.
+            var input = try ExportInput(path: configuration.exportPath, zstdWindowLogMax: configuration.zstdWindowLogMax,
                                         streaming: spool?.streaming)
             self.input = input
-            report.formats = input.formats
             try connect()
             try lockSchema()
             try migrate()
@@ -103,8 +126,26 @@ public final class Coordinator: @unchecked Sendable {
             sp_ignore_sigpipe()
             report.workers = (0..<configuration.workers).map { WorkerSummary(worker: $0) }
             apply(supervisor.start())
-            try split(input)
-            try loadMedia(input)
+            // Several exports: one after another, into the same workers.
+            for (index, path) in configuration.exports.enumerated() {
+                if index > 0 {
+                    report.storedBytes += input.storedBytesRead
+                    currentExport = path
+                    input = try ExportInput(path: path, zstdWindowLogMax: configuration.zstdWindowLogMax)
+                    self.input = input
+                }
+                for format in input.formats where !report.formats.contains(format) { report.formats.append(format) }
+                ordinalBases.append(nextOrdinal)
+                if configuration.exports.count > 1 { report.exports.append(ExportResult(path: path)) }
+                let shardsBefore = report.shards
+                try split(input)
+                nextOrdinal += report.shards - shardsBefore
+                let collectorsBefore = mediaCollectors.count
+                try loadMedia(input)
+                if mediaCollectors.count > collectorsBefore, let collector = mediaCollectors.last {
+                    nextOrdinal += collector.shardsSent + 1
+                }
+            }
             try drain()
             try storeMedia()
         } catch let error as LoadError {
@@ -126,7 +167,7 @@ public final class Coordinator: @unchecked Sendable {
         progress.finish()
         report.elapsedSeconds = MonotonicClock.seconds(since: started)
         report.messagesPerSecond = Double(report.totals.messages) / max(0.001, report.elapsedSeconds)
-        if let input { report.storedBytes = input.storedBytesRead }
+        if let input { report.storedBytes += input.storedBytesRead }
         summarisePhases()
         report.status = interruptedBy != nil ? .interrupted : firstFailure == nil ? .completed : .failed
         report.error = firstFailure?.description
@@ -163,20 +204,37 @@ public final class Coordinator: @unchecked Sendable {
             try self.dispatch(shard)
         }
         let splitStart = MonotonicClock.now()
+        let dispatchBefore = dispatchNanoseconds
+        let before = (conversations: report.exportConversations, messages: report.exportMessages,
+                      shards: report.shards, jsonBytes: report.jsonBytes)
         defer {
             readAhead.stop()
             let summary = splitter.summarySoFar
-            report.exportUser = summary.userID
-            report.exportDate = summary.exportDate
-            report.exportConversations = summary.conversations
-            report.exportMessages = summary.messages
-            report.shards = summary.shards
-            report.jsonBytes = summary.jsonBytes
+            // With several exports the figures add up; each export's own are in its line.
+            report.exportConversations = before.conversations + summary.conversations
+            report.exportMessages = before.messages + summary.messages
+            report.shards = before.shards + summary.shards
+            report.jsonBytes = before.jsonBytes + summary.jsonBytes
+            if report.exports.isEmpty {
+                report.exportUser = summary.userID
+                report.exportDate = summary.exportDate
+            } else if let index = report.exports.indices.last {
+                report.exports[index].user = summary.userID
+                report.exports[index].exportDate = summary.exportDate
+                report.exports[index].conversations = summary.conversations
+                report.exports[index].messages = summary.messages
+                report.exports[index].shards = summary.shards
+                // The run's user: each account once, in the order met.
+                var users: [String] = []
+                for user in report.exports.compactMap(\.user) where !users.contains(user) { users.append(user) }
+                report.exportUser = users.isEmpty ? nil : users.joined(separator: ",")
+            }
             // Whatever the splitter did not spend reading or handing shards over was its own work.
             let total = MonotonicClock.now() - splitStart
-            report.phases.wallSeconds.decompress = Double(reading.nanoseconds) / 1e9
-            report.phases.wallSeconds.dispatch = Double(dispatchNanoseconds) / 1e9
-            report.phases.wallSeconds.split = Double(total &- waits.nanoseconds &- dispatchNanoseconds) / 1e9
+            let dispatched = dispatchNanoseconds &- dispatchBefore
+            report.phases.wallSeconds.decompress += Double(reading.nanoseconds) / 1e9
+            report.phases.wallSeconds.dispatch += Double(dispatched) / 1e9
+            report.phases.wallSeconds.split += Double(total &- waits.nanoseconds &- dispatched) / 1e9
             report.phases.summedSeconds.decompress = report.phases.wallSeconds.decompress
             report.phases.summedSeconds.dispatch = report.phases.wallSeconds.dispatch
             report.phases.summedSeconds.split = report.phases.wallSeconds.split
@@ -184,7 +242,7 @@ public final class Coordinator: @unchecked Sendable {
         // A message over --max-value-bytes is stepped over and rejected; the load goes on.
         splitter.onOversizedMessage = { record in
             var record = record
-            record.export = self.configuration.exportPath
+            record.export = self.currentExport
             self.report.rejects[record.reason, default: 0] += 1
             self.writeReject(record)
         }

@@ -131,7 +131,9 @@ struct LoadStatements {
     }
 
     /// The header with the higher `version` wins (the newer export's, whichever is loaded
-    /// last); the counts are left to ``finalize``.
+    /// last); the counts are left to ``finalize``. `updated_at` takes the proposed row's default
+    /// (now()) through EXCLUDED: Citus refuses a non-immutable function such as now() in DO
+    /// UPDATE SET on a distributed table, but evaluates the default on the coordinator.
     var mergeConversations: String {
         """
         INSERT INTO \(schema).conversations (id, account, display_name, title, kind, topic, version, properties, thread_properties)
@@ -140,7 +142,7 @@ struct LoadStatements {
         ON CONFLICT (id, account) DO UPDATE SET
             display_name = EXCLUDED.display_name, title = EXCLUDED.title, kind = EXCLUDED.kind,
             topic = EXCLUDED.topic, version = EXCLUDED.version, properties = EXCLUDED.properties,
-            thread_properties = EXCLUDED.thread_properties, updated_at = now()
+            thread_properties = EXCLUDED.thread_properties, updated_at = EXCLUDED.updated_at
         WHERE coalesce(EXCLUDED.version, -1) >= coalesce(conversations.version, -1)
         """
     }

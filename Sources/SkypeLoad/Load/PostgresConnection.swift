@@ -15,6 +15,12 @@ public final class PostgresConnection {
         public var description: String {
             sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message
         }
+        /// A unique violation, also as Citus relays it from a worker node during a COPY into a
+        /// distributed table: SQLSTATE XX000 with the worker's message (Citus 13.2).
+        public var isUniqueViolation: Bool {
+            sqlState == "23505"
+                || (sqlState == "XX000" && message.contains("duplicate key value violates unique constraint"))
+        }
     }
 
     /// Connects with a libpq connection string or URL; an empty string lets libpq use the PG*

@@ -36,8 +36,22 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
             return true
         }
         if state.hasPrefix("08") { return true }  // connection exceptions
+        if state == "XX000" && citusNodeFailures.contains(where: failure.message.contains) { return true }
         return transientStates.contains(state) || !connectionHealthy
     }
+
+    /// How Citus (13.2) reports a worker node it lost or cannot reach (restarting, failing
+    /// over): SQLSTATE XX000 with one of these messages. The transaction rolled back; once the
+    /// node is back, the same statement succeeds.
+    static let citusNodeFailures = [
+        "failure on connection marked as essential",
+        "connection to the remote node",
+        "could not establish any connections to the node",
+        "terminating connection due to administrator command",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "server closed the connection unexpectedly",
+    ]
 
     /// Shutdown and start-up (57P01-03), too many connections (53300), serialization failure
     /// (40001), deadlock (40P01), lock timeout (55P03: a lock held by another load's

@@ -176,7 +176,7 @@ struct ShardLoader {
             return true
         } catch {
             // Every statement above throws PostgresConnection.Failure.
-            guard error.sqlState == "23505" else { throw error }
+            guard error.isUniqueViolation else { throw error }
             try connection.execute("ROLLBACK TO SAVEPOINT direct_copy")
             return false
         }

@@ -58,10 +58,13 @@ struct MediaStatements {
     }
 
     /// Entries whose document no attachment points to.
+    // An anti-join on a subquery, not a correlated NOT EXISTS: Citus refuses a correlated
+    // subquery beside a reference table (media_entries is one on a distributed schema).
     var unreferencedEntries: String {
         """
         SELECT count(*) FROM \(schema).media_entries e
-        WHERE NOT EXISTS (SELECT 1 FROM \(schema).attachments a WHERE a.doc_id = e.doc_id)
+        LEFT JOIN (SELECT DISTINCT doc_id FROM \(schema).attachments) a ON a.doc_id = e.doc_id
+        WHERE a.doc_id IS NULL
         """
     }
 

@@ -21,6 +21,8 @@ public struct LoadReport: Sendable, Codable, Equatable {
     /// The sum of the `workers` lines.
     public var totals = WorkerSummary(worker: nil)
     /// What the splitter found in the export (messages include rejected ones).
+    /// A line per export when the load was given several (empty for one).
+    public var exports: [ExportResult] = []
     public var exportConversations = 0
     public var exportMessages = 0
     public var shards = 0

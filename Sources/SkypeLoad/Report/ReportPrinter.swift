@@ -20,7 +20,16 @@ public enum ReportPrinter {
         lines.append("skype-parallel-load\(report.runID.map { " run \($0)" } ?? ""): \(outcome)")
         lines.append("export    \(report.export) (\(report.formats.map(\.rawValue).joined(separator: "+")))"
             + (report.exportUser.map { ", user \($0)" } ?? "") + (report.exportDate.map { ", exported \($0)" } ?? ""))
-        lines.append("found     \(report.exportConversations) conversations, \(report.exportMessages) messages, \(report.shards) shards")
+        lines.append("found     \(report.exportConversations) conversations, \(report.exportMessages) messages, \(report.shards) shards"
+            + (report.exports.isEmpty ? "" : " in \(report.exports.count) exports"))
+        for export in report.exports {
+            let t = export.loaded
+            lines.append("  \(export.path)" + (export.user.map { ", user \($0)" } ?? "")
+                + ": \(export.conversations) conversations, \(export.messages) messages; \(t.rowsInserted) new, "
+                + (t.rowsReplaced > 0 ? "\(t.rowsReplaced) replaced, " : "")
+                + "\(t.duplicates) already present, \(t.rejects) rejected; shards \(t.shardsLoaded) loaded, "
+                + "\(t.shardsAlreadyLoaded) already loaded of \(export.shards)")
+        }
         lines.append("loaded    \(t.rowsInserted) new messages, " + (t.rowsReplaced > 0 ? "\(t.rowsReplaced) replaced by a later state, " : "")
             + "\(t.duplicates) already present, \(t.rejects) rejected; "
             + "shards \(t.shardsLoaded) loaded, \(t.shardsAlreadyLoaded) already loaded")

@@ -4,14 +4,35 @@ public struct Migrator {
     public let schema: String
     public let migrations: [Migration]
 
-    public init(schema: String, migrations: [Migration] = Migration.all) {
+    /// On a Citus database, also distribute a schema that was made for one server (see
+    /// ``CitusLayout``); without it such a schema is left as it is, with a notice.
+    public var distribute = false
+
+    public init(schema: String, migrations: [Migration] = Migration.all, distribute: Bool = false) {
         self.schema = schema
         self.migrations = migrations
+        self.distribute = distribute
+    }
+
+    /// What ``run(_:)`` did.
+    public struct Outcome: Sendable {
+        /// The versions applied (empty when the schema was current).
+        public var applied: [Int] = []
+        /// On Citus: one line per table placed (``CitusLayout/distribute(_:)``).
+        public var placed: [String] = []
+        /// On Citus: why the schema was left on the coordinator, and what to run.
+        public var notice: String?
     }
 
     /// Brings the schema up to date; returns the versions it applied (empty when current).
     @discardableResult
     public func migrate(_ connection: PostgresConnection) throws -> [Int] {
+        try run(connection).applied
+    }
+
+    /// Brings the schema up to date and, on Citus, lays it out (``CitusLayout``), all in one
+    /// transaction.
+    public func run(_ connection: PostgresConnection) throws -> Outcome {
         let quoted = PostgresConnection.quoteIdentifier(schema)
         do {
             try connection.execute(LockTimeout.begin)
@@ -32,15 +53,26 @@ public struct Migrator {
                 throw LoadError(.schema, "schema \(schema) is at version \(unknown), newer than this tool knows (\(newest))",
                                 hint: "Use a newer skype-parallel-load, or another --schema")
             }
-            var applied: [Int] = []
+            var outcome = Outcome()
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !present.contains(migration.version) {
                 try connection.execute(migration.sql)
                 try connection.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                                        [String(migration.version), migration.name])
-                applied.append(migration.version)
+                outcome.applied.append(migration.version)
+            }
+            if try CitusLayout.isInstalled(connection) {
+                let layout = CitusLayout(schema: schema)
+                // A schema made here now, one already distributed (tables of new migrations), or
+                // one the user asked to convert; never one made for a single server silently.
+                if try present.isEmpty || distribute || layout.isDistributed(connection) {
+                    outcome.placed = try layout.distribute(connection)
+                } else {
+                    outcome.notice = "schema \(schema) is on a Citus database but laid out for one server (every table on the coordinator); "
+                        + "`skype-parallel-load migrate --distribute` distributes it"
+                }
             }
             try connection.execute("COMMIT")
-            return applied
+            return outcome
         } catch let failure as PostgresConnection.Failure {
             // A broken connection or a restarting server: the caller may reconnect and retry.
             if RetryPolicy.isTransient(failure, connectionHealthy: connection.isHealthy) { throw failure }

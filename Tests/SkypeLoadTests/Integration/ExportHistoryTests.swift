@@ -106,28 +106,30 @@ import SyntheticExport
         }
     }
 
+    /// `owner`'s export holding a one-to-one chat `8:bob` with `words` (the same ids, times
+    /// and sender whoever the owner: only the account tells two such chats apart), and the same
+    /// group chat, byte for byte, whoever the owner (large enough to be a shard of its own,
+    /// which must not pass for loaded already).
+    static func accountExport(_ owner: String, _ words: [String], in directory: ScratchDirectory) throws -> String {
+        let messages = words.enumerated().map { index, text in
+            #"{"id":"\#(100 + index)","originalarrivaltime":"2025-03-08T17:3\#(index):00Z","messagetype":"RichText","from":"8:bob","content":"\#(text)"}"#
+        }
+        let path = directory.path("\(owner).json")
+        let dinner = String(repeating: "dinner? ", count: 150)
+        let group = #"{"id":"19:family@thread.skype","MessageList":[{"id":"5","originalarrivaltime":"2025-03-08T12:00:00Z","messagetype":"RichText","from":"8:bob","content":"\#(dinner)"}]}"#
+        try Data(#"{"userId":"8:\#(owner)","exportDate":"2025-03-08T17:40","conversations":[\#(group),{"id":"8:bob","displayName":"Bob","MessageList":[\#(messages.joined(separator: ","))]}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     /// Alice's and Carol's one-to-one chats with Bob share the id `8:bob` (each seen from its
     /// own side): two conversations, each with its own two messages.
     @Test func twoAccountsNeverShareAConversation() throws {
         let db = try DatabaseFixture()
         defer { db.drop() }
         let directory = try ScratchDirectory()
-        func export(_ owner: String, _ words: [String]) throws -> String {
-            let messages = words.enumerated().map { index, text in
-                #"{"id":"\#(100 + index)","originalarrivaltime":"2025-03-08T17:3\#(index):00Z","messagetype":"RichText","from":"8:bob","content":"\#(text)"}"#
-            }
-            let path = directory.path("\(owner).json")
-            // And the same group chat, byte for byte, in both exports: stored once per account
-            // (large enough to be a shard of its own, which must not pass for loaded already).
-            let dinner = String(repeating: "dinner? ", count: 150)
-            let group = #"{"id":"19:family@thread.skype","MessageList":[{"id":"5","originalarrivaltime":"2025-03-08T12:00:00Z","messagetype":"RichText","from":"8:bob","content":"\#(dinner)"}]}"#
-            try Data(#"{"userId":"8:\#(owner)","exportDate":"2025-03-08T17:40","conversations":[\#(group),{"id":"8:bob","displayName":"Bob","MessageList":[\#(messages.joined(separator: ","))]}]}"#.utf8)
-                .write(to: URL(fileURLWithPath: path))
-            return path
-        }
-        // The same ids, times and sender in both: only the account tells them apart.
-        let alice = try export("alice", ["hi alice", "see you"])
-        let carol = try export("carol", ["hi carol", "see you"])
+        let alice = try Self.accountExport("alice", ["hi alice", "see you"], in: directory)
+        let carol = try Self.accountExport("carol", ["hi carol", "see you"], in: directory)
         #expect(db.load(alice, workers: 1, shardBytes: 1024).error == nil)
         let second = db.load(carol, workers: 1, shardBytes: 1024)
         #expect(second.error == nil)

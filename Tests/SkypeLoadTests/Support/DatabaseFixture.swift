@@ -8,7 +8,12 @@ struct DatabaseFixture {
     let schema: String
 
     init() throws {
-        url = try TestEnvironment.requireDatabaseURL()
+        try self.init(url: TestEnvironment.requireDatabaseURL())
+    }
+
+    /// A schema on another server, such as a Citus coordinator.
+    init(url: String) throws {
+        self.url = url
         schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 

@@ -17,6 +17,17 @@ enum TestEnvironment {
         return url
     }
 
+    /// A local Citus cluster's coordinator, set by `scripts/test` where ../shared/citus is
+    /// present (PostgreSQL 15 runs only).
+    static var citusURL: String? {
+        ProcessInfo.processInfo.environment["SKYPE_TEST_CITUS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether Citus tests can run; when not, why (they are skipped, saying so).
+    static var citusAbsence: String? {
+        citusURL == nil ? "no Citus cluster: SKYPE_TEST_CITUS_URL is unset (scripts/test starts one on PostgreSQL 15 where ../shared/citus is present)" : nil
+    }
+
     /// The build folder holding this test bundle and the executables it depends on.
     static var buildDirectory: URL {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

@@ -20,6 +20,16 @@ import Testing
         #expect(RetryPolicy.isTransient(Failure(sqlState: "XX000", message: "x"), connectionHealthy: false))
     }
 
+    @Test func aCitusWorkerNodeLostIsTransientButOtherInternalErrorsAreNot() {
+        let lost = "failure on connection marked as essential: 127.0.0.1:51119"
+        #expect(RetryPolicy.isTransient(Failure(sqlState: "XX000", message: lost), connectionHealthy: true))
+        #expect(!RetryPolicy.isTransient(Failure(sqlState: "XX000", message: "could not open relation"), connectionHealthy: true))
+        // A unique violation relayed by Citus from a COPY is one, and not worth retrying.
+        let duplicate = Failure(sqlState: "XX000", message: "duplicate key value violates unique constraint \"messages_p0_pkey_102097\"")
+        #expect(duplicate.isUniqueViolation)
+        #expect(!RetryPolicy.isTransient(duplicate, connectionHealthy: true))
+    }
+
     @Test func backoffGrowsWithJitterAndStaysCapped() {
         let policy = RetryPolicy()
         for attempt in 1...12 {
