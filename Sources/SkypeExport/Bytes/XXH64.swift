@@ -1,7 +1,7 @@
 /// XXH64 (Yann Collet's xxHash, 64-bit), one shot over bytes in memory: a well-studied
 /// non-cryptographic hash that reads 32 bytes per round in four independent lanes. It names
 /// shards in the ledger; FNV-1a, one byte at a time, cost 6% of a worker's time there.
-enum XXH64 {
+package enum XXH64 {
     private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     private static let prime3: UInt64 = 0x1656_67B1_9E37_79F9

@@ -7,10 +7,10 @@ import Foundation
 ///
 /// Every field must match its column's type exactly (`int8` vs `int4` matters), so each
 /// method names the PostgreSQL type it writes.
-public struct BinaryCopyWriter {
+package struct BinaryCopyWriter {
     private var bytes: [UInt8]
     /// Rows written so far.
-    public private(set) var rowCount = 0
+    package private(set) var rowCount = 0
 
     /// `PGCOPY\n\377\r\n\0`, then 32-bit flags (0) and header extension length (0).
     private static let header: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00,
@@ -19,19 +19,19 @@ public struct BinaryCopyWriter {
     static let postgresEpochUnixSeconds: Int64 = 946_684_800
 
     /// - Parameter capacity: bytes to reserve, so that the buffer is not copied as it grows.
-    public init(reservingCapacity capacity: Int = 0) {
+    package init(reservingCapacity capacity: Int = 0) {
         bytes = Self.header
         bytes.reserveCapacity(capacity)
     }
 
     /// The COPY data, trailer included; empty when no row was written (nothing to send).
-    public var buffer: [UInt8] {
+    package var buffer: [UInt8] {
         var copy = self
         return copy.finish()
     }
 
     /// Ends the data and hands it over without copying it; the writer is then empty.
-    public mutating func finish() -> [UInt8] {
+    package mutating func finish() -> [UInt8] {
         guard rowCount > 0 else { return [] }
         bytes.append(contentsOf: [0xFF, 0xFF])  // the trailer: a field count of -1
         defer { bytes = Self.header; rowCount = 0 }
@@ -39,20 +39,20 @@ public struct BinaryCopyWriter {
     }
 
     /// Starts a row of `fields` fields.
-    public mutating func beginRow(fields: Int) {
+    package mutating func beginRow(fields: Int) {
         append(UInt16(truncatingIfNeeded: fields))
         rowCount += 1
     }
 
     /// `text`; nil is SQL NULL. NUL cannot be sent at all: the JSON parser has replaced it
     /// already, and any left (from other sources) becomes U+FFFD, as in the text format.
-    public mutating func text(_ value: String?) {
+    package mutating func text(_ value: String?) {
         guard var value else { return null() }
         value.withUTF8 { text(raw: UnsafeRawBufferPointer($0)) }
     }
 
     /// `text` given as UTF-8.
-    public mutating func text(utf8 value: [UInt8]?) {
+    package mutating func text(utf8 value: [UInt8]?) {
         guard let value else { return null() }
         value.withUnsafeBytes { text(raw: $0) }
     }
@@ -82,7 +82,7 @@ public struct BinaryCopyWriter {
     }
 
     /// `jsonb`: a version byte (1) and the JSON text.
-    public mutating func jsonb(_ value: String?) {
+    package mutating func jsonb(_ value: String?) {
         guard var value else { return null() }
         value.withUTF8 { utf8 in
             append(UInt32(utf8.count + 1))
@@ -92,27 +92,27 @@ public struct BinaryCopyWriter {
     }
 
     /// `bigint`.
-    public mutating func int8(_ value: Int64?) {
+    package mutating func int8(_ value: Int64?) {
         guard let value else { return null() }
         append(UInt32(8))
         append(UInt64(bitPattern: value))
     }
 
     /// `integer`.
-    public mutating func int4(_ value: Int32?) {
+    package mutating func int4(_ value: Int32?) {
         guard let value else { return null() }
         append(UInt32(4))
         append(UInt32(bitPattern: value))
     }
 
     /// `boolean`.
-    public mutating func bool(_ value: Bool) {
+    package mutating func bool(_ value: Bool) {
         append(UInt32(1))
         bytes.append(value ? 1 : 0)
     }
 
     /// `timestamptz`, given in microseconds since 1970-01-01 UTC.
-    public mutating func timestamp(unixMicroseconds value: Int64?) {
+    package mutating func timestamp(unixMicroseconds value: Int64?) {
         guard let value else { return null() }
         append(UInt32(8))
         append(UInt64(bitPattern: value - Self.postgresEpochUnixSeconds * 1_000_000))

@@ -1,14 +1,14 @@
 /// Builds rows in PostgreSQL's COPY text format in memory; ``PostgresConnection/copyIn(_:data:)``
 /// sends them in large chunks.
-public struct CopyWriter {
+package struct CopyWriter {
     /// The rows written so far.
-    public private(set) var buffer: [UInt8] = []
+    package private(set) var buffer: [UInt8] = []
     private var fieldsInRow = 0
 
-    public init() {}
+    package init() {}
 
     /// Appends a text field, escaped; nil is SQL NULL.
-    public mutating func field(_ value: String?) {
+    package mutating func field(_ value: String?) {
         separate()
         guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
         var text = value
@@ -16,7 +16,7 @@ public struct CopyWriter {
     }
 
     /// Appends an integer field.
-    public mutating func field(_ value: Int64?) {
+    package mutating func field(_ value: Int64?) {
         separate()
         guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
         // Digits straight into the buffer: `String(value)` went through the generic formatter.
@@ -35,13 +35,13 @@ public struct CopyWriter {
     }
 
     /// Appends a boolean field.
-    public mutating func field(_ value: Bool) {
+    package mutating func field(_ value: Bool) {
         separate()
         buffer.append(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
     }
 
     /// Ends the row.
-    public mutating func endRow() {
+    package mutating func endRow() {
         buffer.append(0x0A)
         fieldsInRow = 0
     }
@@ -53,9 +53,9 @@ public struct CopyWriter {
 }
 
 /// The escaping rules of COPY's text format.
-public enum CopyEncoding {
+package enum CopyEncoding {
     /// A PostgreSQL `text[]` literal with every element quoted, such as `{"a","b \"c\""}`.
-    public static func textArrayLiteral(_ values: [String]) -> String {
+    package static func textArrayLiteral(_ values: [String]) -> String {
         var literal: [UInt8] = [UInt8(ascii: "{")]
         for (position, value) in values.enumerated() {
             if position > 0 { literal.append(UInt8(ascii: ",")) }
@@ -72,7 +72,7 @@ public enum CopyEncoding {
 
     /// Escapes backslash, tab, newline and carriage return. NUL cannot be sent at all; the
     /// JSON parser has already replaced it, and any left (from other sources) becomes U+FFFD.
-    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    package static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         guard let base = bytes.baseAddress else { return }
         let raw = UnsafeRawPointer(base)
         var cleanStart = 0

@@ -1,40 +1,42 @@
+import SkypeSupport
+
 /// The container formats an export arrives in, recognised by their first bytes.
-public enum ContainerFormat: String, Sendable, Codable {
+package enum ContainerFormat: String, Sendable, Codable {
     case zstd
     case tar
     case json
 }
 
 /// An opened export: a stream of `messages.json` bytes, whatever wrapped them.
-public final class ExportInput {
+package final class ExportInput {
     /// The path as the user named it (`-` for standard input).
-    public let path: String
+    package let path: String
     /// The containers peeled off, outermost first, such as `[.zstd, .tar, .json]`.
-    public let formats: [ContainerFormat]
+    package let formats: [ContainerFormat]
     /// The stream of JSON bytes.
-    public let source: ByteSource
+    package let source: any ByteSource
     /// The entry name inside a tar, or nil for a bare JSON file.
-    public let entry: String?
+    package let entry: String?
     /// The tar reader, when the export is a tar: it reads the entries around `messages.json`.
-    public private(set) var tar: TarEntrySource?
+    package private(set) var tar: TarEntrySource?
     /// The file's size on disk, when known, for progress.
-    public let storedSize: Int64?
+    package let storedSize: Int64?
     private let file: FileByteSource
 
     /// The name of the one entry of the tar that holds the messages.
-    public static let messagesEntry = "messages.json"
+    package static let messagesEntry = "messages.json"
 
     /// Opens `path` (or standard input for `-`) and peels off zstd and tar layers found by magic bytes.
     /// - Parameter zstdWindowLogMax: passed to ``ZstdByteSource``.
     /// - Parameter streaming: tar entries before `messages.json` whose bytes a reader takes as they pass.
-    public init(path: String, zstdWindowLogMax: Int32 = 31, streaming: TarEntrySource.Streaming? = nil) throws {
+    package init(path: String, zstdWindowLogMax: Int32 = 31, streaming: TarEntrySource.Streaming? = nil) throws {
         self.path = path
         let file = try FileByteSource(path: path)
         self.file = file
         self.storedSize = file.size
         let location = LoadError.Location(file: path)
         var formats: [ContainerFormat] = []
-        var current: ByteSource = file
+        var current: any ByteSource = file
         var entry: String?
         while true {
             let peekable = PeekableByteSource(current)
@@ -78,7 +80,7 @@ public final class ExportInput {
     }
 
     /// Bytes of the stored file consumed so far.
-    public var storedBytesRead: Int64 { file.storedBytesRead }
+    package var storedBytesRead: Int64 { file.storedBytesRead }
 
     static func isZstd(_ head: [UInt8]) -> Bool {
         head.count >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD

@@ -1,19 +1,21 @@
 import Foundation
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Reads a file, or standard input when the path is `-`, with plain `read(2)` calls.
-public final class FileByteSource: ByteSource {
+package final class FileByteSource: ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     /// The path as the user named it.
-    public let path: String
-    public private(set) var storedBytesRead: Int64 = 0
+    package let path: String
+    package private(set) var storedBytesRead: Int64 = 0
     /// The file's size when it is a regular file (nil for pipes and standard input).
-    public let size: Int64?
+    package let size: Int64?
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         if path == "-" {
             descriptor = 0
@@ -46,7 +48,7 @@ public final class FileByteSource: ByteSource {
         if ownsDescriptor { close(descriptor) }
     }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
             let count = Glibc.read(descriptor, base, buffer.count)

@@ -1,3 +1,5 @@
+import SkypeSupport
+
 /// The records of a pax extended header (`LENGTH key=value\n`, LENGTH counting the whole
 /// record in decimal): only `path` and `size` matter to the loader.
 ///

@@ -1,11 +1,11 @@
 /// Lets the format detector look at the first bytes of a stream and then replays them, so
 /// that detection works on pipes as well as on files.
 final class PeekableByteSource: ByteSource {
-    private let upstream: ByteSource
+    private let upstream: any ByteSource
     private var replay: [UInt8] = []
     private var replayPosition = 0
 
-    init(_ upstream: ByteSource) { self.upstream = upstream }
+    init(_ upstream: any ByteSource) { self.upstream = upstream }
 
     var storedBytesRead: Int64 { upstream.storedBytesRead }
 

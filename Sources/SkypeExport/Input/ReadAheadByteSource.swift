@@ -1,4 +1,5 @@
 import Foundation
+import SkypeSupport
 
 /// Reads its upstream on a thread of its own, a bounded number of chunks ahead of the consumer,
 /// so that decompression and tar reading run on one core while the splitter scans on another.
@@ -6,11 +7,11 @@ import Foundation
 /// Memory: at most `chunksAhead` queued chunks, one being filled and one being consumed.
 /// The upstream belongs to the reading thread until the stream ends or ``stop()`` returns;
 /// only then may anyone else (the tar's later entries) read from it.
-public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
+package final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     private enum Chunk {
         case bytes([UInt8], storedBytesRead: Int64)
         case end
-        case failure(Error)
+        case failure(any Error)
     }
 
     private let queue: BlockingQueue<Chunk>
@@ -20,12 +21,12 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     private var ended = false
     private var readerJoined = false
     /// Stored bytes consumed when the chunk being read was produced.
-    public private(set) var storedBytesRead: Int64 = 0
+    package private(set) var storedBytesRead: Int64 = 0
 
     /// - Parameters:
     ///   - chunkSize: bytes per read of the upstream.
     ///   - chunksAhead: how many chunks may wait for the consumer.
-    public init(_ upstream: ByteSource, chunkSize: Int = 1 << 20, chunksAhead: Int = 4) {
+    package init(_ upstream: any ByteSource, chunkSize: Int = 1 << 20, chunksAhead: Int = 4) {
         queue = BlockingQueue(capacity: chunksAhead)
         let queue = self.queue
         let readerDone = self.readerDone
@@ -58,7 +59,7 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
 
     deinit { queue.close() }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while position == current.count {
             if ended { return 0 }
             switch queue.pop() {
@@ -88,7 +89,7 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     /// thread has let go of the upstream, at most `timeout` seconds: a read of a stalled
     /// standard input must not keep an interrupted load from ending (the thread then exits
     /// when that read returns). Reads after it return the end.
-    public func stop(timeout: Double = 5) {
+    package func stop(timeout: Double = 5) {
         ended = true
         current = []
         position = 0

@@ -1,40 +1,42 @@
+package import SkypeSupport
+
 /// Reads one entry of a tar stream (ustar, pax or GNU) without extracting anything to disk:
 /// other entries are read past, the wanted one is returned byte for byte.
-public final class TarEntrySource: ByteSource {
-    private let upstream: ByteSource
+package final class TarEntrySource: ByteSource {
+    private let upstream: any ByteSource
     private let location: LoadError.Location
     private var remaining: Int64 = 0
     /// The entry's name as the archive spells it.
-    public private(set) var entryName: String = ""
+    package private(set) var entryName: String = ""
     /// The entry's size in bytes.
-    public private(set) var entrySize: Int64 = 0
+    package private(set) var entrySize: Int64 = 0
     /// Offset of the entry's first byte within the (decompressed) tar stream.
-    public private(set) var entryOffset: Int64 = 0
+    package private(set) var entryOffset: Int64 = 0
     private var tarOffset: Int64 = 0
     private var sawAnyHeader = false
 
     /// An entry of the archive other than the one being read.
-    public struct Entry: Sendable {
-        public var name: String
-        public var size: Int64
+    package struct Entry: Sendable {
+        package var name: String
+        package var size: Int64
         /// The entry's bytes, when the caller asked to keep entries of its name.
-        public var data: [UInt8]?
+        package var data: [UInt8]?
     }
 
     /// Entries whose bytes the caller reads itself, as a stream, whatever their size (media
     /// files): `read` gets the entry and a source of its bytes; what it leaves unread is skipped.
-    public struct Streaming {
-        public var wants: (String) -> Bool
-        public var read: (Entry, ByteSource) throws -> Void
+    package struct Streaming {
+        package var wants: (String) -> Bool
+        package var read: (Entry, any ByteSource) throws -> Void
 
-        public init(wants: @escaping (String) -> Bool, read: @escaping (Entry, ByteSource) throws -> Void) {
+        package init(wants: @escaping (String) -> Bool, read: @escaping (Entry, any ByteSource) throws -> Void) {
             self.wants = wants
             self.read = read
         }
     }
 
     /// Entries met before the wanted one; their bytes are kept when `keep` said so.
-    public private(set) var entriesBefore: [Entry] = []
+    package private(set) var entriesBefore: [Entry] = []
     private let keep: (String) -> Bool
     private let streaming: Streaming?
     /// The largest entry whose bytes are kept in memory.
@@ -44,7 +46,7 @@ public final class TarEntrySource: ByteSource {
     /// - Parameter keep: which other entries' bytes to keep (small ones only), such as `media/*.json`.
     /// - Throws: ``LoadError`` `.notAnExport` when the archive has no such entry.
     /// - Parameter streaming: entries before `wanted` to hand to a reader as they pass.
-    public init(_ upstream: ByteSource, wanted: String, location: LoadError.Location,
+    package init(_ upstream: any ByteSource, wanted: String, location: LoadError.Location,
                 keep: @escaping (String) -> Bool = { _ in false }, streaming: Streaming? = nil) throws {
         self.upstream = upstream
         self.location = location
@@ -68,9 +70,9 @@ public final class TarEntrySource: ByteSource {
                         hint: "A Skype export is a tar with messages.json at its root")
     }
 
-    public var storedBytesRead: Int64 { upstream.storedBytesRead }
+    package var storedBytesRead: Int64 { upstream.storedBytesRead }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard remaining > 0 else { return 0 }
         let wanted = Int(min(Int64(buffer.count), remaining))
         let count = try upstream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))
@@ -90,7 +92,7 @@ public final class TarEntrySource: ByteSource {
 
     /// After the wanted entry: the entries that follow it, in order, to the end of the archive.
     /// - Parameter streaming: entries whose bytes are handed to a reader (before `body` sees them).
-    public func remainingEntries(streaming: Streaming? = nil, _ body: (Entry) throws -> Void) throws {
+    package func remainingEntries(streaming: Streaming? = nil, _ body: (Entry) throws -> Void) throws {
         try skip(remaining, at: tarOffset)
         remaining = 0
         try skip(TarHeader.padded(entrySize) - entrySize, at: tarOffset)

@@ -1,9 +1,11 @@
+import SkypeSupport
+
 /// One 512-byte tar header block, checked and decoded: ustar, GNU and pre-POSIX (v7) layouts.
 ///
 /// Every number in a header is untrusted: a size is accepted only when it is a non-negative
 /// octal or base-256 value no larger than ``maximumSize``, so that the reader's arithmetic on it
 /// (padding to 512, offsets) can never overflow, whatever the archive says.
-struct TarHeader {
+package struct TarHeader {
     /// The name as this block spells it (ustar prefix joined); pax and GNU long names replace it.
     var name: String
     var size: Int64

@@ -1,4 +1,5 @@
 import CZstd
+package import SkypeSupport
 
 /// Decompresses a zstd stream as it is read, frame after frame, in bounded memory.
 ///
@@ -6,8 +7,8 @@ import CZstd
 /// files need a window of 2 GiB, which the decoder refuses unless `windowLogMax` is raised.
 /// The window is the one unavoidable memory cost of such files; the default limit of 2^27
 /// (128 MiB) covers `zstd` without `--long`.
-public final class ZstdByteSource: ByteSource {
-    private let upstream: ByteSource
+package final class ZstdByteSource: ByteSource {
+    private let upstream: any ByteSource
     private let stream: OpaquePointer
     private var input: [UInt8]
     private var inputPosition = 0
@@ -20,7 +21,7 @@ public final class ZstdByteSource: ByteSource {
     /// - Parameters:
     ///   - windowLogMax: the largest window the decoder accepts, as a power of two (31 opens `--long=31` files).
     ///   - location: the file, for error messages.
-    public init(_ upstream: ByteSource, windowLogMax: Int32 = 31, location: LoadError.Location) throws {
+    package init(_ upstream: any ByteSource, windowLogMax: Int32 = 31, location: LoadError.Location) throws {
         guard let stream = ZSTD_createDStream() else {
             throw LoadError(.system, "cannot allocate a zstd decoder", location: location)
         }
@@ -37,9 +38,9 @@ public final class ZstdByteSource: ByteSource {
 
     deinit { ZSTD_freeDStream(stream) }
 
-    public var storedBytesRead: Int64 { upstream.storedBytesRead }
+    package var storedBytesRead: Int64 { upstream.storedBytesRead }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         var output = ZSTD_outBuffer(dst: base, size: buffer.count, pos: 0)
         while output.pos == 0 {

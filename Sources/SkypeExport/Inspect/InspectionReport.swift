@@ -1,37 +1,39 @@
+import Foundation
+
 /// What an export holds, read without a database: `skype-parallel-load inspect`.
-public struct InspectionReport: Sendable, Codable, Equatable {
-    public struct Largest: Sendable, Codable, Equatable {
-        public var conversation: String
-        public var title: String
-        public var messages: Int
+package struct InspectionReport: Sendable, Codable, Equatable {
+    package struct Largest: Sendable, Codable, Equatable {
+        package var conversation: String
+        package var title: String
+        package var messages: Int
     }
 
-    public var export: String
-    public var formats: [ContainerFormat] = []
-    public var owner: String?
-    public var exportDate: String?
-    public var jsonBytes: Int64 = 0
-    public var conversations = 0
-    public var conversationsByKind: [String: Int] = [:]
+    package var export: String
+    package var formats: [ContainerFormat] = []
+    package var owner: String?
+    package var exportDate: String?
+    package var jsonBytes: Int64 = 0
+    package var conversations = 0
+    package var conversationsByKind: [String: Int] = [:]
     /// Every MessageList element.
-    public var messages = 0
-    public var messagesByType: [String: Int] = [:]
+    package var messages = 0
+    package var messagesByType: [String: Int] = [:]
     /// Messages whose identity (conversation, id, arrival, sender, type) came before: exact
     /// repeats and other states of one message, which a load stores as one row.
-    public var repeatedMessages = 0
-    public var firstMessageAt: String?
-    public var lastMessageAt: String?
-    public var largestConversations: [Largest] = []
+    package var repeatedMessages = 0
+    package var firstMessageAt: String?
+    package var lastMessageAt: String?
+    package var largestConversations: [Largest] = []
     /// Values a load would repair, by kind.
-    public var repairs = RepairCounts()
+    package var repairs = RepairCounts()
     /// Messages a load would reject, by reason.
-    public var rejects: [String: Int] = [:]
+    package var rejects: [String: Int] = [:]
     /// Structure a load would extract, by table.
-    public var structure: [String: Int] = [:]
+    package var structure: [String: Int] = [:]
 
-    public init(export: String) { self.export = export }
+    package init(export: String) { self.export = export }
 
-    public var text: String {
+    package var text: String {
         var lines: [String] = []
         lines.append("export        \(export) (\(formats.map(\.rawValue).joined(separator: "+"))), \(String(format: "%.1f", Double(jsonBytes) / 1e6)) MB of JSON")
         lines.append("owner         \(owner ?? "(not given)"), exported \(exportDate ?? "(no date)")")

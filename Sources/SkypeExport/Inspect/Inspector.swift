@@ -1,17 +1,19 @@
+import SkypeSupport
+
 /// Reads an export the way a load would (same splitter, parser and transform) and counts what
 /// it holds, what would be repaired and what would be rejected; no database involved.
 ///
 /// Memory: 8 bytes per distinct message of the largest conversation being read (to count
 /// repeats), and a small tally per conversation.
-public struct Inspector {
-    public var exportPath: String
-    public var splitter = SplitterConfiguration()
+package struct Inspector {
+    package var exportPath: String
+    package var splitter = SplitterConfiguration()
     /// How many of the largest conversations to list.
-    public var largestCount = 10
+    package var largestCount = 10
 
-    public init(exportPath: String) { self.exportPath = exportPath }
+    package init(exportPath: String) { self.exportPath = exportPath }
 
-    public func run() throws -> InspectionReport {
+    package func run() throws -> InspectionReport {
         let input = try ExportInput(path: exportPath)
         var report = InspectionReport(export: exportPath)
         report.formats = input.formats

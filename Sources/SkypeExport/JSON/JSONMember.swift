@@ -1,5 +1,5 @@
 /// The value of a member kept by ``JSONParser/members(of:keys:into:repairs:)``.
-enum JSONMember: Sendable, Equatable {
+package enum JSONMember: Sendable, Equatable {
     /// Parsed as any value is.
     case value(JSONValue)
     /// A string of a key read as UTF-8 (``JSONKeyTable``): decoded, checked and repaired as

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The names of the members a reader keeps from an object, matched against keys as bytes.
-struct JSONKeyTable: Sendable {
+package struct JSONKeyTable: Sendable {
     private let names: [StaticString]
     private let utf8Flags: [Bool]
 

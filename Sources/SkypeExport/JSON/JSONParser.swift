@@ -4,28 +4,28 @@
 ///
 /// Strings are repaired for PostgreSQL as they are decoded (NUL, invalid UTF-8 and lone
 /// surrogates become U+FFFD) and every repair is counted.
-public struct JSONParser {
+package struct JSONParser {
     /// A syntax error at `offset` bytes from the start of the parsed bytes.
-    public struct SyntaxError: Error, Sendable, Equatable {
-        public var offset: Int
-        public var message: String
+    package struct SyntaxError: Error, Sendable, Equatable {
+        package var offset: Int
+        package var message: String
     }
 
     let bytes: UnsafeRawBufferPointer
     var position = 0
     var depth = 0
     /// The repairs made so far.
-    public internal(set) var repairs = RepairCounts()
+    package internal(set) var repairs = RepairCounts()
     var scratch: [UInt8] = []
 
     static let maximumDepth = 512
 
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
     /// Parses `bytes` as exactly one JSON value (surrounding whitespace allowed).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, repairs: inout RepairCounts) throws(SyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, repairs: inout RepairCounts) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         let value = try parser.parseDocument()
         repairs.add(parser.repairs)
@@ -33,7 +33,7 @@ public struct JSONParser {
     }
 
     /// Convenience for tests and small values.
-    public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         var repairs = RepairCounts()
         var outcome: Result<JSONValue, SyntaxError> = .success(.null)
         Array(text.utf8).withUnsafeBytes { buffer in
@@ -42,7 +42,7 @@ public struct JSONParser {
         return try outcome.get()
     }
 
-    public mutating func parseDocument() throws(SyntaxError) -> JSONValue {
+    package mutating func parseDocument() throws(SyntaxError) -> JSONValue {
         let value = try parseValue()
         skipWhitespace()
         if position < bytes.count { throw fail("unexpected data after the value") }

@@ -1,6 +1,6 @@
 /// A parsed JSON value. Numbers keep their text so that 13+ digit ids survive exactly;
 /// objects keep their members in order (and any repeated keys) as the file had them.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(String)
@@ -8,7 +8,7 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -22,14 +22,14 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The first member named `key` of an object; nil for other values or a missing key.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
         return members.first(where: { $0.key == key })?.value
     }
 
     /// The value as text: a string as it is, a number as its digits, nil for anything else.
     /// Real exports put numbers where strings belong and the reverse; both are read.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case let .string(value): return value
         case let .number(value): return value
@@ -39,7 +39,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// True for `null`.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }

@@ -1,13 +1,13 @@
 /// Writes a ``JSONValue`` back as compact JSON, for `jsonb` columns. Strings were repaired by
 /// the parser, so the output never holds `\u0000`, which `jsonb` rejects.
-public enum JSONWriter {
-    public static func string(_ value: JSONValue) -> String {
+package enum JSONWriter {
+    package static func string(_ value: JSONValue) -> String {
         var output: [UInt8] = []
         write(value, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
-    public static func write(_ value: JSONValue, to output: inout [UInt8]) {
+    package static func write(_ value: JSONValue, to output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case let .bool(flag): output.append(contentsOf: (flag ? "true" : "false").utf8)

@@ -1,6 +1,6 @@
 /// Copies bytes that should be UTF-8, replacing each invalid sequence (and raw NUL) with
 /// U+FFFD, so that PostgreSQL accepts the text; counts what it replaced.
-enum UTF8Repair {
+package enum UTF8Repair {
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     static func append(_ raw: UnsafeRawBufferPointer, to output: inout [UInt8], repairs: inout RepairCounts) {

@@ -6,22 +6,22 @@
 ///
 /// Memory: one shard being filled (about `shardBytes`), one chunk, and 32 bytes per chunk of
 /// every entry seen (a 4 GB video: 128 KB).
-final class MediaCollector {
+package final class MediaCollector {
     /// An entry whose bytes were read to the end.
-    struct StoredEntry {
-        var name: String
-        var docID: String
-        var size: Int64
-        var sha256: [UInt8]
+    package struct StoredEntry {
+        package var name: String
+        package var docID: String
+        package var size: Int64
+        package var sha256: [UInt8]
         /// The chunks' digests, concatenated (database destination).
-        var chunkHashes: [UInt8]
+        package var chunkHashes: [UInt8]
         /// Where the folder destination put it, relative to the folder.
-        var path: String?
+        package var path: String?
     }
 
     /// Bytes per stored chunk: large enough that per-row costs vanish, small enough that a
     /// worker's transaction holds a few of them.
-    static let chunkBytes = 1 << 20
+    package static let chunkBytes = 1 << 20
     /// A media shard holds `--shard-size` bytes, but at least one chunk and at most this much:
     /// a large `--shard-size` must not multiply the media held in flight.
     static let maximumShardBytes = 8 << 20
@@ -34,17 +34,17 @@ final class MediaCollector {
     private var pending: MediaShard
     /// Chunks already handed to a worker in this run: the same bytes are sent once.
     private var sentChunks = Set<[UInt8]>()
-    private(set) var entries: [StoredEntry] = []
-    private(set) var shardsSent = 0
-    private(set) var filesFound = 0
-    private(set) var bytesFound: Int64 = 0
-    private(set) var filesSkipped = 0
-    private(set) var bytesSkipped: Int64 = 0
+    package private(set) var entries: [StoredEntry] = []
+    package private(set) var shardsSent = 0
+    package private(set) var filesFound = 0
+    package private(set) var bytesFound: Int64 = 0
+    package private(set) var filesSkipped = 0
+    package private(set) var bytesSkipped: Int64 = 0
 
     /// - Parameters:
     ///   - firstOrdinal: the ordinal of the first media shard (after the message shards).
     ///   - dispatch: hands a shard to a worker, waiting while every worker is busy.
-    init(destination: MediaDestination, shardBytes: Int, firstOrdinal: Int,
+    package init(destination: MediaDestination, shardBytes: Int, firstOrdinal: Int,
          dispatch: @escaping (MediaShard) throws -> Void) throws {
         self.destination = destination
         if case let .folder(root) = destination { folder = try MediaFolder(root: root) } else { folder = nil }
@@ -55,28 +55,28 @@ final class MediaCollector {
     }
 
     /// An entry of the `media/` folder that holds a file's bytes (not its `.json` metadata).
-    static func holdsBytes(_ name: String) -> Bool {
+    package static func holdsBytes(_ name: String) -> Bool {
         guard name.hasPrefix("media/"), !name.hasSuffix(".json") else { return false }
         let file = name.dropFirst("media/".count)
         return !file.isEmpty && !file.contains("/")
     }
 
     /// The tar reader's hook: this collector reads every media file's bytes as they pass.
-    var streaming: TarEntrySource.Streaming {
+    package var streaming: TarEntrySource.Streaming {
         TarEntrySource.Streaming(wants: Self.holdsBytes) { [unowned self] entry, body in
             try self.read(entry, body)
         }
     }
 
     /// Counts an entry whose bytes are not kept (`--no-media`).
-    func skip(_ entry: TarEntrySource.Entry) {
+    package func skip(_ entry: TarEntrySource.Entry) {
         filesFound += 1
         bytesFound += entry.size
         filesSkipped += 1
         bytesSkipped += entry.size
     }
 
-    func read(_ entry: TarEntrySource.Entry, _ body: ByteSource) throws {
+    package func read(_ entry: TarEntrySource.Entry, _ body: any ByteSource) throws {
         if destination == .skip { return skip(entry) }
         filesFound += 1
         bytesFound += entry.size
@@ -110,7 +110,7 @@ final class MediaCollector {
     }
 
     /// Sends the shard being filled, if it holds anything.
-    func flush() throws {
+    package func flush() throws {
         guard !pending.chunks.isEmpty else { return }
         let shard = pending
         nextOrdinal += 1
@@ -126,8 +126,8 @@ final class MediaCollector {
     }
 
     /// Up to ``chunkBytes`` bytes (fewer only at the end of the entry); empty at the end.
-    private static func readChunk(_ body: ByteSource) throws -> [UInt8] {
-        var failure: Error?
+    private static func readChunk(_ body: any ByteSource) throws -> [UInt8] {
+        var failure: (any Error)?
         let chunk = [UInt8](unsafeUninitializedCapacity: chunkBytes) { buffer, count in
             do {
                 count = try body.readFully(into: UnsafeMutableRawBufferPointer(buffer))

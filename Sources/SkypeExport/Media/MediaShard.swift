@@ -1,29 +1,31 @@
+import SkypeSupport
+
 /// A batch of media chunks that a worker stores in one transaction, claimed in the shard ledger
 /// exactly as a message shard is: a killed worker's batch is sent again, a rerun skips it.
 /// Chunks are keyed by their own SHA-256, so storing one twice adds nothing.
-public struct MediaShard: Sendable {
+package struct MediaShard: Sendable {
     /// Up to ``MediaChunker/chunkBytes`` bytes of one media file, with their SHA-256.
-    public struct Chunk: Sendable {
-        public var sha256: [UInt8]
-        public var data: [UInt8]
+    package struct Chunk: Sendable {
+        package var sha256: [UInt8]
+        package var data: [UInt8]
     }
 
     /// Position in this run's sequence of shards (after the message shards).
-    public var ordinal: Int
-    public var chunks: [Chunk]
+    package var ordinal: Int
+    package var chunks: [Chunk]
 
-    public init(ordinal: Int, chunks: [Chunk] = []) {
+    package init(ordinal: Int, chunks: [Chunk] = []) {
         self.ordinal = ordinal
         self.chunks = chunks
     }
 
-    public var byteCount: Int { chunks.reduce(0) { $0 + $1.data.count } }
+    package var byteCount: Int { chunks.reduce(0) { $0 + $1.data.count } }
 
-    public var label: String { "#\(ordinal) media (\(chunks.count) chunks)" }
+    package var label: String { "#\(ordinal) media (\(chunks.count) chunks)" }
 
     /// The ledger key: the chunks' digests hashed together, so the same chunks batched the same
     /// way get the same key in every run.
-    public var key: String {
+    package var key: String {
         var hash: UInt64 = 0
         for chunk in chunks {
             hash = chunk.sha256.withUnsafeBytes { XXH64.hash($0, seed: hash) }
@@ -32,7 +34,7 @@ public struct MediaShard: Sendable {
     }
 
     /// The frame a worker receives: ordinal, chunk count, then each digest and its bytes.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(byteCount + chunks.count * (SHA256.byteCount + 4) + 12)
         Self.append(UInt64(ordinal), to: &output)
@@ -45,7 +47,7 @@ public struct MediaShard: Sendable {
         return output
     }
 
-    public static func decode(_ bytes: [UInt8]) throws -> MediaShard {
+    package static func decode(_ bytes: [UInt8]) throws -> MediaShard {
         var position = 0
         func take(_ count: Int) throws -> ArraySlice<UInt8> {
             guard count >= 0, position + count <= bytes.count else {

@@ -1,4 +1,6 @@
 import Foundation
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,12 +8,12 @@ import Glibc
 /// Holds media files that come before `messages.json` in an archive read from standard input
 /// (which cannot be read twice) in an unlinked temporary file, until the workers that store
 /// them are running: memory stays bounded, disk holds those files once.
-final class MediaSpool {
+package final class MediaSpool {
     private let descriptor: Int32
     private var size: Int64 = 0
     private var entries: [(entry: TarEntrySource.Entry, offset: Int64)] = []
 
-    init(directory: String) throws {
+    package init(directory: String) throws {
         descriptor = try UnlinkedTemporaryFile.create(
             in: directory, prefix: "skype-parallel-load-media",
             hint: "Set TMPDIR to a writable directory with room for the media files, or pass the export's file instead of -")
@@ -20,7 +22,7 @@ final class MediaSpool {
     deinit { close(descriptor) }
 
     /// The tar reader's hook: copies every media file's bytes into the spool as they pass.
-    var streaming: TarEntrySource.Streaming {
+    package var streaming: TarEntrySource.Streaming {
         TarEntrySource.Streaming(wants: MediaCollector.holdsBytes) { [unowned self] entry, body in
             let offset = size
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -40,7 +42,7 @@ final class MediaSpool {
     var isEmpty: Bool { entries.isEmpty }
 
     /// Hands each held file to `read`, in archive order, as a source of its bytes.
-    func replay(_ read: (TarEntrySource.Entry, ByteSource) throws -> Void) throws {
+    package func replay(_ read: (TarEntrySource.Entry, any ByteSource) throws -> Void) throws {
         for (entry, offset) in entries {
             try read(entry, Reader(descriptor: descriptor, offset: offset, end: offset + entry.size))
         }

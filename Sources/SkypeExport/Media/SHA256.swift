@@ -2,20 +2,20 @@ import CCrypto
 
 /// A streaming SHA-256 (OpenSSL's libcrypto, which uses the CPU's SHA instructions where it has
 /// them): the content address of a media file and of each of its chunks.
-final class SHA256 {
+package final class SHA256 {
     /// The digest's length in bytes.
-    static let byteCount = 32
+    package static let byteCount = 32
 
     private let context: OpaquePointer?
 
-    init() {
+    package init() {
         context = EVP_MD_CTX_new()
         EVP_DigestInit_ex(context, EVP_sha256(), nil)
     }
 
     deinit { EVP_MD_CTX_free(context) }
 
-    func update(_ bytes: UnsafeRawBufferPointer) {
+    package func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         EVP_DigestUpdate(context, base, bytes.count)
     }
@@ -25,7 +25,7 @@ final class SHA256 {
     }
 
     /// The digest of everything added; the hasher starts over afterwards.
-    func finish() -> [UInt8] {
+    package func finish() -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Self.byteCount)
         var length: UInt32 = 0
         digest.withUnsafeMutableBufferPointer { _ = EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
@@ -44,7 +44,7 @@ final class SHA256 {
     }
 
     /// Lowercase hexadecimal, as `sha256sum` prints it.
-    static func hex(_ digest: [UInt8]) -> String {
+    package static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(digest.count * 2)
@@ -56,7 +56,7 @@ final class SHA256 {
     }
 
     /// The bytes of a hexadecimal digest (PostgreSQL's `\x...` form accepted), or nil.
-    static func bytes(hex text: String) -> [UInt8]? {
+    package static func bytes(hex text: String) -> [UInt8]? {
         var digits = Substring(text)
         if digits.hasPrefix("\\x") { digits = digits.dropFirst(2) }
         guard digits.utf8.count % 2 == 0 else { return nil }

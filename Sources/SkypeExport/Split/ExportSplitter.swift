@@ -1,3 +1,5 @@
+package import SkypeSupport
+
 /// One streaming pass over `messages.json` that finds conversation and message boundaries
 /// and hands them to a ``ShardBuilder``, without ever holding more than one message (or one
 /// conversation header value) in memory.
@@ -5,8 +7,8 @@
 /// It is a recursive-descent reader over a refillable window: the window keeps the bytes from
 /// the start of the value being captured, so a message is copied once, into its shard. Inside
 /// messages it only tracks strings and nesting; the worker parses each message fully.
-public final class ExportSplitter {
-    private let source: ByteSource
+package final class ExportSplitter {
+    private let source: any ByteSource
     private let configuration: SplitterConfiguration
     private let location: LoadError.Location
     private let builder: ShardBuilder
@@ -30,13 +32,13 @@ public final class ExportSplitter {
 
     /// Called with each message larger than `--max-value-bytes`, which is stepped over (never
     /// held in memory) instead of stopping the load. Unset, such a message is an error.
-    public var onOversizedMessage: ((RejectRecord) throws -> Void)?
+    package var onOversizedMessage: ((RejectRecord) throws -> Void)?
 
     /// - Parameters:
     ///   - source: the bytes of `messages.json`.
     ///   - location: the file and entry, for error messages.
     ///   - emit: called with each shard, in order, on the calling thread.
-    public init(source: ByteSource, configuration: SplitterConfiguration, location: LoadError.Location,
+    package init(source: any ByteSource, configuration: SplitterConfiguration, location: LoadError.Location,
                 emit: @escaping (Shard) throws -> Void) {
         self.source = source
         self.configuration = configuration
@@ -50,10 +52,10 @@ public final class ExportSplitter {
     deinit { buffer.deallocate() }
 
     /// Bytes of JSON consumed so far.
-    public var jsonOffset: Int64 { base + Int64(position) }
+    package var jsonOffset: Int64 { base + Int64(position) }
 
     /// What has been found so far; after ``run()`` threw, what was found before the error.
-    public var summarySoFar: ExportSummary {
+    package var summarySoFar: ExportSummary {
         var copy = summary
         copy.shards = builder.shardCount
         copy.jsonBytes = jsonOffset
@@ -61,7 +63,7 @@ public final class ExportSplitter {
     }
 
     /// Reads the whole export, emitting shards as they fill.
-    public func run() throws -> ExportSummary {
+    package func run() throws -> ExportSummary {
         try skipByteOrderMark()
         guard let first = try nextNonWhitespace(), first == UInt8(ascii: "{") else {
             throw LoadError(.notAnExport, "messages.json is not a JSON object", location: here(),

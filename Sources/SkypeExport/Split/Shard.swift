@@ -1,28 +1,28 @@
 /// A unit of loading: some conversations, or a slice of one, that a worker loads in one
 /// transaction. Its identity (``ShardKey``) comes from its content, so the same export cut with
 /// the same shard size yields the same shards and a rerun recognises what is already loaded.
-public struct Shard: Sendable {
+package struct Shard: Sendable {
     /// Position of the shard in this run's sequence, for progress and error messages.
-    public var ordinal: Int
+    package var ordinal: Int
     /// The conversations, or slices of one, that the shard holds.
-    public var parts: [ConversationPart]
+    package var parts: [ConversationPart]
     /// The export's owner (`userId`), "" when the export names none (or names it only after
     /// its conversations): every row the shard makes belongs to this account.
-    public var account: String
+    package var account: String
 
-    public init(ordinal: Int, parts: [ConversationPart], account: String = "") {
+    package init(ordinal: Int, parts: [ConversationPart], account: String = "") {
         self.ordinal = ordinal
         self.parts = parts
         self.account = account
     }
 
     /// The bytes of raw JSON the shard carries.
-    public var byteCount: Int { parts.reduce(0) { $0 + $1.byteCount } }
+    package var byteCount: Int { parts.reduce(0) { $0 + $1.byteCount } }
     /// The messages the shard carries.
-    public var messageCount: Int { parts.reduce(0) { $0 + $1.messageCount } }
+    package var messageCount: Int { parts.reduce(0) { $0 + $1.messageCount } }
 
     /// A short human name: the first conversation and slice, as in `#12 19:abc@thread.skype[3]`.
-    public var label: String {
+    package var label: String {
         guard let first = parts.first else { return "#\(ordinal)" }
         let more = parts.count > 1 ? " +\(parts.count - 1)" : ""
         return "#\(ordinal) \(first.conversationID)[\(first.slice)]\(more)"
@@ -31,20 +31,20 @@ public struct Shard: Sendable {
 
 /// The messages of one conversation within a shard: the whole conversation, or one slice of a
 /// conversation too large for one shard.
-public struct ConversationPart: Sendable {
+package struct ConversationPart: Sendable {
     /// The conversation's `id`.
-    public var conversationID: String
+    package var conversationID: String
     /// 0 for the first (or only) slice of the conversation, counting up.
-    public var slice: Int
+    package var slice: Int
     /// The conversation's own keys (`id`, `displayName`, `threadProperties`, ...) as a JSON
     /// object, present only on the part that ends the conversation: only then are they all known.
-    public var header: [UInt8]?
+    package var header: [UInt8]?
     /// The messages, each framed as ``MessageFrame`` describes.
-    public var messages: [UInt8]
+    package var messages: [UInt8]
     /// How many messages `messages` holds.
-    public var messageCount: Int
+    package var messageCount: Int
 
-    public init(conversationID: String, slice: Int, header: [UInt8]?, messages: [UInt8] = [], messageCount: Int = 0) {
+    package init(conversationID: String, slice: Int, header: [UInt8]?, messages: [UInt8] = [], messageCount: Int = 0) {
         self.conversationID = conversationID
         self.slice = slice
         self.header = header
@@ -53,19 +53,19 @@ public struct ConversationPart: Sendable {
     }
 
     /// True for the part that ends its conversation.
-    public var endsConversation: Bool { header != nil }
+    package var endsConversation: Bool { header != nil }
 
-    public var byteCount: Int { messages.count + (header?.count ?? 0) }
+    package var byteCount: Int { messages.count + (header?.count ?? 0) }
 
     /// Appends one message's raw JSON bytes.
-    public mutating func appendMessage(_ bytes: UnsafeRawBufferPointer, offset: Int64, index: Int) {
+    package mutating func appendMessage(_ bytes: UnsafeRawBufferPointer, offset: Int64, index: Int) {
         MessageFrame.append(to: &messages, offset: offset, index: index, bytes: bytes)
         messageCount += 1
     }
 
     /// Calls `body` for each message: its byte offset in `messages.json`, its index in the
     /// conversation's `MessageList`, and its raw JSON bytes.
-    public func forEachMessage(_ body: (Int64, Int, UnsafeRawBufferPointer) throws -> Void) rethrows {
+    package func forEachMessage(_ body: (Int64, Int, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try messages.withUnsafeBytes { all in
             var position = 0
             while position + MessageFrame.headerSize <= all.count {
@@ -81,7 +81,7 @@ public struct ConversationPart: Sendable {
 
 /// How a message is framed inside ``ConversationPart/messages``: offset (8 bytes), index in
 /// the conversation (4), length (4), all little-endian, then the raw JSON.
-enum MessageFrame {
+package enum MessageFrame {
     static let headerSize = 16
 
     static func append(to buffer: inout [UInt8], offset: Int64, index: Int, bytes: UnsafeRawBufferPointer) {
@@ -92,7 +92,7 @@ enum MessageFrame {
     }
 
     /// How many whole frames `bytes` holds, or nil when they do not end exactly at its end.
-    static func count(in bytes: [UInt8]) -> Int? {
+    package static func count(in bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBytes { all in
             var position = 0
             var count = 0

@@ -5,8 +5,8 @@
 /// Each piece is hashed with the hash so far as its seed; XXH64 folds in every piece's length,
 /// so pieces cannot run into each other. (Keys made by versions that used FNV-1a differ: a
 /// rerun of their exports sends every shard again, and the merge adds nothing twice.)
-enum ShardKey {
-    static func of(_ shard: Shard) -> String {
+package enum ShardKey {
+    package static func of(_ shard: Shard) -> String {
         var hash: UInt64 = 0
         func add(_ bytes: UnsafeRawBufferPointer) { hash = XXH64.hash(bytes, seed: hash) }
         func add(_ text: String) {

@@ -1,4 +1,6 @@
 import Foundation
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif

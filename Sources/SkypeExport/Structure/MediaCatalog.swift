@@ -1,7 +1,7 @@
 /// The `media/` entries of an export tar: each document's metadata (`media/<docid>.json`) and
 /// the entry that holds its bytes (`media/<docid>.1.<ext>`), for the `media_files` table.
-struct MediaCatalog {
-    struct Record: Equatable {
+package struct MediaCatalog {
+    package struct Record: Equatable {
         var docID: String
         var fileName: String?
         var contentType: String?
@@ -10,15 +10,17 @@ struct MediaCatalog {
         var sizeBytes: Int64?
     }
 
-    private(set) var records: [String: Record] = [:]
-    private(set) var repairs = RepairCounts()
+    package private(set) var records: [String: Record] = [:]
+    package private(set) var repairs = RepairCounts()
+
+    package init() {}
 
     /// Entries whose bytes the tar reader should keep: the small metadata files.
     static func wantsBytes(_ name: String) -> Bool {
         name.hasPrefix("media/") && name.hasSuffix(".json")
     }
 
-    mutating func add(_ entry: TarEntrySource.Entry) {
+    package mutating func add(_ entry: TarEntrySource.Entry) {
         guard entry.name.hasPrefix("media/") else { return }
         let file = String(entry.name.dropFirst("media/".count))
         guard !file.isEmpty, !file.contains("/") else { return }
@@ -59,7 +61,7 @@ struct MediaCatalog {
     }
 
     /// COPY rows for `media_files`.
-    func rows() -> [UInt8] {
+    package func rows() -> [UInt8] {
         var writer = CopyWriter()
         for record in records.values.sorted(by: { $0.docID < $1.docID }) {
             writer.field(record.docID)
@@ -73,5 +75,5 @@ struct MediaCatalog {
         return writer.buffer
     }
 
-    static let columns = ["doc_id", "file_name", "content_type", "metadata", "archive_entry", "size_bytes"]
+    package static let columns = ["doc_id", "file_name", "content_type", "metadata", "archive_entry", "size_bytes"]
 }

@@ -4,8 +4,8 @@ import Foundation
 /// events, reactions, polls, shared contacts, locations) into ``StructureRow``s. Each reader is
 /// forgiving: markup it does not recognise yields no row, never an error; the raw content is
 /// always kept in `messages.content`.
-public enum StructureExtractor {
-    public static func rows(type: String?, content: String?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
+package enum StructureExtractor {
+    package static func rows(type: String?, content: String?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
         rows(type: type, contentUTF8: content.map { Array($0.utf8) }, properties: properties, amsReferences: amsReferences)
     }
 

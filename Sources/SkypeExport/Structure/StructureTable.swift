@@ -1,6 +1,6 @@
 /// The tables that hold what the markup of a message means, one row per thing: each row starts
 /// with the message's identity (`conversation_id`, `account`, `message_id`, `fingerprint`).
-public enum StructureTable: String, CaseIterable, Sendable {
+package enum StructureTable: String, CaseIterable, Sendable {
     case attachments
     case calls
     case callParticipants = "call_participants"
@@ -13,7 +13,7 @@ public enum StructureTable: String, CaseIterable, Sendable {
     case mentions
 
     /// The columns after the identity, in COPY order.
-    public var columns: [String] {
+    package var columns: [String] {
         switch self {
         case .attachments: return ["position", "kind", "name", "size_bytes", "doc_id", "uri", "thumbnail_uri"]
         case .calls: return ["state", "call_id"]
@@ -44,16 +44,16 @@ public enum StructureTable: String, CaseIterable, Sendable {
     }
 
     /// The message's identity, the first columns of every structure table.
-    public static let identityColumns = ["conversation_id", "account", "message_id", "fingerprint"]
+    package static let identityColumns = ["conversation_id", "account", "message_id", "fingerprint"]
 
     /// Whether the rows describe one state of the message, replaced with it when a newer
     /// export changes the message (an edit, a deletion). Reactions are not: they are the union
     /// of what every export saw.
-    public var followsMessageState: Bool { self != .reactions }
+    package var followsMessageState: Bool { self != .reactions }
 }
 
 /// A value in a structure row, written in COPY text format.
-public enum StructureValue: Sendable, Equatable {
+package enum StructureValue: Sendable, Equatable {
     case text(String?)
     case integer(Int64?)
     case real(Double?)
@@ -70,9 +70,9 @@ public enum StructureValue: Sendable, Equatable {
 }
 
 /// One row for one of the ``StructureTable``s, without the message identity.
-public struct StructureRow: Sendable, Equatable {
-    public var table: StructureTable
-    public var values: [StructureValue]
+package struct StructureRow: Sendable, Equatable {
+    package var table: StructureTable
+    package var values: [StructureValue]
 
     /// Whether an indexed value is too long for its index.
     var tooLongForItsIndexes: Bool {

@@ -1,5 +1,5 @@
 /// What a conversation is, read from its id's prefix.
-public enum ConversationKind: String, Sendable, Codable, CaseIterable {
+package enum ConversationKind: String, Sendable, Codable, CaseIterable {
     /// `8:` — a chat with one other person.
     case oneToOne = "one_to_one"
     /// `19:` — a group thread.
@@ -10,7 +10,7 @@ public enum ConversationKind: String, Sendable, Codable, CaseIterable {
     case ownList = "own_list"
     case other
 
-    public init(conversationID: String) {
+    package init(conversationID: String) {
         if conversationID.hasPrefix("8:") { self = .oneToOne }
         else if conversationID.hasPrefix("19:") { self = .group }
         else if conversationID.hasPrefix("28:") { self = .bot }

@@ -1,26 +1,26 @@
 /// One conversation as it is stored in `conversations`, and its listed members.
-public struct ConversationRecord: Sendable, Equatable {
-    public var id: String
+package struct ConversationRecord: Sendable, Equatable {
+    package var id: String
     /// The export's owner (`userId`), "" when the export names none.
-    public var account: String = ""
+    package var account: String = ""
     /// `displayName` as the export has it (often null or empty).
-    public var displayName: String?
+    package var displayName: String?
     /// What to call the conversation: the display name, else the topic, else the id.
-    public var title: String
-    public var kind: ConversationKind
-    public var topic: String?
-    public var version: Int64?
-    public var properties: String?
-    public var threadProperties: String?
+    package var title: String
+    package var kind: ConversationKind
+    package var topic: String?
+    package var version: Int64?
+    package var properties: String?
+    package var threadProperties: String?
     /// Members from `threadProperties.members`, in either of its two forms.
-    public var members: [String]
+    package var members: [String]
 
     /// The columns of the conversation staging table, in the order ``write(to:ordinal:)`` writes them.
-    public static let columns = [
+    package static let columns = [
         "id", "account", "display_name", "title", "kind", "topic", "version", "properties", "thread_properties", "ordinal",
     ]
 
-    public func write(to writer: inout CopyWriter, ordinal: Int) {
+    package func write(to writer: inout CopyWriter, ordinal: Int) {
         writer.field(id)
         writer.field(account)
         writer.field(displayName)

@@ -1,6 +1,6 @@
 /// Epoch milliseconds (as Skype's `edittime`, `deletetime` and message ids carry them) to
 /// timestamp text PostgreSQL reads.
-enum EpochTime {
+package enum EpochTime {
     /// The milliseconds `text` holds; nil for text that is not a plausible epoch-ms number
     /// (years 1970 to 9999).
     static func milliseconds(_ text: String) -> Int64? {

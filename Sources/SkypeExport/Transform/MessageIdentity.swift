@@ -3,12 +3,12 @@
 /// properties are not part of it: they change when a message is edited, deleted or reacted to,
 /// and a newer export's state then replaces the older one (``MessageRevision``). The loader
 /// keys rows on it; `verify` compares on it.
-public enum MessageIdentity {
+package enum MessageIdentity {
     /// The fingerprint column's value: the first 64 bits of the MD5 of the arrival time (Unix
     /// microseconds, decimal), the sender and the type, each followed by a 0xFF byte (which UTF-8
     /// never contains), nil as empty. Migration 006 computes the same in SQL from the stored
     /// columns, so rows loaded by earlier versions get the same identity as a new load gives them.
-    public static func fingerprint(sentAtUnixMicroseconds micros: Int64, sender: String?, type: String?) -> Int64 {
+    package static func fingerprint(sentAtUnixMicroseconds micros: Int64, sender: String?, type: String?) -> Int64 {
         var sender = sender ?? "", type = type ?? ""
         return sender.withUTF8 { senderBytes in
             type.withUTF8 { typeBytes in
@@ -39,7 +39,7 @@ public enum MessageIdentity {
 
     /// A 64-bit hash of (message id, fingerprint) within a conversation, summed (wrapping) over
     /// a conversation's messages for an order-independent checksum.
-    public static func hash(messageID: String, fingerprint: Int64) -> UInt64 {
+    package static func hash(messageID: String, fingerprint: Int64) -> UInt64 {
         var hash = Fingerprint()
         hash.add(messageID)
         hash.add(String(fingerprint))

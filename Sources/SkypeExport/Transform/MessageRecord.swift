@@ -1,69 +1,69 @@
 /// One message as it is stored in `messages`: the columns, in COPY order.
-public struct MessageRecord: Sendable, Equatable {
-    public var conversationID: String
+package struct MessageRecord: Sendable, Equatable {
+    package var conversationID: String
     /// The export's owner (`userId`), "" when the export names none: conversations are the
     /// account's own (Alice's `8:bob` is not Carol's).
-    public var account: String = ""
-    public var messageID: String
+    package var account: String = ""
+    package var messageID: String
     /// Identity within (`account`, `conversationID`, `messageID`): a hash of the arrival time,
     /// sender and type (``MessageIdentity``), so that an edited, deleted or reacted-to message
     /// stays one message and distinct messages sharing an id do not merge.
-    public var fingerprint: Int64
+    package var fingerprint: Int64
     /// `originalarrivaltime`.
-    public var sentTime: SkypeTimestamp
-    public var senderID: String?
-    public var senderName: String?
-    public var messageType: String?
+    package var sentTime: SkypeTimestamp
+    package var senderID: String?
+    package var senderName: String?
+    package var messageType: String?
     /// `content` as UTF-8 (valid, repaired): the row takes it as bytes.
-    public var contentUTF8: [UInt8]?
-    public var isEdited: Bool
-    public var isDeleted: Bool
+    package var contentUTF8: [UInt8]?
+    package var isEdited: Bool
+    package var isDeleted: Bool
     /// `properties.isserversidegenerated`: a blank message the server made.
-    public var isServerGenerated: Bool
+    package var isServerGenerated: Bool
     /// `properties.edittime` and `deletetime`, epoch milliseconds.
-    public var editedAtMilliseconds: Int64?
-    public var deletedAtMilliseconds: Int64?
-    public var version: Int64?
+    package var editedAtMilliseconds: Int64?
+    package var deletedAtMilliseconds: Int64?
+    package var version: Int64?
     /// `properties` as compact JSON, for the `jsonb` column.
-    public var properties: String?
+    package var properties: String?
     /// `amsreferences` as compact JSON.
-    public var amsReferences: String?
+    package var amsReferences: String?
     /// Byte offset of the message in `messages.json`.
-    public var sourceOffset: Int64
+    package var sourceOffset: Int64
     /// Position of the message in its conversation's `MessageList`.
-    public var sourceIndex: Int
+    package var sourceIndex: Int
     /// `body_text` for the kinds whose content is not the sender's words (``ReadableText``:
     /// thread events, calls, files, polls, contacts, locations); nil for the others, whose
     /// `body_text` is the content's ``PlainText``.
-    public var readableText: [UInt8]? = nil
+    package var readableText: [UInt8]? = nil
 
     /// The columns of `messages`, in the order ``write(to:)`` writes them.
-    public static let columns = [
+    package static let columns = [
         "conversation_id", "account", "message_id", "fingerprint", "sent_at", "sender_id", "sender_name",
         "message_type", "content", "body_text", "is_edited", "is_deleted", "edited_at", "deleted_at",
         "version", "properties", "amsreferences", "source_offset", "source_index", "is_server_generated",
     ]
 
     /// `content`, the message's HTML-ish markup as the export has it.
-    public var content: String? { contentUTF8.map { String(decoding: $0, as: UTF8.self) } }
+    package var content: String? { contentUTF8.map { String(decoding: $0, as: UTF8.self) } }
 
     /// What a person reads: ``readableText`` when set, else the content's ``PlainText``. What
     /// the full-text index sees. Computed, not stored: the COPY writer converts the content
     /// straight into its buffer.
-    public var bodyText: String? {
+    package var bodyText: String? {
         if let readableText { return String(decoding: readableText, as: UTF8.self) }
         return content.map(PlainText.from(html:))
     }
 
     /// `originalarrivaltime` as PostgreSQL text (what the fingerprint hashes).
-    public var sentAt: String { sentTime.postgresText }
+    package var sentAt: String { sentTime.postgresText }
     /// The same instant, for the binary COPY.
-    public var sentAtUnixMicroseconds: Int64 { sentTime.unixMicroseconds }
+    package var sentAtUnixMicroseconds: Int64 { sentTime.unixMicroseconds }
 
     /// `editedAtMilliseconds` as PostgreSQL text.
-    public var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
+    package var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
     /// `deletedAtMilliseconds` as PostgreSQL text.
-    public var deletedAt: String? { deletedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
+    package var deletedAt: String? { deletedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
 
     /// Which of two states of one message is the newer: see ``MessageRevision``.
     var revision: MessageRevision {
@@ -72,7 +72,7 @@ public struct MessageRecord: Sendable, Equatable {
     }
 
     /// Writes the row, in the order of ``columns`` and with each column's type.
-    public func write(to writer: inout BinaryCopyWriter) {
+    package func write(to writer: inout BinaryCopyWriter) {
         writer.beginRow(fields: Self.columns.count)
         writer.text(conversationID)
         writer.text(account)

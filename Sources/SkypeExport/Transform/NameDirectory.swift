@@ -7,7 +7,7 @@
 /// and its neighbours, or a slice of a large one): the same export cut the same way gives the
 /// same text. The first name noted for an MRI wins; messages come newest first, so it is the
 /// most recent one.
-struct NameDirectory {
+package struct NameDirectory {
     private var names: [String: String] = [:]
 
     var isEmpty: Bool { names.isEmpty }

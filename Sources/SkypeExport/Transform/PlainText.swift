@@ -10,8 +10,8 @@ import Foundation
 /// end: tag names are matched as bytes, never made into strings. Time is linear in the input
 /// whatever it holds (a megabyte of `<`, unclosed tags, long links): each byte is looked at a
 /// bounded number of times.
-public enum PlainText {
-    public static func from(html: String) -> String {
+package enum PlainText {
+    package static func from(html: String) -> String {
         var html = html
         return html.withUTF8 { bytes in
             var output: [UInt8] = []

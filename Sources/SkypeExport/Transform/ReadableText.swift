@@ -12,7 +12,7 @@
 ///
 /// Every other message (plain chat text, replies, reactions) is nil here: its text is the
 /// content's ``PlainText``, gated by the rows alone (most messages have none).
-enum ReadableText {
+package enum ReadableText {
     static func render(_ structure: MessageStructure, content: [UInt8]?, names: NameDirectory) -> [UInt8]? {
         let rows = structure.rows
         guard !rows.isEmpty else { return nil }

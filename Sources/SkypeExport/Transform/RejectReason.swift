@@ -1,5 +1,5 @@
 /// Why a message could not be loaded as it is.
-public enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
+package enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
     /// The message's bytes are not valid JSON.
     case invalidJSON = "invalid_json"
     /// The MessageList element is not an object.
@@ -25,8 +25,13 @@ public enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
 
 /// A message the server refused when its shard was loaded, set aside when the shard is tried
 /// again without it.
-public struct ServerRefusal: Sendable, Equatable {
-    public var reason: RejectReason
+package struct ServerRefusal: Sendable, Equatable {
+    package var reason: RejectReason
     /// What the server said.
-    public var detail: String
+    package var detail: String
+
+    package init(reason: RejectReason, detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
 }

@@ -2,23 +2,23 @@ import Foundation
 
 /// One line of the reject file: a message (or a whole quarantined shard) that could not be
 /// loaded as it is, with enough to find it in the export and load it by hand.
-public struct RejectRecord: Sendable, Codable, Equatable {
+package struct RejectRecord: Sendable, Codable, Equatable {
     /// The export's path as given.
-    public var export: String?
+    package var export: String?
     /// Byte offset in `messages.json` of the message (or the shard's first message).
-    public var offset: Int64
+    package var offset: Int64
     /// Bytes the record covers: the message, or the shard's range.
-    public var length: Int
-    public var conversation: String
+    package var length: Int
+    package var conversation: String
     /// Position in the conversation's `MessageList`; nil for a shard.
-    public var messageIndex: Int?
-    public var reason: String
+    package var messageIndex: Int?
+    package var reason: String
     /// What the server said, for a message it refused (`server_refused`, `text_too_long_to_index`).
-    public var detail: String?
+    package var detail: String?
     /// The raw JSON of the message; nil for a shard (its byte range says where it is).
-    public var raw: String?
+    package var raw: String?
 
-    public init(export: String? = nil, offset: Int64, length: Int, conversation: String,
+    package init(export: String? = nil, offset: Int64, length: Int, conversation: String,
                 messageIndex: Int?, reason: String, raw: String?, detail: String? = nil) {
         self.export = export
         self.offset = offset
@@ -32,7 +32,7 @@ public struct RejectRecord: Sendable, Codable, Equatable {
 
     /// Records as JSON lines, the form the ledger keeps a shard's rejects in (text with every
     /// control character escaped, so any raw message fits in a `text` column).
-    static func lines(_ records: [RejectRecord]) -> String? {
+    package static func lines(_ records: [RejectRecord]) -> String? {
         guard !records.isEmpty else { return nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -41,7 +41,7 @@ public struct RejectRecord: Sendable, Codable, Equatable {
     }
 
     /// The records ``lines(_:)`` wrote.
-    static func records(fromLines text: String?) -> [RejectRecord] {
+    package static func records(fromLines text: String?) -> [RejectRecord] {
         guard let text else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(RejectRecord.self, from: Data($0.utf8)) }
     }

@@ -26,8 +26,8 @@ struct WrittenState {
 }
 
 /// A message's row and the JSON values its structure rows are read from.
-struct ParsedMessage {
-    var record: MessageRecord
+package struct ParsedMessage {
+    package var record: MessageRecord
     var properties: JSONValue?
     var references: JSONValue?
 
@@ -42,8 +42,8 @@ struct ParsedMessage {
 }
 
 /// Parses each message of a shard and writes the rows that represent it.
-public struct ShardTransformer {
-    public init() {}
+package struct ShardTransformer {
+    package init() {}
 
     /// The rows of a shard. A message that the shard holds in two states (an export with both
     /// the original and the edited copy) is written once, in its later state: when the later
@@ -51,7 +51,7 @@ public struct ShardTransformer {
     ///
     /// `setAside` names messages (by source offset) that become rejects whatever they hold:
     /// those the server refused in an earlier attempt at the shard.
-    public func transform(_ shard: Shard, setAside: [Int64: ServerRefusal] = [:]) -> TransformedShard {
+    package func transform(_ shard: Shard, setAside: [Int64: ServerRefusal] = [:]) -> TransformedShard {
         var skipping = Set<Int64>()
         while true {
             let (result, superseded) = transform(shard, skipping: skipping, setAside: setAside)
@@ -253,14 +253,14 @@ public struct ShardTransformer {
 
     /// The row for one message, or why it cannot have one. Its ``MessageRecord/readableText``
     /// is left to the shard transform, which knows the names the shard shows.
-    public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
+    package static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
         -> Result<MessageRecord, RejectReason> {
         parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)
     }
 
     /// One message's JSON: its row and the values its structure rows come from, or why it
     /// cannot have a row. `members` is scratch space, reused from message to message.
-    static func parse(_ bytes: UnsafeRawBufferPointer, conversationID: String, offset: Int64, index: Int,
+    package static func parse(_ bytes: UnsafeRawBufferPointer, conversationID: String, offset: Int64, index: Int,
                       members: inout [JSONMember?], repairs: inout RepairCounts) -> Result<ParsedMessage, RejectReason> {
         let isObject: Bool
         do {
@@ -329,7 +329,7 @@ public struct ShardTransformer {
     }
 
     /// The conversation's row, from the JSON object of its own keys.
-    public static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
+    package static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
         let threadProperties = header["threadProperties"]
         let displayName = header["displayName"]?.text
         let topic = threadProperties?["topic"]?.text

@@ -1,15 +1,15 @@
 /// A timestamp as Skype writes them: `YYYY-MM-DDTHH:MM[:SS[.f{0,7}]][Z|±HH[:]MM]`.
 /// `originalarrivaltime` drops trailing zeros (`.92Z`); `exportDate` has no seconds and no zone.
 /// A timestamp without a zone is taken as UTC.
-public struct SkypeTimestamp: Sendable, Equatable {
-    public var year, month, day, hour, minute, second: Int
+package struct SkypeTimestamp: Sendable, Equatable {
+    package var year, month, day, hour, minute, second: Int
     /// The fraction of a second in units of 100 ns (7 digits, as .NET writes them).
-    public var ticks: Int
+    package var ticks: Int
     /// The zone offset in minutes east of UTC.
-    public var offsetMinutes: Int
+    package var offsetMinutes: Int
 
     /// Parses `text`; nil when it is not a timestamp of the accepted form.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var text = text
         guard let parsed = text.withUTF8(Self.parse) else { return nil }
         self = parsed
@@ -99,7 +99,7 @@ public struct SkypeTimestamp: Sendable, Equatable {
 
     /// Microseconds since 1970-01-01 UTC (PostgreSQL's resolution: the seventh fraction digit
     /// is dropped, as in ``postgresText``).
-    public var unixMicroseconds: Int64 {
+    package var unixMicroseconds: Int64 {
         let days = EpochTime.days(year: Int64(year), month: Int64(month), day: Int64(day))
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes) * 60
         return seconds * 1_000_000 + Int64(ticks / 10)
@@ -107,7 +107,7 @@ public struct SkypeTimestamp: Sendable, Equatable {
 
     /// ISO 8601 text PostgreSQL reads exactly, to the microsecond (its resolution):
     /// `YYYY-MM-DD HH:MM:SS.ffffff+HH:MM`.
-    public var postgresText: String {
+    package var postgresText: String {
         ASCIIDigits.string(count: Self.postgresTextLength, writePostgresText)
     }
 

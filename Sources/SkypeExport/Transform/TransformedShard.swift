@@ -1,37 +1,37 @@
 /// A shard turned into COPY rows, ready to send, with what was learned on the way.
-public struct TransformedShard: Sendable {
+package struct TransformedShard: Sendable {
     /// Rows for `messages` (or its staging table), binary COPY format.
-    public var messageRows: [UInt8] = []
+    package var messageRows: [UInt8] = []
     /// Rows for the conversations staging table.
-    public var conversationRows: [UInt8] = []
+    package var conversationRows: [UInt8] = []
     /// Rows (`conversation_id`, `participant_id`) for listed members.
-    public var memberRows: [UInt8] = []
+    package var memberRows: [UInt8] = []
     /// Rows for the structure tables (attachments, calls, ...), COPY text format.
-    public var structureRows: [StructureTable: [UInt8]] = [:]
+    package var structureRows: [StructureTable: [UInt8]] = [:]
     /// Messages turned into rows, repeats within the shard included.
-    public var messages = 0
+    package var messages = 0
     /// Rows in `messageRows`: the distinct messages.
-    public var rows = 0
+    package var rows = 0
     /// Conversations whose header this shard carries.
-    public var conversations = 0
+    package var conversations = 0
     /// Messages by `messagetype`.
-    public var messageTypes: [String: Int] = [:]
-    public var repairs = RepairCounts()
+    package var messageTypes: [String: Int] = [:]
+    package var repairs = RepairCounts()
     /// Messages that could not be loaded, by reason.
-    public var rejects: [RejectReason: Int] = [:]
+    package var rejects: [RejectReason: Int] = [:]
     /// One record per rejected message, raw JSON included.
-    public var rejectRecords: [RejectRecord] = []
+    package var rejectRecords: [RejectRecord] = []
     /// The source offset of each row in `messageRows`, in order, and of each structure row: a
     /// COPY error names a row by its number, which these turn into the message to set aside.
-    public var messageRowOffsets: [Int64] = []
-    public var structureRowOffsets: [StructureTable: [Int64]] = [:]
+    package var messageRowOffsets: [Int64] = []
+    package var structureRowOffsets: [StructureTable: [Int64]] = [:]
     /// Messages whose readable text may be too long for the full-text index: the server is
     /// asked (``ServerLimits/textSearchSafeBytes``), by offset.
-    public var textSearchChecks: [(offset: Int64, text: String)] = []
+    package var textSearchChecks: [(offset: Int64, text: String)] = []
     /// The conversations this shard touches, for the ledger.
-    public var conversationIDs: [String] = []
+    package var conversationIDs: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public var rejectCount: Int { rejects.values.reduce(0, +) }
+    package var rejectCount: Int { rejects.values.reduce(0, +) }
 }

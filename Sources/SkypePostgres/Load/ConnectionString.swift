@@ -8,9 +8,9 @@ import Foundation
 /// libpq quotes parts of a string it cannot parse (`invalid percent-encoded token: "50%off"`
 /// is the password of `postgres://u:50%off@host/db`), so such messages lose their quoted
 /// tokens, and every spelling of a password the string holds is masked in any other.
-public struct ConnectionString: Sendable {
+package struct ConnectionString: Sendable {
     /// The text as given (a URL, `key=value` pairs, a bare database name, or empty).
-    public let text: String
+    package let text: String
     /// Texts that must not appear in any output, longest first.
     let secrets: [String]
     /// libpq's complaint when the text does not parse, already stripped of its quoted tokens.
@@ -26,7 +26,7 @@ public struct ConnectionString: Sendable {
     /// Keepalive probes start after 15 s of silence while the loader waits for a result;
     /// `tcp_user_timeout` closes the connection once 45 s pass without an acknowledgement of
     /// data or probes (measured: 45.4 s from the first dropped packet to the error).
-    public static let defaultOptions: [(key: String, value: String)] = [
+    package static let defaultOptions: [(key: String, value: String)] = [
         ("connect_timeout", "10"),
         ("keepalives", "1"),
         ("keepalives_idle", "15"),
@@ -35,7 +35,7 @@ public struct ConnectionString: Sendable {
         ("tcp_user_timeout", "45000"),
     ]
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
         var secrets: Set<String> = []
         var explicit: Set<String> = []
@@ -67,7 +67,7 @@ public struct ConnectionString: Sendable {
 
     /// The message with every secret of this string masked. Messages about a string libpq
     /// could not parse are replaced by that parse error, whose quoted tokens are gone.
-    public func redact(_ message: String) -> String {
+    package func redact(_ message: String) -> String {
         var text = message
         if let parseError {
             let isURL = self.text.hasPrefix("postgres://") || self.text.hasPrefix("postgresql://")
@@ -100,12 +100,12 @@ public struct ConnectionString: Sendable {
     /// Environment variables that may hold credentials: workers start without them (they get
     /// the connection string over their pipe, with ``addingPassword(_:)``), so that no
     /// `/proc/<pid>/environ` of theirs holds a password.
-    public static let credentialVariables: Set<String> = ["DATABASE_URL", "PGPASSWORD"]
+    package static let credentialVariables: Set<String> = ["DATABASE_URL", "PGPASSWORD"]
 
     /// The string with `password` added when it names none itself: what a worker needs to
     /// connect as its coordinator did when the password came from `PGPASSWORD`, which workers
     /// do not inherit. libpq's own precedence is kept (a password in the string wins).
-    public func addingPassword(_ password: String?) -> String {
+    package func addingPassword(_ password: String?) -> String {
         guard let password, !password.isEmpty, !explicitKeys.contains("password"), parseError == nil else { return text }
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
             let encoded = password.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? password

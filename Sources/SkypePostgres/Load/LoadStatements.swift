@@ -1,9 +1,12 @@
+import SkypeExport
+import Foundation
+
 /// The SQL a shard's transaction runs, with the schema name quoted once. Values always travel
 /// as bind parameters or COPY data, never inside the SQL text.
-struct LoadStatements {
+package struct LoadStatements {
     let schema: String
 
-    init(schema: String) {
+    package init(schema: String) {
         self.schema = PostgresConnection.quoteIdentifier(schema)
     }
 
@@ -164,7 +167,7 @@ struct LoadStatements {
     /// shards: doing it per shard would make slices of one conversation wait for each other.
     /// One scan of the touched messages, grouped by conversation and sender, serves both the
     /// senders and the counts (the CTE is referenced twice, so PostgreSQL computes it once).
-    var finalize: String {
+    package var finalize: String {
         """
         WITH touched AS (
             SELECT DISTINCT unnest(conversation_ids) AS id, account FROM \(schema).shard_ledger WHERE NOT finalized
@@ -190,7 +193,7 @@ struct LoadStatements {
     }
 
     /// Media metadata: a newer export's values win.
-    var media: (create: String, copy: String, merge: String) {
+    package var media: (create: String, copy: String, merge: String) {
         let columns = MediaCatalog.columns.joined(separator: ", ")
         return ("CREATE TEMP TABLE stage_media (LIKE \(schema).media_files) ON COMMIT DROP",
                 "COPY stage_media (\(columns)) FROM STDIN",
@@ -205,14 +208,14 @@ struct LoadStatements {
                 """)
     }
 
-    var startRun: String {
+    package var startRun: String {
         """
         INSERT INTO \(schema).load_runs (export_path, workers, status, tool_version)
         VALUES ($1, $2, 'running', $3) RETURNING id
         """
     }
 
-    var finishRun: String {
+    package var finishRun: String {
         """
         UPDATE \(schema).load_runs
         SET finished_at = now(), status = $2, export_user = $3, export_date = $4, report = $5::jsonb

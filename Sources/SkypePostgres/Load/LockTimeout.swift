@@ -10,19 +10,19 @@
 /// Set with `SET LOCAL` semantics (`set_config(..., true)`): it ends with the transaction, so
 /// nothing leaks through a transaction-mode pooler to another client; a `lock_timeout` the
 /// user configured (role, database, `PGOPTIONS`) is kept.
-public enum LockTimeout {
+package enum LockTimeout {
     /// Long enough for any lock a live load holds (a shard transaction takes seconds).
-    public static let duration = "30s"
+    package static let duration = "30s"
 
     /// A statement that sets the timeout for the current transaction unless one is configured.
-    public static let setLocal =
+    package static let setLocal =
         "SELECT set_config('lock_timeout', '\(duration)', true) WHERE current_setting('lock_timeout') = '0'"
 
     /// `BEGIN` and the timeout in one round trip.
-    public static let begin = "BEGIN; " + setLocal
+    package static let begin = "BEGIN; " + setLocal
 
     /// `statement` run in an implicit transaction with the timeout (for DDL outside a `BEGIN`).
-    public static func bounded(_ statement: String) -> String {
+    package static func bounded(_ statement: String) -> String {
         setLocal + "; " + statement
     }
 }

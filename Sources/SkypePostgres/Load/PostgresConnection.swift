@@ -2,22 +2,22 @@ import CLibPQ
 
 /// One libpq connection, used by one thread at a time. Calls block, so it lives on a thread
 /// of its own, never on Swift concurrency's cooperative pool.
-public final class PostgresConnection {
+package final class PostgresConnection {
     private var connection: OpaquePointer?
     /// Masks the connection string's secrets in every message of this connection.
     private let redaction: ConnectionString
 
     /// A failed statement or connection attempt.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
+    package struct Failure: Error, CustomStringConvertible, Sendable {
         /// The five-character SQLSTATE, when the server sent one.
-        public var sqlState: String?
-        public var message: String
-        public var description: String {
+        package var sqlState: String?
+        package var message: String
+        package var description: String {
             sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message
         }
         /// A unique violation, also as Citus relays it from a worker node during a COPY into a
         /// distributed table: SQLSTATE XX000 with the worker's message (Citus 13.2).
-        public var isUniqueViolation: Bool {
+        package var isUniqueViolation: Bool {
             sqlState == "23505"
                 || (sqlState == "XX000" && message.contains("duplicate key value violates unique constraint"))
         }
@@ -27,7 +27,7 @@ public final class PostgresConnection {
     /// variables and `~/.pgpass`. The loader's timeouts (``ConnectionString/defaultOptions``)
     /// apply unless the string, a `PG*` variable or a service sets them. No part of the string
     /// reaches an error message: it may hold a password (``ConnectionString/redact(_:)``).
-    public init(conninfo: String, applicationName: String = "skype-parallel-load",
+    package init(conninfo: String, applicationName: String = "skype-parallel-load",
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) {
         let string = ConnectionString(conninfo)
         redaction = string
@@ -58,7 +58,7 @@ public final class PostgresConnection {
 
     /// The password this connection authenticated with, wherever libpq found it (the string,
     /// `PGPASSWORD`, `~/.pgpass`): handed to workers over their pipe, never printed.
-    var passwordInUse: String? {
+    package var passwordInUse: String? {
         guard let connection, let password = PQpass(connection) else { return nil }
         let text = String(cString: password)
         return text.isEmpty ? nil : text
@@ -66,7 +66,7 @@ public final class PostgresConnection {
 
     /// The options the connection uses, as libpq resolved them (string, variables, defaults),
     /// secrets masked: what `connect_timeout` or `keepalives_idle` really is.
-    public var effectiveOptions: [String: String] {
+    package var effectiveOptions: [String: String] {
         guard let connection, let options = PQconninfo(connection) else { return [:] }
         defer { PQconninfoFree(options) }
         var result: [String: String] = [:]
@@ -81,23 +81,23 @@ public final class PostgresConnection {
     }
 
     /// False once the server or the network dropped the connection.
-    public var isHealthy: Bool {
+    package var isHealthy: Bool {
         guard let connection else { return false }
         return PQstatus(connection) == CONNECTION_OK
     }
 
     /// The server's version number, such as 150018.
-    public var serverVersion: Int {
+    package var serverVersion: Int {
         connection.map { Int(PQserverVersion($0)) } ?? 0
     }
 
     /// The server process serving this connection (as in `pg_stat_activity.pid`).
-    public var backendPID: Int32 {
+    package var backendPID: Int32 {
         connection.map { PQbackendPID($0) } ?? 0
     }
 
     /// What another thread needs to cancel the statement this connection runs (`PQcancel`).
-    public final class CancelHandle: @unchecked Sendable {
+    package final class CancelHandle: @unchecked Sendable {
         private let handle: OpaquePointer
 
         fileprivate init(_ handle: OpaquePointer) { self.handle = handle }
@@ -105,28 +105,28 @@ public final class PostgresConnection {
         deinit { PQfreeCancel(handle) }
 
         /// Asks the server to cancel the running statement; does nothing if none runs.
-        public func cancel() {
+        package func cancel() {
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(handle, &buffer, Int32(buffer.count))
         }
     }
 
     /// A handle that cancels this connection's statements from any thread; nil without a connection.
-    public func cancelHandle() -> CancelHandle? {
+    package func cancelHandle() -> CancelHandle? {
         guard let connection, let handle = PQgetCancel(connection) else { return nil }
         return CancelHandle(handle)
     }
 
     /// Runs one or more statements without parameters; returns the rows of the last one.
     @discardableResult
-    public func execute(_ sql: String) throws(Failure) -> QueryResult {
+    package func execute(_ sql: String) throws(Failure) -> QueryResult {
         let result = PQexec(connection, sql)
         return try check(result)
     }
 
     /// Runs one statement with text parameters sent separately from the SQL (never spliced in).
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [String?]) throws(Failure) -> QueryResult {
+    package func execute(_ sql: String, _ parameters: [String?]) throws(Failure) -> QueryResult {
         let cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { cValues.forEach { free($0) } }
         let pointers = cValues.map { UnsafePointer($0) }
@@ -138,7 +138,7 @@ public final class PostgresConnection {
     /// their raw bytes, with neither escaping nor hex doubling (media chunks are megabytes).
     /// - Returns: the rows, each value's raw bytes (nil for SQL NULL), and the affected-row count.
     @discardableResult
-    public func executeBinary(_ sql: String, _ parameters: [[UInt8]?]) throws(Failure) -> (rows: [[[UInt8]?]], affectedRows: Int) {
+    package func executeBinary(_ sql: String, _ parameters: [[UInt8]?]) throws(Failure) -> (rows: [[[UInt8]?]], affectedRows: Int) {
         let count = parameters.count
         let copies: [UnsafeMutableRawPointer?] = parameters.map { value in
             guard let value else { return nil }
@@ -179,7 +179,7 @@ public final class PostgresConnection {
     /// chunks: one libpq call per row is several times slower.
     /// - Returns: the number of rows the server reports as copied.
     @discardableResult
-    public func copyIn(_ sql: String, data: [UInt8]) throws(Failure) -> Int {
+    package func copyIn(_ sql: String, data: [UInt8]) throws(Failure) -> Int {
         let start = PQexec(connection, sql)
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try check(start)
@@ -222,7 +222,7 @@ public final class PostgresConnection {
     }
 
     /// Quotes a name for SQL (`"my ""schema"""`); every user-supplied identifier goes through it.
-    public static func quoteIdentifier(_ name: String) -> String {
+    package static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -255,11 +255,11 @@ public final class PostgresConnection {
 }
 
 /// The rows of a statement, copied out of libpq as text.
-public struct QueryResult: Sendable {
+package struct QueryResult: Sendable {
     /// Each row's values; nil for SQL NULL.
-    public var rows: [[String?]]
+    package var rows: [[String?]]
     /// The command's affected-row count (`INSERT 0 5` gives 5); 0 when it reports none.
-    public var affectedRows: Int
+    package var affectedRows: Int
 
     init(_ result: OpaquePointer) {
         let rowCount = PQntuples(result)

@@ -1,36 +1,37 @@
 import Foundation
+import SkypeSupport
 
 /// When a database operation is tried again after a failure, and how long it waits between
 /// tries. Bounded by time, not by a count of attempts: an outage of a minute within a
 /// five-minute `--retry-timeout` is survived, whatever the backoff did meanwhile.
-public struct RetryPolicy: Sendable, Codable, Equatable {
+package struct RetryPolicy: Sendable, Codable, Equatable {
     /// The first wait; each later wait doubles, up to `maximumDelay`. Default 0.2 s.
-    public var initialDelay = 0.2
+    package var initialDelay = 0.2
     /// Default 10 s.
-    public var maximumDelay = 10.0
+    package var maximumDelay = 10.0
     /// An operation stops being retried once this many seconds have passed since its first
     /// failure (`--retry-timeout`). Default 300 s: long enough for a server restart or a failover.
-    public var timeout = 300.0
+    package var timeout = 300.0
 
-    public init() {}
+    package init() {}
 
     /// The wait before attempt `attempt + 1` (attempt counts from 1): exponential, with
     /// ±50% jitter so that many connections do not reconnect in lockstep.
-    public func delay(afterAttempt attempt: Int) -> Double {
+    package func delay(afterAttempt attempt: Int) -> Double {
         let exponential = min(maximumDelay, initialDelay * pow(2, Double(min(30, max(0, attempt - 1)))))
         return exponential * Double.random(in: 0.5...1.5)
     }
 
     /// Whether to try again after `failure`, the first failure of this operation having
     /// happened at `firstFailure` (``MonotonicClock`` nanoseconds).
-    public func allowsRetry(after failure: PostgresConnection.Failure, connectionHealthy: Bool,
+    package func allowsRetry(after failure: PostgresConnection.Failure, connectionHealthy: Bool,
                             firstFailure: UInt64) -> Bool {
         Self.isTransient(failure, connectionHealthy: connectionHealthy)
             && MonotonicClock.seconds(since: firstFailure) < timeout
     }
 
     /// Whether a failure may succeed if tried again.
-    public static func isTransient(_ failure: PostgresConnection.Failure, connectionHealthy: Bool) -> Bool {
+    package static func isTransient(_ failure: PostgresConnection.Failure, connectionHealthy: Bool) -> Bool {
         guard let state = failure.sqlState else {
             // No SQLSTATE: the connection broke, or could not be made (server down or restarting).
             return true

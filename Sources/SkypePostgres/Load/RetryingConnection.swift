@@ -1,4 +1,5 @@
 import Foundation
+import SkypeSupport
 
 /// The one way a database operation is retried, in the coordinator (its statements, the
 /// deferred index builds, finalisation) and in the workers (each shard): the operation runs
@@ -10,18 +11,18 @@ import Foundation
 /// the running statement (``StopControl/Stopped``).
 ///
 /// Used by one thread at a time.
-public final class RetryingConnection {
-    public let conninfo: String
-    public let applicationName: String
-    public let policy: RetryPolicy
+package final class RetryingConnection {
+    package let conninfo: String
+    package let applicationName: String
+    package let policy: RetryPolicy
     let stop: StopControl?
     /// Runs on every new connection before the operation (session settings).
     let prepare: (PostgresConnection) throws -> Void
     private(set) var connection: PostgresConnection?
     /// Failures retried since the last ``resetCounts()``, by SQLSTATE ("connection" when none).
-    public private(set) var retriesBySQLState: [String: Int] = [:]
+    package private(set) var retriesBySQLState: [String: Int] = [:]
 
-    public init(conninfo: String, applicationName: String = "skype-parallel-load", policy: RetryPolicy,
+    package init(conninfo: String, applicationName: String = "skype-parallel-load", policy: RetryPolicy,
                 stop: StopControl? = nil, connection: PostgresConnection? = nil,
                 prepare: @escaping (PostgresConnection) throws -> Void = { _ in }) {
         self.conninfo = conninfo
@@ -33,12 +34,12 @@ public final class RetryingConnection {
     }
 
     /// Retries counted since the last reset.
-    public var retries: Int { retriesBySQLState.values.reduce(0, +) }
+    package var retries: Int { retriesBySQLState.values.reduce(0, +) }
 
-    public func resetCounts() { retriesBySQLState = [:] }
+    package func resetCounts() { retriesBySQLState = [:] }
 
     /// The current connection, opened if there is none (not retried).
-    public func connected() throws -> PostgresConnection {
+    package func connected() throws -> PostgresConnection {
         if let connection, connection.isHealthy { return connection }
         connection = nil
         let fresh = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
@@ -52,7 +53,7 @@ public final class RetryingConnection {
     ///   retried), ``StopControl/Stopped``, or whatever else `body` throws (not retried).
     /// - Parameter stoppable: false for what must happen even after a stop (recording the run's
     ///   outcome): neither cancelled nor ended by a stop request.
-    public func run<T>(stoppable: Bool = true, _ body: (PostgresConnection) throws -> T) throws -> T {
+    package func run<T>(stoppable: Bool = true, _ body: (PostgresConnection) throws -> T) throws -> T {
         let stop = stoppable ? self.stop : nil
         var attempt = 1
         var firstFailure: UInt64?

@@ -1,13 +1,18 @@
+package import SkypeExport
+package import SkypeReport
+import SkypeSupport
+import Foundation
+
 /// Loads one shard in one transaction on one connection: claim the shard in the ledger, COPY
 /// the rows straight into the tables (or, when some of them are already there, into staging
 /// tables merged with `ON CONFLICT DO NOTHING`), record the counts, commit. Either all of it
 /// commits or none of it does.
-struct ShardLoader {
+package struct ShardLoader {
     let statements: LoadStatements
     let runID: Int64
     let worker: Int
 
-    init(schema: String, runID: Int64, worker: Int) {
+    package init(schema: String, runID: Int64, worker: Int) {
         statements = LoadStatements(schema: schema)
         self.runID = runID
         self.worker = worker
@@ -16,7 +21,7 @@ struct ShardLoader {
     /// Loads the shard. A message the server refuses (a value no check here foresaw) is set
     /// aside as a reject and the shard is loaded again without it, so one bad message never
     /// stops the rest.
-    func load(_ shard: Shard, on connection: PostgresConnection) throws -> ShardMetrics {
+    package func load(_ shard: Shard, on connection: PostgresConnection) throws -> ShardMetrics {
         var setAside: [Int64: ServerRefusal] = [:]
         while true {
             do {
@@ -214,7 +219,7 @@ struct RefusedMessage: Error {
     /// The message behind a data error (SQLSTATE class 22) or a limit (54) in the COPY of a
     /// message or structure row: its context says `COPY <table>, line <row>`. Nil for any
     /// other error, which fails the shard as before.
-    init?(_ error: Error, rows: TransformedShard) {
+    init?(_ error: any Error, rows: TransformedShard) {
         guard let failure = error as? PostgresConnection.Failure, let state = failure.sqlState,
               state.hasPrefix("22") || state.hasPrefix("54"),
               let copy = failure.message.range(of: "COPY "),

@@ -3,11 +3,11 @@ import Foundation
 /// A load's stop requests (Ctrl-C, SIGTERM), shared between the thread that receives the
 /// signals and the threads that wait or run statements: a request wakes every wait and cancels
 /// every statement running under ``cancellable(_:_:)`` (a `CREATE INDEX` can take minutes).
-public final class StopControl: @unchecked Sendable {
+package final class StopControl: @unchecked Sendable {
     /// Thrown by a wait or a statement that a stop request ended.
-    public struct Stopped: Error, CustomStringConvertible {
-        public var signal: Int32
-        public var description: String { "stopped by signal \(signal)" }
+    package struct Stopped: Error, CustomStringConvertible {
+        package var signal: Int32
+        package var description: String { "stopped by signal \(signal)" }
     }
 
     private let condition = NSCondition()
@@ -15,10 +15,10 @@ public final class StopControl: @unchecked Sendable {
     private var running: [Int: PostgresConnection.CancelHandle] = [:]
     private var nextToken = 0
 
-    public init() {}
+    package init() {}
 
     /// Records a request and cancels the statements running now.
-    public func request(signal: Int32) {
+    package func request(signal: Int32) {
         condition.lock()
         signals.append(signal)
         for handle in running.values { handle.cancel() }
@@ -27,28 +27,28 @@ public final class StopControl: @unchecked Sendable {
     }
 
     /// The first request's signal, nil while none came.
-    public var signal: Int32? {
+    package var signal: Int32? {
         condition.lock()
         defer { condition.unlock() }
         return signals.first
     }
 
     /// How many requests came (a second Ctrl-C means "stop at once").
-    public var requestCount: Int {
+    package var requestCount: Int {
         condition.lock()
         defer { condition.unlock() }
         return signals.count
     }
 
     /// Throws ``Stopped`` if a stop was requested.
-    public func check() throws(Stopped) {
+    package func check() throws(Stopped) {
         if let signal { throw Stopped(signal: signal) }
     }
 
     /// Sleeps for `seconds`, or less if a stop is requested meanwhile.
     /// - Returns: true when a stop was requested.
     @discardableResult
-    public func wait(seconds: Double) -> Bool {
+    package func wait(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(max(0, seconds))
         condition.lock()
         defer { condition.unlock() }
@@ -60,7 +60,7 @@ public final class StopControl: @unchecked Sendable {
 
     /// Runs `body` on `connection` so that a stop request cancels the statement it is running;
     /// a statement cancelled that way ends in ``Stopped``.
-    public func cancellable<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
+    package func cancellable<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
         guard let handle = connection.cancelHandle() else { return try body() }
         condition.lock()
         let token = nextToken

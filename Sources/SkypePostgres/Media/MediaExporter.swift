@@ -1,4 +1,7 @@
 import Foundation
+import SkypeExport
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,28 +11,28 @@ import Glibc
 /// message that points at the file; files no message points at go to `OUT/unlinked/`.
 /// Thumbnails get ` (thumbnail)` before their extension. Each archive entry is written once,
 /// and its SHA-256 checked against the recorded one as it is written.
-public struct MediaExporter {
-    public var conninfo: String
-    public var schema: String
-    public var outputDirectory: String
+package struct MediaExporter {
+    package var conninfo: String
+    package var schema: String
+    package var outputDirectory: String
     /// Only the files of this conversation.
-    public var conversation: String?
+    package var conversation: String?
     /// The folder of a `--media-dir` load, for contents stored there.
-    public var mediaDirectory: String?
+    package var mediaDirectory: String?
 
     /// What was written.
-    public struct Summary: Sendable, Codable, Equatable {
-        public var files = 0
-        public var bytes: Int64 = 0
+    package struct Summary: Sendable, Codable, Equatable {
+        package var files = 0
+        package var bytes: Int64 = 0
     }
 
-    public init(conninfo: String, schema: String, outputDirectory: String) {
+    package init(conninfo: String, schema: String, outputDirectory: String) {
         self.conninfo = conninfo
         self.schema = schema
         self.outputDirectory = outputDirectory
     }
 
-    public func run() throws -> Summary {
+    package func run() throws -> Summary {
         let connection: PostgresConnection
         do {
             connection = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load export-media")

@@ -1,4 +1,6 @@
 import Foundation
+import SkypeExport
+import SkypeSupport
 
 /// Reads stored media contents back, chunk by chunk (one chunk in memory at a time), from the
 /// database or from the folder a `--media-dir` load wrote them to, checking each chunk's digest

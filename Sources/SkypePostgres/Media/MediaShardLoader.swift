@@ -1,11 +1,14 @@
 #if canImport(Glibc)
 import Glibc
+package import SkypeExport
+package import SkypeReport
+import SkypeSupport
 #endif
 
 /// Stores one ``MediaShard`` in one transaction on one connection: claim the shard in the
 /// ledger (no conversations, no account: media belong to no one account), insert each chunk (`ON CONFLICT DO NOTHING`: the same bytes are stored once), record
 /// the count, commit. Either all of it commits or none of it does.
-struct MediaShardLoader {
+package struct MediaShardLoader {
     let statements: LoadStatements
     let media: MediaStatements
     let runID: Int64
@@ -14,7 +17,7 @@ struct MediaShardLoader {
     /// transactions (after the chunks, before COMMIT) while the file it names does not exist.
     let crashMarker: String?
 
-    init(schema: String, runID: Int64, worker: Int, crashMarker: String?) {
+    package init(schema: String, runID: Int64, worker: Int, crashMarker: String?) {
         statements = LoadStatements(schema: schema)
         media = MediaStatements(schema: schema)
         self.runID = runID
@@ -22,7 +25,7 @@ struct MediaShardLoader {
         self.crashMarker = crashMarker
     }
 
-    func load(_ shard: MediaShard, on connection: PostgresConnection) throws -> ShardMetrics {
+    package func load(_ shard: MediaShard, on connection: PostgresConnection) throws -> ShardMetrics {
         let started = MonotonicClock.now()
         let key = shard.key
         var metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
@@ -81,15 +84,4 @@ struct MediaShardLoader {
         metrics.totalSeconds = MonotonicClock.seconds(since: started)
         return metrics
     }
-}
-
-/// What a worker did with one media shard.
-public struct MediaShardFigures: Sendable, Codable, Equatable {
-    public var chunks = 0
-    public var bytes = 0
-    /// Chunks (and their bytes) that were new to the database.
-    public var chunksStored = 0
-    public var bytesStored = 0
-
-    public init() {}
 }

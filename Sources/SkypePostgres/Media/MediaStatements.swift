@@ -1,9 +1,9 @@
 /// The SQL of media storage, with the schema name quoted once. Digests and bytes travel as
 /// binary bind parameters (``PostgresConnection/executeBinary(_:_:)``).
-struct MediaStatements {
+package struct MediaStatements {
     let schema: String
 
-    init(schema: String) {
+    package init(schema: String) {
         self.schema = PostgresConnection.quoteIdentifier(schema)
     }
 
@@ -22,7 +22,7 @@ struct MediaStatements {
 
     /// Staging for the contents and entries of a load, recorded in one statement each (a
     /// round trip per file would take minutes against a distant server).
-    var createStaging: String {
+    package var createStaging: String {
         """
         CREATE TEMP TABLE stage_media_blobs (sha256 bytea, size_bytes bigint, chunk_hashes bytea, stored_path text) ON COMMIT DROP;
         CREATE TEMP TABLE stage_media_entries (archive_entry text, doc_id text, variant text, sha256 bytea, size_bytes bigint) ON COMMIT DROP;
@@ -32,11 +32,11 @@ struct MediaStatements {
     static let blobColumns = ["sha256", "size_bytes", "chunk_hashes", "stored_path"]
     static let entryColumns = ["archive_entry", "doc_id", "variant", "sha256", "size_bytes"]
 
-    var copyBlobs: String { "COPY stage_media_blobs (\(Self.blobColumns.joined(separator: ", "))) FROM STDIN" }
-    var copyEntries: String { "COPY stage_media_entries (\(Self.entryColumns.joined(separator: ", "))) FROM STDIN" }
+    package var copyBlobs: String { "COPY stage_media_blobs (\(Self.blobColumns.joined(separator: ", "))) FROM STDIN" }
+    package var copyEntries: String { "COPY stage_media_entries (\(Self.entryColumns.joined(separator: ", "))) FROM STDIN" }
 
     /// Records the contents; returns the digests (hex) of those that were new.
-    var mergeBlobs: String {
+    package var mergeBlobs: String {
         """
         INSERT INTO \(schema).media_blobs (sha256, size_bytes, chunk_hashes, stored_path, run_id)
         SELECT DISTINCT ON (sha256) sha256, size_bytes, chunk_hashes, stored_path, $1::bigint FROM stage_media_blobs
@@ -48,7 +48,7 @@ struct MediaStatements {
     }
 
     /// Records the entries; a newer export's values win.
-    var mergeEntries: String {
+    package var mergeEntries: String {
         """
         INSERT INTO \(schema).media_entries (archive_entry, doc_id, variant, sha256, size_bytes)
         SELECT DISTINCT ON (archive_entry) archive_entry, doc_id, variant, sha256, size_bytes FROM stage_media_entries
@@ -60,7 +60,7 @@ struct MediaStatements {
     /// Entries whose document no attachment points to.
     // An anti-join on a subquery, not a correlated NOT EXISTS: Citus refuses a correlated
     // subquery beside a reference table (media_entries is one on a distributed schema).
-    var unreferencedEntries: String {
+    package var unreferencedEntries: String {
         """
         SELECT count(*) FROM \(schema).media_entries e
         LEFT JOIN (SELECT DISTINCT doc_id FROM \(schema).attachments) a ON a.doc_id = e.doc_id

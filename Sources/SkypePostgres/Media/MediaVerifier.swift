@@ -1,3 +1,6 @@
+import SkypeExport
+import SkypeSupport
+
 /// `verify` for media: the SHA-256 of every media entry of the export, computed as the archive
 /// streams past, against what the database recorded for that entry, and against the SHA-256 of
 /// the bytes actually stored (read back chunk by chunk, or from the `--media-dir` folder).
@@ -69,18 +72,18 @@ final class MediaVerifier {
 }
 
 /// What `verify` found about media files.
-public struct MediaVerification: Sendable, Codable, Equatable {
+package struct MediaVerification: Sendable, Codable, Equatable {
     /// Media entries in the export, and their bytes.
-    public var files = 0
-    public var bytes: Int64 = 0
+    package var files = 0
+    package var bytes: Int64 = 0
     /// Entries whose stored bytes have the export's SHA-256.
-    public var matched = 0
+    package var matched = 0
     /// Entries the database has no record of (not loaded, or loaded with --no-media).
-    public var missing: [String] = []
+    package var missing: [String] = []
     /// Entries recorded with another SHA-256 (another export's file of the same name).
-    public var differing: [String] = []
+    package var differing: [String] = []
     /// Entries recorded right whose stored bytes are missing or do not hash to the record.
-    public var damaged: [String] = []
+    package var damaged: [String] = []
 
-    public var matches: Bool { missing.isEmpty && differing.isEmpty && damaged.isEmpty }
+    package var matches: Bool { missing.isEmpty && differing.isEmpty && damaged.isEmpty }
 }

@@ -19,11 +19,11 @@
 /// A schema made on a Citus database is laid out so by `migrate`; a schema made before on one
 /// server is left as it is unless asked (`migrate --distribute`), because distributing copies
 /// every row across the network.
-public struct CitusLayout {
-    public let schema: String
+package struct CitusLayout {
+    package let schema: String
 
     /// Tables that stay on the coordinator.
-    public static let bookkeepingTables: Set<String> = ["schema_migrations", "shard_ledger", "deferred_indexes"]
+    package static let bookkeepingTables: Set<String> = ["schema_migrations", "shard_ledger", "deferred_indexes"]
     /// Tables not keyed by conversation that grow with the data: distributed by their key,
     /// colocated with the first of their group. Media bytes are content-addressed chunks
     /// (schema 9): spread by digest, never copied to every node.
@@ -34,12 +34,12 @@ public struct CitusLayout {
     /// The table every per-conversation table is colocated with.
     static let anchor = "conversations"
 
-    public init(schema: String) {
+    package init(schema: String) {
         self.schema = schema
     }
 
     /// Whether the connected database has the `citus` extension.
-    public static func isInstalled(_ connection: PostgresConnection) throws -> Bool {
+    package static func isInstalled(_ connection: PostgresConnection) throws -> Bool {
         try connection.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'").rows.count == 1
     }
 
@@ -48,7 +48,7 @@ public struct CitusLayout {
     /// every minute; a load does it first so that no prepared transaction holds rows it meets.
     /// Returns how many it finished.
     @discardableResult
-    public static func recoverPreparedTransactions(_ connection: PostgresConnection) throws -> Int {
+    package static func recoverPreparedTransactions(_ connection: PostgresConnection) throws -> Int {
         Int(try connection.execute("SELECT recover_prepared_transactions()").rows.first?.first.flatMap { $0 } ?? "") ?? 0
     }
 
@@ -56,7 +56,7 @@ public struct CitusLayout {
     /// not answer as one (it may hold some). A shard whose commit reached a node that was down
     /// is committed on the coordinator, ledger row included, while its rows there wait in such
     /// a transaction until recovery commits it.
-    public static func preparedTransactionsLeft(_ connection: PostgresConnection) throws -> Int {
+    package static func preparedTransactionsLeft(_ connection: PostgresConnection) throws -> Int {
         let rows = try connection.execute("""
             SELECT coalesce(sum(CASE WHEN success THEN result::bigint ELSE 1 END), 0)
             FROM run_command_on_workers($$SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'citus\\_%'$$)
@@ -65,7 +65,7 @@ public struct CitusLayout {
     }
 
     /// How a table is placed.
-    public enum Placement: Equatable, Sendable {
+    package enum Placement: Equatable, Sendable {
         /// An ordinary table, unknown to Citus (on the coordinator).
         case plain
         case distributed(by: String)
@@ -75,7 +75,7 @@ public struct CitusLayout {
     }
 
     /// The schema's tables (partitions go with their parent) and where each is placed.
-    public func placements(_ connection: PostgresConnection) throws -> [(table: String, placement: Placement)] {
+    package func placements(_ connection: PostgresConnection) throws -> [(table: String, placement: Placement)] {
         try connection.execute("""
             SELECT c.relname, coalesce(p.partmethod::text, ''), coalesce(p.repmodel::text, ''),
                    CASE WHEN p.partmethod = 'h' THEN column_to_column_name(p.logicalrelid, p.partkey) ELSE '' END
@@ -97,7 +97,7 @@ public struct CitusLayout {
 
     /// Whether the schema is laid out for Citus (its anchor table is distributed); false on a
     /// database without Citus.
-    public func isDistributed(_ connection: PostgresConnection) throws -> Bool {
+    package func isDistributed(_ connection: PostgresConnection) throws -> Bool {
         guard try Self.isInstalled(connection) else { return false }
         return try placements(connection).contains { $0.table == Self.anchor && $0.placement != .plain }
     }
@@ -105,7 +105,7 @@ public struct CitusLayout {
     /// Places every table that is still plain, in the caller's transaction; returns one line per
     /// table placed, saying where. Tables of later migrations land here too once the schema is
     /// distributed. Copies the rows of tables that hold some to the worker nodes.
-    public func distribute(_ connection: PostgresConnection) throws -> [String] {
+    package func distribute(_ connection: PostgresConnection) throws -> [String] {
         let tables = try placements(connection)
         let columns = try Dictionary(grouping: connection.execute("""
             SELECT c.relname, a.attname FROM pg_attribute a

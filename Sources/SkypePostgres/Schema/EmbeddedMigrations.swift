@@ -2,7 +2,7 @@
 
 extension Migration {
     /// Every migration in schema/, in version order.
-    public static let all: [Migration] = [
+    package static let all: [Migration] = [
         Migration(version: 1, name: "001_initial", sql: #"""
 -- skype-parallel-load schema, version 1.
 -- Tables are unqualified: the tool runs this file with search_path set to the target schema

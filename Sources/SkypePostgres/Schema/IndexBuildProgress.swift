@@ -1,13 +1,13 @@
 /// How far each running `CREATE INDEX` is, from `pg_stat_progress_create_index`.
-struct IndexBuildProgress: Equatable {
+package struct IndexBuildProgress: Equatable {
     /// The command's phase, such as "building index: scanning table".
-    var phase: String
+    package var phase: String
     /// Done of the phase's work (blocks while scanning the table, tuples while loading them),
     /// nil when the server gives no total for it.
-    var fraction: Double?
+    package var fraction: Double?
 
     /// The progress of the builds served by `pids`, by server process.
-    static func read(_ connection: PostgresConnection, pids: [Int32]) throws -> [Int32: IndexBuildProgress] {
+    package static func read(_ connection: PostgresConnection, pids: [Int32]) throws -> [Int32: IndexBuildProgress] {
         guard !pids.isEmpty else { return [:] }
         let rows = try connection.execute("""
             SELECT pid, phase, blocks_done, blocks_total, tuples_done, tuples_total

@@ -1,33 +1,35 @@
+import SkypeSupport
+
 /// What a deferred index build is doing, for the progress display: read from another thread
 /// while the build's threads update it.
-public final class IndexBuildStatus: @unchecked Sendable {
+package final class IndexBuildStatus: @unchecked Sendable {
     /// One `CREATE INDEX` running now.
-    public struct Running: Sendable, Equatable {
+    package struct Running: Sendable, Equatable {
         /// Its place in the build order, from 1.
-        public var number: Int
-        public var name: String
-        public var table: String
+        package var number: Int
+        package var name: String
+        package var table: String
         /// Its server process, to find it in `pg_stat_progress_create_index`.
-        public var backendPID: Int32
+        package var backendPID: Int32
         /// ``MonotonicClock`` nanoseconds.
-        public var started: UInt64
+        package var started: UInt64
     }
 
     /// A copy of the status at one moment.
-    public struct Snapshot: Sendable, Equatable {
+    package struct Snapshot: Sendable, Equatable {
         /// Indexes to build in this run (partitions' indexes, and indexes of unpartitioned tables).
-        public var total = 0
-        public var finished = 0
-        public var running: [Running] = []
+        package var total = 0
+        package var finished = 0
+        package var running: [Running] = []
         /// Failures the builds retried, by SQLSTATE ("connection" when none).
-        public var retriesBySQLState: [String: Int] = [:]
+        package var retriesBySQLState: [String: Int] = [:]
     }
 
     private let state = Locked(Snapshot())
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     func begin(total: Int) {
         state.withLock { $0 = Snapshot(total: total) }

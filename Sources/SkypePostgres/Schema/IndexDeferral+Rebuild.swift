@@ -1,24 +1,25 @@
 import Foundation
+package import SkypeSupport
 
 extension IndexDeferral {
     /// How a rebuild runs: how many builds at once, their memory, retries and stop.
-    public struct BuildOptions: Sendable {
-        public var parallelism: Int
+    package struct BuildOptions: Sendable {
+        package var parallelism: Int
         /// `maintenance_work_mem` for each build (such as `1GB`); nil keeps the server's.
-        public var maintenanceWorkMem: String?
+        package var maintenanceWorkMem: String?
         /// Each index is retried on its own (a server restart costs the builds that were running).
-        public var retry = RetryPolicy()
+        package var retry = RetryPolicy()
         /// A stop request cancels the running `CREATE INDEX` statements; the indexes stay
         /// recorded as deferred and the next load (or `migrate`) builds them.
-        public var stop: StopControl?
+        package var stop: StopControl?
         /// Updated as indexes start and end, for a progress display.
-        public var status: IndexBuildStatus?
+        package var status: IndexBuildStatus?
         /// Called about twice a second on the calling thread while the builds run.
-        public var tick: (@Sendable () -> Void)?
+        package var tick: (@Sendable () -> Void)?
         /// Test hook: the first build pauses after its `CREATE INDEX`, inside its transaction.
-        public var testPause: TestPause?
+        package var testPause: TestPause?
 
-        public init(parallelism: Int, maintenanceWorkMem: String? = nil) {
+        package init(parallelism: Int, maintenanceWorkMem: String? = nil) {
             self.parallelism = parallelism
             self.maintenanceWorkMem = maintenanceWorkMem
         }
@@ -30,7 +31,7 @@ extension IndexDeferral {
     /// - Returns: the seconds each index took, partitions summed into their parent's.
     /// - Throws: the first failure (``StopControl/Stopped`` after a stop); what was built stays
     ///   built, the rest stays recorded as deferred.
-    public func rebuild(conninfo: String, options: BuildOptions) throws -> [String: Double] {
+    package func rebuild(conninfo: String, options: BuildOptions) throws -> [String: Double] {
         let name = "skype-parallel-load index build"
         let coordinator = RetryingConnection(conninfo: conninfo, applicationName: name, policy: options.retry, stop: options.stop)
         let pending = try coordinator.run { try self.pending($0) }
@@ -55,7 +56,7 @@ extension IndexDeferral {
         for (offset, job) in Self.buildOrder(jobs, tableBytes: tableBytes).enumerated() { work.push((offset + 1, job)) }
         work.close()
         options.status?.begin(total: jobs.count)
-        let results = Locked<(seconds: [String: Double], failure: Error?)>(([:], nil))
+        let results = Locked<(seconds: [String: Double], failure: (any Error)?)>(([:], nil))
         let pause = OneShotPause(options.testPause)
         let done = DispatchGroup()
         for _ in 0..<max(1, min(options.parallelism, jobs.count)) {
@@ -88,12 +89,12 @@ extension IndexDeferral {
     }
 
     /// Kept for callers that need nothing but a parallelism and a memory setting.
-    public func rebuild(conninfo: String, parallelism: Int, maintenanceWorkMem: String? = nil) throws -> [String: Double] {
+    package func rebuild(conninfo: String, parallelism: Int, maintenanceWorkMem: String? = nil) throws -> [String: Double] {
         try rebuild(conninfo: conninfo, options: BuildOptions(parallelism: parallelism, maintenanceWorkMem: maintenanceWorkMem))
     }
 
     /// Indexes of the schema's tables that PostgreSQL marks not valid (`pg_index.indisvalid`).
-    public func invalidIndexes(_ connection: PostgresConnection) throws -> [String] {
+    package func invalidIndexes(_ connection: PostgresConnection) throws -> [String] {
         try connection.execute("""
             SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -105,7 +106,7 @@ extension IndexDeferral {
     /// `fullTextWorkers`: `max_parallel_maintenance_workers` for the full-text builds, nil to
     /// keep the server's (``parallelWorkersPerFullTextBuild(serverVersion:cores:fullTextBuilds:serverSetting:)``).
     private func build(from work: BlockingQueue<(number: Int, index: DeferredIndex)>, conninfo: String, name: String,
-                       options: BuildOptions, fullTextWorkers: Int?, pause: OneShotPause, results: Locked<(seconds: [String: Double], failure: Error?)>) throws {
+                       options: BuildOptions, fullTextWorkers: Int?, pause: OneShotPause, results: Locked<(seconds: [String: Double], failure: (any Error)?)>) throws {
         let database = RetryingConnection(conninfo: conninfo, applicationName: name, policy: options.retry,
                                           stop: options.stop) { connection in
             if let memory = options.maintenanceWorkMem {

@@ -11,35 +11,35 @@ import Foundation
 /// index on one core, so this is what lets the full-text index use every core; on PostgreSQL
 /// 18, which builds GIN indexes in parallel, cores beyond one per partition join the builds as
 /// parallel workers (``parallelWorkersPerFullTextBuild(serverVersion:cores:fullTextBuilds:serverSetting:)``).
-public struct IndexDeferral: Sendable {
+package struct IndexDeferral: Sendable {
     /// One index recorded in `deferred_indexes`.
-    public struct DeferredIndex: Sendable, Equatable {
-        public var name: String
+    package struct DeferredIndex: Sendable, Equatable {
+        package var name: String
         /// The `CREATE INDEX` statement that builds it.
-        public var definition: String
+        package var definition: String
         /// The parent (partitioned) index it is attached to once built; nil for a parent or an
         /// index of an unpartitioned table.
-        public var attachTo: String?
+        package var attachTo: String?
         /// The table it indexes: a partition for a partition's index (records made before
         /// this was kept say `messages` for all; they are built in name order).
-        public var table: String = IndexDeferral.table
+        package var table: String = IndexDeferral.table
     }
 
-    public let schema: String
+    package let schema: String
     /// The table whose secondary indexes are deferred.
     static let table = "messages"
 
-    public init(schema: String) { self.schema = schema }
+    package init(schema: String) { self.schema = schema }
 
     var quotedSchema: String { PostgresConnection.quoteIdentifier(schema) }
 
     /// Whether the table is empty (so that deferring pays off).
-    public func tableIsEmpty(_ connection: PostgresConnection) throws -> Bool {
+    package func tableIsEmpty(_ connection: PostgresConnection) throws -> Bool {
         try connection.execute("SELECT NOT EXISTS (SELECT 1 FROM \(quotedSchema).\(Self.table))").rows.first?.first == "t"
     }
 
     /// Indexes dropped by an earlier load and not yet rebuilt, parents and partitions' indexes.
-    public func pending(_ connection: PostgresConnection) throws -> [DeferredIndex] {
+    package func pending(_ connection: PostgresConnection) throws -> [DeferredIndex] {
         try connection.execute("SELECT index_name, definition, attach_to, table_name FROM \(quotedSchema).deferred_indexes ORDER BY index_name")
             .rows.compactMap { row in
                 guard row.count == 4, let name = row[0], let definition = row[1], let table = row[3] else { return nil }
@@ -48,14 +48,14 @@ public struct IndexDeferral: Sendable {
     }
 
     /// How many of the table's indexes (as a user counts them: parents, not partitions) are pending.
-    public func pendingCount(_ connection: PostgresConnection) throws -> Int {
+    package func pendingCount(_ connection: PostgresConnection) throws -> Int {
         try pending(connection).filter { $0.attachTo == nil }.count
     }
 
     /// Drops every index of the table except its primary key (which the merge needs), with
     /// the partitions' indexes under them; returns how many were dropped (parents).
     @discardableResult
-    public func dropSecondaryIndexes(_ connection: PostgresConnection) throws -> Int {
+    package func dropSecondaryIndexes(_ connection: PostgresConnection) throws -> Int {
         try connection.execute(LockTimeout.begin)
         do {
             let parents = try connection.execute("""

@@ -1,6 +1,6 @@
 /// When the secondary indexes of `messages` (above all the full-text GIN index, most of the
 /// server's work during a load) are maintained.
-public enum IndexMode: String, Sendable, CaseIterable, Codable {
+package enum IndexMode: String, Sendable, CaseIterable, Codable {
     /// The default. Defers the indexes when `messages` is empty (a first load) and keeps them
     /// when it holds rows (appending), except that indexes an interrupted deferred load left
     /// out stay deferred until the end. Since `messages` is partitioned (schema 5), a deferred

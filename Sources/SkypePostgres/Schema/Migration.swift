@@ -1,6 +1,6 @@
 /// One versioned step of the database schema; the SQL lives in `schema/NNN_name.sql`.
-public struct Migration: Sendable {
-    public var version: Int
-    public var name: String
-    public var sql: String
+package struct Migration: Sendable {
+    package var version: Int
+    package var name: String
+    package var sql: String
 }

@@ -1,38 +1,40 @@
+import SkypeSupport
+
 /// Applies the embedded migrations that a database lacks, once, even when several loads start
 /// at the same moment (an advisory lock serialises them).
-public struct Migrator {
-    public let schema: String
-    public let migrations: [Migration]
+package struct Migrator {
+    package let schema: String
+    package let migrations: [Migration]
 
     /// On a Citus database, also distribute a schema that was made for one server (see
     /// ``CitusLayout``); without it such a schema is left as it is, with a notice.
-    public var distribute = false
+    package var distribute = false
 
-    public init(schema: String, migrations: [Migration] = Migration.all, distribute: Bool = false) {
+    package init(schema: String, migrations: [Migration] = Migration.all, distribute: Bool = false) {
         self.schema = schema
         self.migrations = migrations
         self.distribute = distribute
     }
 
     /// What ``run(_:)`` did.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The versions applied (empty when the schema was current).
-        public var applied: [Int] = []
+        package var applied: [Int] = []
         /// On Citus: one line per table placed (``CitusLayout/distribute(_:)``).
-        public var placed: [String] = []
+        package var placed: [String] = []
         /// On Citus: why the schema was left on the coordinator, and what to run.
-        public var notice: String?
+        package var notice: String?
     }
 
     /// Brings the schema up to date; returns the versions it applied (empty when current).
     @discardableResult
-    public func migrate(_ connection: PostgresConnection) throws -> [Int] {
+    package func migrate(_ connection: PostgresConnection) throws -> [Int] {
         try run(connection).applied
     }
 
     /// Brings the schema up to date and, on Citus, lays it out (``CitusLayout``), all in one
     /// transaction.
-    public func run(_ connection: PostgresConnection) throws -> Outcome {
+    package func run(_ connection: PostgresConnection) throws -> Outcome {
         let quoted = PostgresConnection.quoteIdentifier(schema)
         do {
             try connection.execute(LockTimeout.begin)

@@ -12,13 +12,13 @@ import Foundation
 ///
 /// A server restart (or `idle_in_transaction_session_timeout`) ends the session and with it the
 /// lock: ``acquire(stop:waiting:)`` is called again before each step that needs it.
-final class SchemaLock {
+package final class SchemaLock {
     /// The first key of the two-key advisory lock: "sk".
     static let keySpace: Int32 = 0x736B
     let schema: String
     private let database: RetryingConnection
 
-    init(schema: String, conninfo: String, retry: RetryPolicy, stop: StopControl) {
+    package init(schema: String, conninfo: String, retry: RetryPolicy, stop: StopControl) {
         self.schema = schema
         database = RetryingConnection(conninfo: conninfo, applicationName: "skype-parallel-load schema lock",
                                       policy: retry, stop: stop) { try $0.execute("BEGIN") }
@@ -26,7 +26,7 @@ final class SchemaLock {
 
     /// Takes the lock (again: holding it already succeeds), waiting while another session holds it; `waiting` is called once, with
     /// who holds it, when it has to wait. A stop request ends the wait (``StopControl/Stopped``).
-    func acquire(stop: StopControl, waiting: (String) -> Void) throws {
+    package func acquire(stop: StopControl, waiting: (String) -> Void) throws {
         var told = false
         while true {
             let taken = try database.run { connection in

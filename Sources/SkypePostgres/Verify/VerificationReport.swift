@@ -1,30 +1,32 @@
+import Foundation
+
 /// What `verify` found.
-public struct VerificationReport: Sendable, Codable {
+package struct VerificationReport: Sendable, Codable {
     /// A conversation whose rows differ from the export.
-    public struct Difference: Sendable, Codable, Equatable {
-        public var conversation: String
-        public var exportMessages: Int
-        public var databaseMessages: Int
+    package struct Difference: Sendable, Codable, Equatable {
+        package var conversation: String
+        package var exportMessages: Int
+        package var databaseMessages: Int
         /// True when the counts agree but the identities do not.
-        public var checksumDiffers: Bool
+        package var checksumDiffers: Bool
     }
 
-    public var conversations = 0
+    package var conversations = 0
     /// Distinct messages in the export (rejected ones excluded).
-    public var messages = 0
+    package var messages = 0
     /// Messages the loader would reject (unreadable time, broken JSON): expected absent.
-    public var rejectedMessages = 0
-    public var differences: [Difference] = []
+    package var rejectedMessages = 0
+    package var differences: [Difference] = []
     /// Conversations in the database that this export does not contain (from other exports).
-    public var onlyInDatabase: [String] = []
+    package var onlyInDatabase: [String] = []
     /// The media files' comparison; nil for an export without any.
-    public var media: MediaVerification?
+    package var media: MediaVerification?
 
-    public var matches: Bool { differences.isEmpty && media?.matches ?? true }
+    package var matches: Bool { differences.isEmpty && media?.matches ?? true }
 
-    public init() {}
+    package init() {}
 
-    public var text: String {
+    package var text: String {
         var lines: [String] = []
         for difference in differences.prefix(50) {
             let what = difference.checksumDiffers && difference.exportMessages == difference.databaseMessages

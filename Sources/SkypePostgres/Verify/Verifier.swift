@@ -1,26 +1,29 @@
+package import SkypeExport
+import SkypeSupport
+
 /// Compares an export with what the database holds, conversation by conversation: the number
 /// of distinct messages and a checksum of their identities. It reads the export with the
 /// loader's own splitter and identity rules, and the database through a cursor.
 ///
 /// Memory: one 8-byte identity per distinct message of the export (to merge repeats), plus a
 /// tally per conversation on the database side.
-public struct Verifier {
-    public var exportPath: String
-    public var conninfo: String
-    public var schema: String
-    public var splitter = SplitterConfiguration()
+package struct Verifier {
+    package var exportPath: String
+    package var conninfo: String
+    package var schema: String
+    package var splitter = SplitterConfiguration()
     /// The folder a `--media-dir` load wrote media files to.
-    public var mediaDirectory: String?
+    package var mediaDirectory: String?
     /// Whether media files are compared (false for exports loaded with `--no-media`).
-    public var checksMedia = true
+    package var checksMedia = true
 
-    public init(exportPath: String, conninfo: String, schema: String) {
+    package init(exportPath: String, conninfo: String, schema: String) {
         self.exportPath = exportPath
         self.conninfo = conninfo
         self.schema = schema
     }
 
-    public func run() throws -> VerificationReport {
+    package func run() throws -> VerificationReport {
         let media = MediaVerifier()
         let (expected, rejected, account) = try tallyExport(media: media)
         let actual = try tallyDatabase(conversations: Set(expected.keys), account: account)

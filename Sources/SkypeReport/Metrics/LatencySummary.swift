@@ -1,16 +1,16 @@
 /// Percentiles of the time shards took from receipt by a worker to commit.
-public struct LatencySummary: Sendable, Codable, Equatable {
+package struct LatencySummary: Sendable, Codable, Equatable {
     /// Shards measured (those loaded in this run).
-    public var count = 0
-    public var p50Seconds = 0.0
-    public var p95Seconds = 0.0
-    public var p99Seconds = 0.0
-    public var maxSeconds = 0.0
+    package var count = 0
+    package var p50Seconds = 0.0
+    package var p95Seconds = 0.0
+    package var p99Seconds = 0.0
+    package var maxSeconds = 0.0
 
-    public init() {}
+    package init() {}
 
     /// Nearest-rank percentiles of `samples`.
-    public init(samples: [Double]) {
+    package init(samples: [Double]) {
         let sorted = samples.sorted()
         count = sorted.count
         guard !sorted.isEmpty else { return }

@@ -1,65 +1,67 @@
+package import SkypeExport
+
 /// The merged report of a load: what every worker did, the totals, and how the run ended.
 /// Printed at the end, written with `--metrics-json`, and stored in `load_runs.report`.
-public struct LoadReport: Sendable, Codable, Equatable {
-    public enum Status: String, Sendable, Codable {
+package struct LoadReport: Sendable, Codable, Equatable {
+    package enum Status: String, Sendable, Codable {
         case completed
         /// Stopped by SIGINT or SIGTERM: committed shards stay, a rerun resumes.
         case interrupted
         case failed
     }
 
-    public var reportVersion = 1
-    public var runID: Int64?
-    public var export: String
-    public var formats: [ContainerFormat] = []
-    public var exportUser: String?
-    public var exportDate: String?
-    public var status: Status = .completed
+    package var reportVersion = 1
+    package var runID: Int64?
+    package var export: String
+    package var formats: [ContainerFormat] = []
+    package var exportUser: String?
+    package var exportDate: String?
+    package var status: Status = .completed
     /// The error that ended a failed run.
-    public var error: String?
-    public var workers: [WorkerSummary] = []
+    package var error: String?
+    package var workers: [WorkerSummary] = []
     /// The sum of the `workers` lines.
-    public var totals = WorkerSummary(worker: nil)
+    package var totals = WorkerSummary(worker: nil)
     /// What the splitter found in the export (messages include rejected ones).
     /// A line per export when the load was given several (empty for one).
-    public var exports: [ExportResult] = []
-    public var exportConversations = 0
-    public var exportMessages = 0
-    public var shards = 0
-    public var storedBytes: Int64 = 0
-    public var jsonBytes: Int64 = 0
-    public var elapsedSeconds = 0.0
-    public var finalizeSeconds = 0.0
-    public var messagesPerSecond = 0.0
+    package var exports: [ExportResult] = []
+    package var exportConversations = 0
+    package var exportMessages = 0
+    package var shards = 0
+    package var storedBytes: Int64 = 0
+    package var jsonBytes: Int64 = 0
+    package var elapsedSeconds = 0.0
+    package var finalizeSeconds = 0.0
+    package var messagesPerSecond = 0.0
     /// Time per phase, wall clock and summed over workers.
-    public var phases = PhaseTimes()
+    package var phases = PhaseTimes()
     /// Receipt-to-commit time of the shards loaded in this run.
-    public var shardLatency = LatencySummary()
+    package var shardLatency = LatencySummary()
     /// Retried statements, by SQLSTATE.
-    public var retriesBySQLState: [String: Int] = [:]
-    public var messageTypes: [String: Int] = [:]
-    public var repairs = RepairCounts()
-    public var rejects: [String: Int] = [:]
+    package var retriesBySQLState: [String: Int] = [:]
+    package var messageTypes: [String: Int] = [:]
+    package var repairs = RepairCounts()
+    package var rejects: [String: Int] = [:]
     /// Shards set aside after killing workers repeatedly (written to the reject file).
-    public var quarantinedShards = 0
+    package var quarantinedShards = 0
     /// How the secondary indexes were handled: `kept` (maintained during the load) or
     /// `deferred` (dropped before the shards, built after).
-    public var indexes = "kept"
+    package var indexes = "kept"
     /// Deferred indexes built at the end of this load.
-    public var indexesRebuilt = 0
+    package var indexesRebuilt = 0
     /// Deferred indexes still missing (the load did not complete): the next load builds them.
-    public var indexesPending = 0
+    package var indexesPending = 0
     /// Documents described in the tar's `media/` folder.
-    public var mediaFiles = 0
+    package var mediaFiles = 0
     /// The media files' bytes: found, stored, already present, skipped.
-    public var media = MediaReport()
+    package var media = MediaReport()
     /// Workers started again after dying.
-    public var workerRestarts = 0
+    package var workerRestarts = 0
 
-    public init(export: String) { self.export = export }
+    package init(export: String) { self.export = export }
 
     /// Merges one shard's figures into its worker's line and the totals.
-    public mutating func add(_ shard: ShardMetrics) {
+    package mutating func add(_ shard: ShardMetrics) {
         if let figures = shard.media {
             // Media shards have their own line (`media`); the worker lines count messages.
             media.add(figures, alreadyLoaded: shard.alreadyLoaded)
@@ -82,7 +84,7 @@ public struct LoadReport: Sendable, Codable, Equatable {
     }
 
     /// True when every shard the export was cut into is accounted for, loaded now or before.
-    public var allShardsAccountedFor: Bool {
+    package var allShardsAccountedFor: Bool {
         totals.shardsLoaded + totals.shardsAlreadyLoaded == shards
     }
 }

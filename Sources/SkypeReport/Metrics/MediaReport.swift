@@ -2,31 +2,31 @@
 /// An entry is "stored" when its content was new, "already present" when the same bytes were
 /// stored before (by an earlier load, or an earlier entry of this export), "skipped" when its
 /// bytes were not kept (`--no-media`). A load that stops before recording them counts them as found only.
-public struct MediaReport: Sendable, Codable, Equatable {
+package struct MediaReport: Sendable, Codable, Equatable {
     /// `database`, `folder` or `skipped`.
-    public var destination = "database"
-    public var filesFound = 0
-    public var bytesFound: Int64 = 0
-    public var filesStored = 0
-    public var bytesStored: Int64 = 0
-    public var filesAlreadyPresent = 0
-    public var bytesAlreadyPresent: Int64 = 0
-    public var filesSkipped = 0
-    public var bytesSkipped: Int64 = 0
+    package var destination = "database"
+    package var filesFound = 0
+    package var bytesFound: Int64 = 0
+    package var filesStored = 0
+    package var bytesStored: Int64 = 0
+    package var filesAlreadyPresent = 0
+    package var bytesAlreadyPresent: Int64 = 0
+    package var filesSkipped = 0
+    package var bytesSkipped: Int64 = 0
     /// Entries whose document no message points at (kept all the same).
-    public var filesUnreferenced = 0
+    package var filesUnreferenced = 0
     /// Shards of chunks sent to the workers, and what they did with them.
-    public var shards = 0
-    public var shardsLoaded = 0
-    public var shardsAlreadyLoaded = 0
-    public var chunksStored = 0
-    public var chunkBytesStored: Int64 = 0
+    package var shards = 0
+    package var shardsLoaded = 0
+    package var shardsAlreadyLoaded = 0
+    package var chunksStored = 0
+    package var chunkBytesStored: Int64 = 0
     /// From the first media entry to the last record written.
-    public var seconds = 0.0
+    package var seconds = 0.0
     /// Bytes found per second over `seconds`.
-    public var bytesPerSecond = 0.0
+    package var bytesPerSecond = 0.0
 
-    public init() {}
+    package init() {}
 
     mutating func add(_ figures: MediaShardFigures, alreadyLoaded: Bool) {
         if alreadyLoaded { shardsAlreadyLoaded += 1 } else { shardsLoaded += 1 }

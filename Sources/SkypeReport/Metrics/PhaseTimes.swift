@@ -1,48 +1,50 @@
 /// Seconds spent in each phase of a load.
-public struct PhaseSeconds: Sendable, Codable, Equatable {
+package struct PhaseSeconds: Sendable, Codable, Equatable {
     /// Reading the file and decompressing it (coordinator).
-    public var decompress = 0.0
+    package var decompress = 0.0
     /// Finding conversations and messages and cutting shards (coordinator).
-    public var split = 0.0
+    package var split = 0.0
     /// Waiting for a worker to have room for the next shard, and writing it to its pipe (coordinator).
-    public var dispatch = 0.0
+    package var dispatch = 0.0
     /// Parsing messages and building COPY rows (workers).
-    public var parse = 0.0
+    package var parse = 0.0
     /// Sending rows with COPY into staging tables (workers).
-    public var copy = 0.0
+    package var copy = 0.0
     /// Merging staged rows into the tables, indexes included (workers).
-    public var merge = 0.0
+    package var merge = 0.0
     /// Committing shard transactions (workers).
-    public var commit = 0.0
+    package var commit = 0.0
     /// Refreshing conversation counts after the shards (coordinator).
-    public var finalize = 0.0
+    package var finalize = 0.0
     /// Building deferred indexes; 0 while indexes are kept during the load.
-    public var indexBuild = 0.0
+    package var indexBuild = 0.0
 
-    public init() {}
+    package init() {}
 }
 
 /// How long each phase ran: on the wall clock (time during which at least one process was in
 /// it) and summed over the processes (workers run phases side by side, so the sum can exceed
 /// the wall time).
-public struct PhaseTimes: Sendable, Codable, Equatable {
-    public var wallSeconds = PhaseSeconds()
-    public var summedSeconds = PhaseSeconds()
+package struct PhaseTimes: Sendable, Codable, Equatable {
+    package var wallSeconds = PhaseSeconds()
+    package var summedSeconds = PhaseSeconds()
 
-    public init() {}
+    package init() {}
 }
 
 /// Collects time intervals and measures their union: the wall-clock time of a phase that
 /// several workers run at once.
-struct IntervalUnion {
+package struct IntervalUnion {
     private var intervals: [(UInt64, UInt64)] = []
 
-    mutating func add(start: UInt64, seconds: Double) {
+    package init() {}
+
+    package mutating func add(start: UInt64, seconds: Double) {
         guard start > 0, seconds > 0 else { return }
         intervals.append((start, start + UInt64(seconds * 1e9)))
     }
 
-    var seconds: Double {
+    package var seconds: Double {
         let sorted = intervals.sorted { $0.0 < $1.0 }
         var total: UInt64 = 0
         var current: (UInt64, UInt64)?

@@ -1,45 +1,47 @@
+package import SkypeExport
+
 /// What loading one shard took and did, reported by a worker over its event pipe.
-public struct ShardMetrics: Sendable, Codable, Equatable {
-    public var ordinal: Int
-    public var shardKey: String
-    public var worker: Int
+package struct ShardMetrics: Sendable, Codable, Equatable {
+    package var ordinal: Int
+    package var shardKey: String
+    package var worker: Int
     /// True when the ledger already held the shard: nothing was written.
-    public var alreadyLoaded: Bool
-    public var messages: Int
+    package var alreadyLoaded: Bool
+    package var messages: Int
     /// Messages that were new to the database.
-    public var rowsInserted: Int
+    package var rowsInserted: Int
     /// Messages whose stored state an older one this shard held replaced (an edit, a deletion).
-    public var rowsReplaced: Int
-    public var conversations: Int
+    package var rowsReplaced: Int
+    package var conversations: Int
     /// Bytes of raw JSON in the shard.
-    public var bytesIn: Int
+    package var bytesIn: Int
     /// Bytes of COPY data sent to the server.
-    public var bytesOut: Int
-    public var parseSeconds: Double
-    public var copySeconds: Double
-    public var mergeSeconds: Double
-    public var commitSeconds: Double
+    package var bytesOut: Int
+    package var parseSeconds: Double
+    package var copySeconds: Double
+    package var mergeSeconds: Double
+    package var commitSeconds: Double
     /// Wall time from receipt to commit.
-    public var totalSeconds: Double
-    public var retries: Int
+    package var totalSeconds: Double
+    package var retries: Int
     /// Retries by SQLSTATE of the error that caused them.
-    public var retriesBySQLState: [String: Int]
+    package var retriesBySQLState: [String: Int]
     /// When each phase started, in nanoseconds of the system's monotonic clock (the same in
     /// every process), so that the coordinator can tell how long each phase ran on the wall
     /// clock across all workers; 0 for a phase that did not run.
-    public var parseStartedAt: UInt64
-    public var copyStartedAt: UInt64
-    public var mergeStartedAt: UInt64
-    public var commitStartedAt: UInt64
-    public var messageTypes: [String: Int]
-    public var repairs: RepairCounts
-    public var rejects: [String: Int]
+    package var parseStartedAt: UInt64
+    package var copyStartedAt: UInt64
+    package var mergeStartedAt: UInt64
+    package var commitStartedAt: UInt64
+    package var messageTypes: [String: Int]
+    package var repairs: RepairCounts
+    package var rejects: [String: Int]
     /// The rejected messages themselves, for the reject file.
-    public var rejectRecords: [RejectRecord]
+    package var rejectRecords: [RejectRecord]
     /// Set for a media shard (chunks of media files) instead of messages.
-    public var media: MediaShardFigures?
+    package var media: MediaShardFigures?
 
-    public init(ordinal: Int, shardKey: String, worker: Int) {
+    package init(ordinal: Int, shardKey: String, worker: Int) {
         self.ordinal = ordinal
         self.shardKey = shardKey
         self.worker = worker
@@ -68,5 +70,5 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
     }
 
     /// Messages that were already present (repeats in the export, or an earlier load).
-    public var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted - rowsReplaced }
+    package var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted - rowsReplaced }
 }

@@ -1,28 +1,28 @@
 /// Figures summed over shards: one worker's line in the report, or the totals.
-public struct WorkerSummary: Sendable, Codable, Equatable {
+package struct WorkerSummary: Sendable, Codable, Equatable {
     /// The worker's number, or nil for the totals line.
-    public var worker: Int?
-    public var shardsLoaded = 0
-    public var shardsAlreadyLoaded = 0
-    public var messages = 0
-    public var rowsInserted = 0
+    package var worker: Int?
+    package var shardsLoaded = 0
+    package var shardsAlreadyLoaded = 0
+    package var messages = 0
+    package var rowsInserted = 0
     /// Stored messages replaced by a later state of theirs (edited or deleted since).
-    public var rowsReplaced = 0
-    public var duplicates = 0
-    public var rejects = 0
-    public var conversations = 0
-    public var bytesIn = 0
-    public var bytesOut = 0
-    public var parseSeconds = 0.0
-    public var copySeconds = 0.0
-    public var mergeSeconds = 0.0
-    public var commitSeconds = 0.0
-    public var busySeconds = 0.0
-    public var retries = 0
+    package var rowsReplaced = 0
+    package var duplicates = 0
+    package var rejects = 0
+    package var conversations = 0
+    package var bytesIn = 0
+    package var bytesOut = 0
+    package var parseSeconds = 0.0
+    package var copySeconds = 0.0
+    package var mergeSeconds = 0.0
+    package var commitSeconds = 0.0
+    package var busySeconds = 0.0
+    package var retries = 0
 
-    public init(worker: Int?) { self.worker = worker }
+    package init(worker: Int?) { self.worker = worker }
 
-    public mutating func add(_ shard: ShardMetrics) {
+    package mutating func add(_ shard: ShardMetrics) {
         if shard.alreadyLoaded { shardsAlreadyLoaded += 1 } else { shardsLoaded += 1 }
         messages += shard.messages
         rowsInserted += shard.rowsInserted
@@ -40,7 +40,7 @@ public struct WorkerSummary: Sendable, Codable, Equatable {
         retries += shard.retries
     }
 
-    public mutating func add(_ other: WorkerSummary) {
+    package mutating func add(_ other: WorkerSummary) {
         shardsLoaded += other.shardsLoaded
         shardsAlreadyLoaded += other.shardsAlreadyLoaded
         messages += other.messages

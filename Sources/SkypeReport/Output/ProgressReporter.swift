@@ -1,4 +1,6 @@
 import Foundation
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,16 +8,23 @@ import Glibc
 /// The live view of a load on standard error: a block redrawn in place on a terminal, a plain
 /// timestamped line at an interval otherwise. Called from the coordinator's loop; between
 /// redraws a call costs one clock read.
-final class ProgressReporter {
-    struct WorkerLine {
+package final class ProgressReporter {
+    package struct WorkerLine {
         var index: Int
         var state: String
         var shards: [String]
         var messages: Int
+
+        package init(index: Int, state: String, shards: [String], messages: Int) {
+            self.index = index
+            self.state = state
+            self.shards = shards
+            self.messages = messages
+        }
     }
 
     /// The phase a load is in, named in the block's first line and at the start of each plain line.
-    enum Stage: String {
+    package enum Stage: String {
         case loading
         case media = "reading media entries"
         case draining = "finishing shards"
@@ -24,7 +33,7 @@ final class ProgressReporter {
         case finalizing
     }
 
-    struct Snapshot {
+    package struct Snapshot {
         var stage = Stage.loading
         /// What the stage is doing, when it is not loading shards (index builds, finalisation).
         var detail: [String] = []
@@ -39,6 +48,23 @@ final class ProgressReporter {
         var workers: [WorkerLine]
         /// Media files read and chunk shards stored so far; nil before the media entries.
         var media: String? = nil
+
+        package init(stage: Stage = .loading, detail: [String] = [], export: String, storedBytesRead: Int64,
+                     storedSize: Int64?, messagesDone: Int, shardsDone: Int, shardsSkipped: Int, loading: Int,
+                     queued: Int, workers: [WorkerLine], media: String? = nil) {
+            self.stage = stage
+            self.detail = detail
+            self.export = export
+            self.storedBytesRead = storedBytesRead
+            self.storedSize = storedSize
+            self.messagesDone = messagesDone
+            self.shardsDone = shardsDone
+            self.shardsSkipped = shardsSkipped
+            self.loading = loading
+            self.queued = queued
+            self.workers = workers
+            self.media = media
+        }
     }
 
     private let output: TerminalOutput
@@ -49,7 +75,7 @@ final class ProgressReporter {
     private var lastPrinted: UInt64 = 0
     private var samples: [(time: UInt64, messages: Int)] = []
 
-    init(mode: ProgressMode, output: TerminalOutput = .standardError) {
+    package init(mode: ProgressMode, output: TerminalOutput = .standardError) {
         self.output = output
         switch mode {
         case let .automatic(interval):
@@ -68,7 +94,7 @@ final class ProgressReporter {
     }
 
     /// Shows the state if the interval has passed (a terminal's block is drawn at once the first time).
-    func update(_ snapshot: @autoclosure () -> Snapshot) {
+    package func update(_ snapshot: @autoclosure () -> Snapshot) {
         guard enabled else { return }
         let now = MonotonicClock.now()
         if lastPrinted == 0 && !redraw { lastPrinted = started }
@@ -86,7 +112,7 @@ final class ProgressReporter {
     }
 
     /// Removes the block so that the report starts on a clean screen.
-    func finish() {
+    package func finish() {
         if redraw { output.clearBlock() }
     }
 
@@ -145,11 +171,11 @@ final class ProgressReporter {
         return lines.map { $0.count > width ? String($0.prefix(width - 1)) + "…" : $0 }
     }
 
-    static func megabytes(_ bytes: Int64) -> String {
+    package static func megabytes(_ bytes: Int64) -> String {
         String(format: "%.1f MB", Double(bytes) / 1e6)
     }
 
-    static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         return total >= 3600 ? "\(total / 3600)h\(total % 3600 / 60)m" : total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
     }

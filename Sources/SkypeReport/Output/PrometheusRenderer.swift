@@ -1,16 +1,21 @@
 import Prometheus
+import SkypeExport
 
 /// The report in Prometheus' text exposition format (for a node-exporter textfile collector or
 /// a push gateway), built with swift-prometheus and named by its conventions: snake case, a
 /// `skype_load_` prefix, units as suffixes, `_total` on counters, one label per dimension.
-public enum PrometheusRenderer {
-    public static func render(_ report: LoadReport) -> String {
+package enum PrometheusRenderer {
+    package static func render(_ report: LoadReport) -> String {
         let registry = PrometheusCollectorRegistry()
+        /// `skype_load_<name>_<unit>`; an empty unit adds no suffix.
+        func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "skype_load", metricName: name, unitName: unit, helpText: help)
+        }
         func counter(_ name: String, _ help: String, _ value: Int, _ labels: [(String, String)] = []) {
-            registry.makeCounter(name: "skype_load_\(name)_total", labels: labels, help: help).increment(by: Int64(value))
+            registry.makeCounter(descriptor: descriptor(name, unit: "total", help), labels: labels).increment(by: Int64(value))
         }
         func gauge(_ name: String, _ help: String, _ value: Double, _ labels: [(String, String)] = []) {
-            registry.makeGauge(name: "skype_load_\(name)", labels: labels, help: help).set(to: value)
+            registry.makeGauge(descriptor: descriptor(name, unit: "", help), labels: labels).set(to: value)
         }
         let run = [("run", report.runID.map(String.init) ?? "none")]
         gauge("info", "The load run: 1, with its status as a label", 1, run + [("status", report.status.rawValue)])

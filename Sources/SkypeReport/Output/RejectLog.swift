@@ -1,17 +1,19 @@
 import Foundation
+package import SkypeExport
+import SkypeSupport
 
 /// Appends ``RejectRecord``s as JSON lines to the `--rejects` file, created (mode 0600, see
 /// ``PrivateFile``) on the first one.
-final class RejectLog {
+package final class RejectLog {
     private let path: String?
     private var handle: FileHandle?
     private(set) var written = 0
 
-    init(path: String?) { self.path = path }
+    package init(path: String?) { self.path = path }
 
     deinit { try? handle?.close() }
 
-    func write(_ record: RejectRecord) throws {
+    package func write(_ record: RejectRecord) throws {
         guard let path else { return }
         if handle == nil {
             // Appended to across reruns; created 0600: it holds raw private messages.

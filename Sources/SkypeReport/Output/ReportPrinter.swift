@@ -1,8 +1,9 @@
-import Foundation
+package import Foundation
+import SkypeExport
 
 /// Renders a ``LoadReport`` for people (a short table) and for programs (JSON).
-public enum ReportPrinter {
-    public static func text(_ report: LoadReport) -> String {
+package enum ReportPrinter {
+    package static func text(_ report: LoadReport) -> String {
         var lines: [String] = []
         let t = report.totals
         let outcome: String
@@ -84,7 +85,7 @@ public enum ReportPrinter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func json(_ report: LoadReport) throws -> Data {
+    package static func json(_ report: LoadReport) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(report)

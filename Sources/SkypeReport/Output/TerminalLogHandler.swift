@@ -1,26 +1,26 @@
 import Foundation
-import Logging
+package import Logging
 
 /// A swift-log handler that writes one line per message to standard error through
 /// ``TerminalOutput``, so that log lines never land inside the progress block.
-public struct TerminalLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+package struct TerminalLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
     private let label: String
     private let output: TerminalOutput
 
-    public init(label: String, level: Logger.Level, output: TerminalOutput = .standardError) {
+    package init(label: String, level: Logger.Level, output: TerminalOutput = .standardError) {
         self.label = label
         self.logLevel = level
         self.output = output
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }

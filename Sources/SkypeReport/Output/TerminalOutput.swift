@@ -5,20 +5,20 @@ import Glibc
 
 /// Standard error shared by the progress block and log lines: a log line first erases the
 /// block, then the block is drawn again under it, so the two never interleave.
-public final class TerminalOutput: @unchecked Sendable {
+package final class TerminalOutput: @unchecked Sendable {
     private let lock = NSLock()
     private var blockLines: [String] = []
     /// True when standard error is a terminal (the block is redrawn in place).
-    public let isTerminal: Bool
+    package let isTerminal: Bool
 
-    public static let standardError = TerminalOutput(isTerminal: isatty(2) == 1)
+    package static let standardError = TerminalOutput(isTerminal: isatty(2) == 1)
 
     init(isTerminal: Bool) {
         self.isTerminal = isTerminal
     }
 
     /// Writes one log line (a newline is added).
-    public func log(_ line: String) {
+    package func log(_ line: String) {
         lock.withLock {
             var text = eraseBlock()
             text += line + "\n"

@@ -1,4 +1,8 @@
 import Foundation
+import SkypePostgres
+import SkypeReport
+import SkypeSupport
+import Logging
 
 extension Coordinator {
     /// The first connection: not retried, so that a wrong URL or password fails at once.

@@ -1,4 +1,6 @@
 import Foundation
+import SkypeExport
+import SkypeSupport
 
 extension Coordinator {
     /// Hands a shard to the supervisor, which sends it to the least busy worker; waits (and

@@ -1,4 +1,8 @@
 import Foundation
+import SkypePostgres
+import SkypeSupport
+import Logging
+import SkypeReport
 
 extension Coordinator {
     /// Decides, before any shard, whether the secondary indexes are kept or deferred (see

@@ -1,4 +1,8 @@
 import Foundation
+import SkypeExport
+import SkypePostgres
+import SkypeSupport
+import SkypeReport
 
 extension Coordinator {
     /// Reads the tar's `media/` entries after `messages.json`: metadata into the catalog, the

@@ -1,3 +1,8 @@
+import SkypePostgres
+import SkypeReport
+import SkypeSupport
+import SkypeExport
+
 extension Coordinator {
     func tickProgress() {
         progress.update(progressSnapshot())

@@ -1,4 +1,9 @@
 import Foundation
+import SkypeExport
+import SkypePostgres
+import SkypeSupport
+import Logging
+import SkypeReport
 
 extension Coordinator {
     /// Carries out the supervisor's decisions.

@@ -1,13 +1,17 @@
 import CProcessShims
 import Foundation
-import Logging
+package import Logging
+import SkypeExport
+import SkypePostgres
+import SkypeReport
+import SkypeSupport
 
 /// Runs a load: streams the export once, cuts it into shards, feeds them to worker processes
 /// with bounded shards in flight, replaces workers that die, merges the workers' metrics into
 /// one report, and records the run in the database.
 ///
 /// Used from one thread, except ``requestStop(signal:)``, which any thread may call.
-public final class Coordinator: @unchecked Sendable {
+package final class Coordinator: @unchecked Sendable {
     let configuration: LoadConfiguration
     let logger: Logger
 
@@ -61,7 +65,7 @@ public final class Coordinator: @unchecked Sendable {
     /// The test hook's pause (``TestPause``), once.
     let pause: OneShotPause
 
-    public init(configuration: LoadConfiguration, logger: Logger) {
+    package init(configuration: LoadConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         let exports = configuration.exports
@@ -98,12 +102,12 @@ public final class Coordinator: @unchecked Sendable {
     /// running index build or finalisation is cancelled, the report is written. Safe to call
     /// from any thread (a signal handler's queue). A second call stops the workers at once;
     /// their open transactions roll back.
-    public func requestStop(signal: Int32) {
+    package func requestStop(signal: Int32) {
         stop.request(signal: signal)
     }
 
     /// Loads the export. Never throws: failures are in the outcome, next to the report.
-    public func run() -> LoadOutcome {
+    package func run() -> LoadOutcome {
         let started = MonotonicClock.now()
         do {
             try configuration.validate()

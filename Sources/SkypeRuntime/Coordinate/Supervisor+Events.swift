@@ -1,3 +1,5 @@
+import SkypeSupport
+
 extension Supervisor {
     /// What happened, as the coordinator's I/O saw it.
     enum Event {

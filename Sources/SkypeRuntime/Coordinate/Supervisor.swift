@@ -1,3 +1,5 @@
+import SkypeSupport
+
 /// The coordinator's decisions, apart from its I/O: which worker gets which shard (and when
 /// the splitter must wait), what a dying worker's shards become (sent again, alone when
 /// suspect, or quarantined), whether a worker is replaced (the restart budget), and how the
@@ -6,7 +8,7 @@
 /// It takes events (``Event``) and returns actions (``Action``) for the coordinator to carry
 /// out; it never touches a process, a pipe, a clock or the database, so every path is tested
 /// with plain values (SupervisorTests). The model is postgres-nio's connection state machine.
-struct Supervisor {
+package struct Supervisor {
     /// The numbers that bound a load's supervision.
     struct Limits: Equatable {
         var workers: Int

@@ -1,5 +1,8 @@
 import CProcessShims
 import Foundation
+import SkypePostgres
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif

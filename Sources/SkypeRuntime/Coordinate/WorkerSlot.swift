@@ -1,3 +1,6 @@
+import SkypeExport
+import SkypeSupport
+
 /// One of the coordinator's worker positions, as the ``Supervisor`` sees it. The process in
 /// it may be replaced when it dies; the slot keeps its number, its line in the report and the
 /// shards it was given.
@@ -31,7 +34,7 @@ struct WorkerSlot {
 
 /// A shard the coordinator handed out and keeps until it is reported, so that it can be sent
 /// again if its worker dies. Bounded by the in-flight limit.
-struct InFlightShard: Equatable {
+package struct InFlightShard: Equatable {
     var ordinal: Int
     var label: String
     /// The frame kind: messages or media chunks.

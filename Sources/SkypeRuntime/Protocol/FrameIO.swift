@@ -1,22 +1,24 @@
 import Foundation
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The framing on the pipes between coordinator and workers: a 4-byte little-endian payload
 /// length, a 1-byte kind, then the payload. Kinds are per direction (``WorkerProtocol``).
-public enum FrameIO {
+package enum FrameIO {
     /// Frames larger than this are refused: a corrupt length must not allocate gigabytes.
-    public static let maximumPayload = 1 << 30
+    package static let maximumPayload = 1 << 30
 }
 
 /// Writes frames to a descriptor. Not thread-safe: callers serialise writes.
-public final class FrameWriter: @unchecked Sendable {
-    public let descriptor: Int32
+package final class FrameWriter: @unchecked Sendable {
+    package let descriptor: Int32
 
-    public init(descriptor: Int32) { self.descriptor = descriptor }
+    package init(descriptor: Int32) { self.descriptor = descriptor }
 
-    public func write(kind: UInt8, payload: [UInt8]) throws {
+    package func write(kind: UInt8, payload: [UInt8]) throws {
         var header = [UInt8](repeating: 0, count: 5)
         let length = UInt32(payload.count).littleEndian
         withUnsafeBytes(of: length) { header.replaceSubrange(0..<4, with: $0) }
@@ -25,7 +27,7 @@ public final class FrameWriter: @unchecked Sendable {
         try writeAll(payload)
     }
 
-    public func close() {
+    package func close() {
         _ = Glibc.close(descriptor)
     }
 
@@ -46,23 +48,23 @@ public final class FrameWriter: @unchecked Sendable {
 }
 
 /// Reads frames from a descriptor.
-public final class FrameReader: @unchecked Sendable {
+package final class FrameReader: @unchecked Sendable {
     /// The stream ended inside a frame: the writer died while writing it (a worker killed, or
     /// exiting abruptly, while another of its threads was sending an event).
-    public struct Truncated: Error, CustomStringConvertible {
-        public var description: String
+    package struct Truncated: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public let descriptor: Int32
+    package let descriptor: Int32
 
     /// Bytes of a frame's payload read per `read(2)` loop.
     private static let chunk = 1 << 20
 
-    public init(descriptor: Int32) { self.descriptor = descriptor }
+    package init(descriptor: Int32) { self.descriptor = descriptor }
 
     /// The next frame, or nil at a clean end of stream (between frames); throws ``Truncated``
     /// when the stream ends inside one.
-    public func read() throws -> (kind: UInt8, payload: [UInt8])? {
+    package func read() throws -> (kind: UInt8, payload: [UInt8])? {
         var header = [UInt8](repeating: 0, count: 5)
         let got = try readAll(&header)
         if got == 0 { return nil }
@@ -86,7 +88,7 @@ public final class FrameReader: @unchecked Sendable {
         return (header[4], payload)
     }
 
-    public func close() {
+    package func close() {
         _ = Glibc.close(descriptor)
     }
 

@@ -1,7 +1,10 @@
+package import SkypeExport
+import SkypeSupport
+
 /// The binary form of a ``Shard`` on a worker's pipe: a shard's bytes are mostly raw JSON, so
 /// they travel as they are, with little-endian lengths around them.
-public enum ShardCodec {
-    public static func encode(_ shard: Shard) -> [UInt8] {
+package enum ShardCodec {
+    package static func encode(_ shard: Shard) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(shard.byteCount + 64 * shard.parts.count + 16)
         append(UInt64(shard.ordinal), to: &output)
@@ -20,7 +23,7 @@ public enum ShardCodec {
 
     /// Decodes a shard frame; any frame that is not exactly what ``encode(_:)`` makes is a
     /// ``LoadError`` `.workerProtocol` naming the byte where it goes wrong.
-    public static func decode(_ bytes: [UInt8]) throws -> Shard {
+    package static func decode(_ bytes: [UInt8]) throws -> Shard {
         var reader = Reader(bytes: bytes)
         guard let ordinal = Int(exactly: try reader.integer(UInt64.self)) else {
             throw reader.failure("a shard ordinal beyond Int", at: 0)

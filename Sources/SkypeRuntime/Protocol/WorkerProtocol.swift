@@ -1,12 +1,15 @@
 import Foundation
+package import SkypePostgres
+package import SkypeReport
+import SkypeSupport
 
 /// The messages between the coordinator and its workers. Version it whenever a frame changes:
 /// a worker of another version refuses to start rather than misreading shards.
-public enum WorkerProtocol {
-    public static let version = 5
+package enum WorkerProtocol {
+    package static let version = 5
 
     /// Frame kinds from the coordinator to a worker.
-    public enum ToWorker: UInt8 {
+    package enum ToWorker: UInt8 {
         /// JSON ``WorkerSettings``, once, first.
         case configure = 1
         /// A binary ``Shard`` (``ShardCodec``).
@@ -16,7 +19,7 @@ public enum WorkerProtocol {
     }
 
     /// Frame kinds from a worker to the coordinator.
-    public enum ToCoordinator: UInt8 {
+    package enum ToCoordinator: UInt8 {
         /// JSON ``WorkerEvent``.
         case event = 1
     }
@@ -36,26 +39,26 @@ public enum WorkerProtocol {
 
 /// What a worker needs to know, sent over its pipe (never on its command line, which any
 /// user can read in `/proc`): the connection string may hold a password.
-public struct WorkerSettings: Codable, Sendable {
-    public var protocolVersion: Int
-    public var worker: Int
-    public var conninfo: String
-    public var schema: String
-    public var runID: Int64
-    public var connections: Int
-    public var retry: RetryPolicy
+package struct WorkerSettings: Codable, Sendable {
+    package var protocolVersion: Int
+    package var worker: Int
+    package var conninfo: String
+    package var schema: String
+    package var runID: Int64
+    package var connections: Int
+    package var retry: RetryPolicy
     /// Fault injection for tests: the worker exits abruptly when a shard holds this conversation.
-    public var crashOnConversation: String?
+    package var crashOnConversation: String?
     /// Fault injection for tests: the worker exits abruptly once per run right after committing
     /// a shard that holds this conversation, before reporting it (a lost acknowledgement).
-    public var crashAfterCommitOnConversation: String?
+    package var crashAfterCommitOnConversation: String?
     /// Fault injection for tests: a worker kills itself inside a media transaction while no
     /// file exists at this path (creating it first, so that it happens once).
-    public var mediaCrashMarker: String?
+    package var mediaCrashMarker: String?
 }
 
 /// What a worker tells the coordinator.
-public enum WorkerEvent: Codable, Sendable {
+package enum WorkerEvent: Codable, Sendable {
     /// The worker started and speaks `protocolVersion`.
     case ready(pid: Int32, protocolVersion: Int)
     /// A connection began loading a shard (the coordinator shows it in the progress display).

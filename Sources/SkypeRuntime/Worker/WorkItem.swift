@@ -1,3 +1,5 @@
+import SkypeExport
+
 /// What a worker's connections take from its queue: a shard of messages or of media chunks.
 enum WorkItem {
     case messages(Shard)

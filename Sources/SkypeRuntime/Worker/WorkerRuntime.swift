@@ -1,30 +1,35 @@
 import CProcessShims
 import Foundation
+import SkypeExport
+import SkypePostgres
+import SkypeSupport
+
 #if canImport(Glibc)
 import Glibc
+import SkypeReport
 #endif
 
 /// The worker process: reads shards from its input pipe, loads each on one of its own
 /// connections (one thread per connection, since libpq calls block), and reports every shard
 /// on its event pipe.
-public final class WorkerRuntime: @unchecked Sendable {
+package final class WorkerRuntime: @unchecked Sendable {
     /// Descriptor the coordinator maps the shard pipe to.
-    public static let shardDescriptor: Int32 = 0
+    package static let shardDescriptor: Int32 = 0
     /// Descriptor the coordinator maps the event pipe to.
-    public static let eventDescriptor: Int32 = 3
+    package static let eventDescriptor: Int32 = 3
 
     private let reader: FrameReader
     private let events: FrameWriter
     private let eventLock = NSLock()
 
-    public init(shardDescriptor: Int32 = WorkerRuntime.shardDescriptor,
+    package init(shardDescriptor: Int32 = WorkerRuntime.shardDescriptor,
                 eventDescriptor: Int32 = WorkerRuntime.eventDescriptor) {
         reader = FrameReader(descriptor: shardDescriptor)
         events = FrameWriter(descriptor: eventDescriptor)
     }
 
     /// Runs until the shard pipe ends; returns the process exit code.
-    public func run() -> Int32 {
+    package func run() -> Int32 {
         // Die with the coordinator, even after `kill -9` of it: no orphan keeps loading.
         _ = sp_set_parent_death_signal(SIGKILL)
         if getppid() == 1 { return 1 }

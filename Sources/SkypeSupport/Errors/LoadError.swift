@@ -2,9 +2,9 @@
 ///
 /// Modelled on swift-service-lifecycle's errors: a struct with an extensible ``Code`` rather
 /// than an enum, so new kinds of failure do not break callers that switch on them.
-public struct LoadError: Error, CustomStringConvertible, Sendable {
+package struct LoadError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Hashable, Sendable {
             case inputUnreadable
             case inputTruncated
@@ -22,50 +22,50 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         fileprivate let base: Base
 
         /// The export file could not be opened or read.
-        public static let inputUnreadable = Code(base: .inputUnreadable)
+        package static let inputUnreadable = Code(base: .inputUnreadable)
         /// The export ended before its structure was complete (truncated download or copy).
-        public static let inputTruncated = Code(base: .inputTruncated)
+        package static let inputTruncated = Code(base: .inputTruncated)
         /// The bytes of the export are damaged (zstd, tar or JSON syntax errors).
-        public static let inputCorrupt = Code(base: .inputCorrupt)
+        package static let inputCorrupt = Code(base: .inputCorrupt)
         /// The file is not a Skype export (no `messages.json`, or JSON of another shape).
-        public static let notAnExport = Code(base: .notAnExport)
+        package static let notAnExport = Code(base: .notAnExport)
         /// One JSON value is larger than the configured limit.
-        public static let messageTooLarge = Code(base: .messageTooLarge)
+        package static let messageTooLarge = Code(base: .messageTooLarge)
         /// PostgreSQL refused a connection or a statement.
-        public static let database = Code(base: .database)
+        package static let database = Code(base: .database)
         /// The database schema could not be created or is of an unknown version.
-        public static let schema = Code(base: .schema)
+        package static let schema = Code(base: .schema)
         /// A worker and the coordinator disagree on the pipe protocol.
-        public static let workerProtocol = Code(base: .workerProtocol)
+        package static let workerProtocol = Code(base: .workerProtocol)
         /// A worker process died or could not be started.
-        public static let workerFailed = Code(base: .workerFailed)
+        package static let workerFailed = Code(base: .workerFailed)
         /// The options or environment do not describe a runnable load.
-        public static let configuration = Code(base: .configuration)
+        package static let configuration = Code(base: .configuration)
         /// A system call failed.
-        public static let system = Code(base: .system)
+        package static let system = Code(base: .system)
         /// The user stopped the load (SIGINT or SIGTERM).
-        public static let interrupted = Code(base: .interrupted)
+        package static let interrupted = Code(base: .interrupted)
 
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
     }
 
     /// Where in the input the failure was found. Every field is optional: a database error has
     /// no byte offset, an input error has no shard.
-    public struct Location: Sendable, Equatable {
+    package struct Location: Sendable, Equatable {
         /// The path of the export as the user named it (`-` for standard input).
-        public var file: String?
+        package var file: String?
         /// The name of the entry inside the export, such as `messages.json` inside a tar.
-        public var entry: String?
+        package var entry: String?
         /// Byte offset within `entry` (or the file when there is no entry).
-        public var offset: Int64?
+        package var offset: Int64?
         /// Byte offset within the file as stored (the compressed stream), when it differs.
-        public var storedOffset: Int64?
+        package var storedOffset: Int64?
         /// The conversation being read or loaded.
-        public var conversation: String?
+        package var conversation: String?
         /// The shard being loaded.
-        public var shard: String?
+        package var shard: String?
 
-        public init(file: String? = nil, entry: String? = nil, offset: Int64? = nil,
+        package init(file: String? = nil, entry: String? = nil, offset: Int64? = nil,
                     storedOffset: Int64? = nil, conversation: String? = nil, shard: String? = nil) {
             self.file = file
             self.entry = entry
@@ -76,16 +76,16 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var code: Code
+    package var code: Code
     /// What happened, in one sentence.
-    public var message: String
-    public var location: Location
+    package var message: String
+    package var location: Location
     /// What the user can do about it.
-    public var hint: String?
+    package var hint: String?
     /// A few bytes around the failure, made printable, for syntax errors.
-    public var context: String?
+    package var context: String?
 
-    public init(_ code: Code, _ message: String, location: Location = Location(),
+    package init(_ code: Code, _ message: String, location: Location = Location(),
                 hint: String? = nil, context: String? = nil) {
         self.code = code
         self.message = message
@@ -95,7 +95,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
     }
 
     /// One line: `file: entry at byte N (stored byte M), conversation C, shard S: message. hint`
-    public var description: String {
+    package var description: String {
         var place: [String] = []
         if let file = location.file { place.append(file) }
         var at: [String] = []
@@ -114,7 +114,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Returns a copy with the missing parts of the location filled from `outer`.
-    public func locatedIn(_ outer: Location) -> LoadError {
+    package func locatedIn(_ outer: Location) -> LoadError {
         var copy = self
         copy.location.file = copy.location.file ?? outer.file
         copy.location.entry = copy.location.entry ?? outer.entry

@@ -4,8 +4,8 @@ import Foundation
 /// signal, a server restart, a terminated backend) is injected there and nowhere else,
 /// without sleeps. At the point the load creates ``file`` (holding the point's name), waits
 /// until it is removed (at most two minutes), and goes on.
-public struct TestPause: Sendable, Equatable {
-    public enum Point: String, Sendable, CaseIterable {
+package struct TestPause: Sendable, Equatable {
+    package enum Point: String, Sendable, CaseIterable {
         /// After the first shard is sent (the splitter is running, workers are loading).
         case splitting
         /// After the input ended, while workers still hold shards.
@@ -16,16 +16,16 @@ public struct TestPause: Sendable, Equatable {
         case finalize
     }
 
-    public var point: Point
-    public var file: String
+    package var point: Point
+    package var file: String
 
-    public init(point: Point, file: String) {
+    package init(point: Point, file: String) {
         self.point = point
         self.file = file
     }
 
     /// Parses `POINT:FILE` (the `SKYPE_LOAD_TEST_PAUSE` variable, read at the edge).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let colon = text.firstIndex(of: ":"), let point = Point(rawValue: String(text[..<colon])) else { return nil }
         let file = String(text[text.index(after: colon)...])
         guard !file.isEmpty else { return nil }
@@ -34,7 +34,7 @@ public struct TestPause: Sendable, Equatable {
 
     /// Creates the file and waits for its removal.
     func wait() {
-        FileManager.default.createFile(atPath: file, contents: Data(point.rawValue.utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(point.rawValue.utf8))
         let deadline = Date().addingTimeInterval(120)
         while FileManager.default.fileExists(atPath: file) && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)
@@ -43,14 +43,14 @@ public struct TestPause: Sendable, Equatable {
 }
 
 /// Pauses at most once: a retried operation must not pause again.
-final class OneShotPause: @unchecked Sendable {
+package final class OneShotPause: @unchecked Sendable {
     private let pause: TestPause?
     private let done = Locked(false)
 
-    init(_ pause: TestPause?) { self.pause = pause }
+    package init(_ pause: TestPause?) { self.pause = pause }
 
     /// Pauses if `point` is the configured one and it has not paused yet.
-    func at(_ point: TestPause.Point) {
+    package func at(_ point: TestPause.Point) {
         guard let pause, pause.point == point else { return }
         let first = done.withLock { done -> Bool in
             defer { done = true }
@@ -59,7 +59,7 @@ final class OneShotPause: @unchecked Sendable {
         if first { pause.wait() }
     }
 
-    func isSet(for point: TestPause.Point) -> Bool {
+    package func isSet(for point: TestPause.Point) -> Bool {
         pause?.point == point && !done.withLock { $0 }
     }
 }

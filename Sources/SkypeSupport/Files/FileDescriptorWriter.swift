@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// Writing to a file descriptor until every byte is out (a `write` may take fewer).
-enum FileDescriptorWriter {
+package enum FileDescriptorWriter {
     /// - Returns: nil once everything is written, else the `errno` of the failed write.
-    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+    package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
         guard let base = bytes.baseAddress else { return nil }
         var done = 0
         while done < bytes.count {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,8 +9,8 @@ import Glibc
 /// or a second hard link, nor when they are not regular files: a link planted at the path (in
 /// a shared directory such as /tmp) must not redirect private text, or a truncation, to a file
 /// of the planter's choosing.
-public enum PrivateFile {
-    public enum Mode {
+package enum PrivateFile {
+    package enum Mode {
         /// Keeps what the file holds and writes after it (the reject file across reruns).
         case append
         /// Empties the file first (a report rewritten by each run).
@@ -19,7 +19,7 @@ public enum PrivateFile {
 
     /// Opens `path` for writing as ``PrivateFile`` describes.
     /// - Returns: a handle that closes the file when released.
-    public static func open(_ path: String, _ mode: Mode, purpose: String) throws -> FileHandle {
+    package static func open(_ path: String, _ mode: Mode, purpose: String) throws -> FileHandle {
         let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (mode == .append ? O_APPEND : 0)
         let descriptor = Glibc.open(path, flags, 0o600)
         guard descriptor >= 0 else {
@@ -45,7 +45,7 @@ public enum PrivateFile {
 
     /// Fails as ``open(_:_:purpose:)`` would for what is at `path` now, without creating or
     /// changing anything: for a check before a long run.
-    public static func check(_ path: String, purpose: String) throws {
+    package static func check(_ path: String, purpose: String) throws {
         var status = stat()
         guard lstat(path, &status) == 0 else { return }  // nothing there yet: it will be created
         if (status.st_mode & S_IFMT) == S_IFLNK {
@@ -59,7 +59,7 @@ public enum PrivateFile {
     }
 
     /// Replaces the contents of `path` with `bytes`.
-    public static func write(_ bytes: [UInt8], to path: String, purpose: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String, purpose: String) throws {
         let handle = try open(path, .replace, purpose: purpose)
         do {
             try handle.write(contentsOf: Data(bytes))

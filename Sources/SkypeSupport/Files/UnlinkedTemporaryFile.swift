@@ -4,10 +4,10 @@ import Glibc
 
 /// A temporary file that has no name: it is gone when its descriptor is closed or the process
 /// dies, so nothing is left behind after a crash.
-enum UnlinkedTemporaryFile {
+package enum UnlinkedTemporaryFile {
     /// - Returns: the open descriptor of a new, already unlinked file in `directory`.
     /// - Parameter hint: what the user can do when the file cannot be created.
-    static func create(in directory: String, prefix: String, hint: String) throws -> Int32 {
+    package static func create(in directory: String, prefix: String, hint: String) throws -> Int32 {
         var template = Array((directory + "/\(prefix)-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else {

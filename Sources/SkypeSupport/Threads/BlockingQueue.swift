@@ -1,24 +1,24 @@
-import Foundation
+package import Foundation
 
 /// A first-in first-out queue shared by threads, with a capacity so that a fast producer
 /// waits for a slow consumer instead of filling memory.
-public final class BlockingQueue<Element>: @unchecked Sendable {
+package final class BlockingQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Taken slots are set to nil at once: a popped shard must not stay alive in the array.
     private var items: [Element?] = []
     private var head = 0
     private var closed = false
     /// The most elements held at once; `push` waits while the queue is full.
-    public let capacity: Int
+    package let capacity: Int
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity > 0, "a queue needs room for one element")
         self.capacity = capacity
     }
 
     /// Adds an element, waiting while the queue is full. Returns false if the queue was closed.
     @discardableResult
-    public func push(_ element: Element) -> Bool {
+    package func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while !closed && items.count - head >= capacity { condition.wait() }
@@ -29,7 +29,7 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
     }
 
     /// Takes the oldest element, waiting for one; nil once the queue is closed and empty.
-    public func pop() -> Element? {
+    package func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while !closed && items.count == head { condition.wait() }
@@ -37,7 +37,7 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
     }
 
     /// Takes the oldest element, waiting at most until `deadline`; nil on time-out or when closed and empty.
-    public func pop(before deadline: Date) -> Element? {
+    package func pop(before deadline: Date) -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while !closed && items.count == head {
@@ -47,7 +47,7 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
     }
 
     /// Ends the queue: waiting producers give up, consumers drain what is left and then get nil.
-    public func close() {
+    package func close() {
         condition.lock()
         closed = true
         condition.broadcast()
