@@ -1,8 +1,9 @@
 package import Foundation
 
 /// A first-in first-out queue shared by threads, with a capacity so that a fast producer
-/// waits for a slow consumer instead of filling memory.
-package final class BlockingQueue<Element>: @unchecked Sendable {
+/// waits for a slow consumer instead of filling memory. Its elements cross threads, hence
+/// `Sendable`; the state is guarded by `condition` (a `Mutex` has no wait), hence `@unchecked`.
+package final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Taken slots are set to nil at once: a popped shard must not stay alive in the array.
     private var items: [Element?] = []
