@@ -8,19 +8,19 @@ package import SkypeSupport
 /// the start of the value being captured, so a message is copied once, into its shard. Inside
 /// messages it only tracks strings and nesting; the worker parses each message fully.
 package final class ExportSplitter {
-    private let source: any ByteSource
-    private let configuration: SplitterConfiguration
-    private let location: LoadError.Location
+    let source: any ByteSource
+    let configuration: SplitterConfiguration
+    let location: LoadError.Location
     private let builder: ShardBuilder
 
-    private var buffer: UnsafeMutableRawBufferPointer
-    private var position = 0
-    private var end = 0
+    var buffer: UnsafeMutableRawBufferPointer
+    var position = 0
+    var end = 0
     /// Stream offset of `buffer[0]`.
-    private var base: Int64 = 0
+    var base: Int64 = 0
     /// Start of the value being captured; the window keeps everything from here.
-    private var mark: Int?
-    private var ended = false
+    var mark: Int?
+    var ended = false
 
     private var summary = ExportSummary()
     private var conversationOrdinal = 0
@@ -382,97 +382,5 @@ package final class ExportSplitter {
                             hint: "Raise --max-value-bytes if this export really holds such a message")
         }
         return false
-    }
-
-    // MARK: - Window
-
-    private func skipByteOrderMark() throws {
-        _ = try ensure(3)
-        if end - position >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
-            position += 3
-        }
-    }
-
-    /// The next byte that is not JSON whitespace, without consuming it; nil at the end.
-    private func nextNonWhitespace() throws -> UInt8? {
-        while true {
-            while position < end {
-                let byte = buffer[position]
-                switch byte {
-                case 0x20, 0x09, 0x0A, 0x0D: position += 1
-                default: return byte
-                }
-            }
-            guard try refill() else { return nil }
-        }
-    }
-
-    private func ensure(_ count: Int) throws -> Bool {
-        while end - position < count {
-            guard try refill() else { return false }
-        }
-        return true
-    }
-
-    /// Reads more bytes, keeping those from `mark` (or `position`); false at the end of the stream.
-    private func refill() throws -> Bool {
-        if ended { return false }
-        let keep = mark ?? position
-        if keep > 0 {
-            let kept = end - keep
-            if kept > 0, let to = buffer.baseAddress, let from = buffer.baseAddress?.advanced(by: keep) {
-                to.copyMemory(from: from, byteCount: kept)
-            }
-            base += Int64(keep)
-            position -= keep
-            end -= keep
-            if mark != nil { mark = 0 }
-        }
-        if end == buffer.count {
-            // The captured value fills the window: grow it, up to the value limit.
-            let grown = min(buffer.count * 2, configuration.maximumValueBytes + (1 << 20))
-            guard grown > buffer.count else {
-                throw LoadError(.messageTooLarge, "a value is larger than \(configuration.maximumValueBytes) bytes",
-                                location: here(offset: base),
-                                hint: "Raise --max-value-bytes if this export really holds such a message")
-            }
-            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: grown, alignment: 16)
-            larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
-            buffer.deallocate()
-            buffer = larger
-        }
-        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-        if count == 0 {
-            ended = true
-            return false
-        }
-        end += count
-        return true
-    }
-
-    // MARK: - Errors
-
-    private func here(offset: Int64? = nil) -> LoadError.Location {
-        var where_ = location
-        where_.offset = offset ?? jsonOffset
-        where_.storedOffset = source.storedBytesRead
-        return where_
-    }
-
-    private func syntaxError(_ message: String) -> LoadError {
-        // Read a little ahead so the message can show what follows the error.
-        _ = try? ensure(32)
-        let from = max(0, position - 32)
-        let to = min(end, position + 32)
-        let context = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[from..<to]), as: UTF8.self)
-            .map { $0.isASCII && ($0.asciiValue ?? 0) < 0x20 ? " " : String($0) }.joined()
-        return LoadError(.inputCorrupt, "JSON syntax error: \(message)", location: here(),
-                         hint: "The export is damaged at this point; repair or re-export it and run again (committed shards are kept)",
-                         context: context)
-    }
-
-    private func truncated(_ what: String) -> LoadError {
-        LoadError(.inputTruncated, "the export ends in the middle of \(what)", location: here(),
-                  hint: "The file is truncated: copy or download it again, then rerun (committed shards are kept)")
     }
 }
