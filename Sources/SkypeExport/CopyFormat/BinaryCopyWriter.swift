@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Every field must match its column's type exactly (`int8` vs `int4` matters), so each
 /// method names the PostgreSQL type it writes.
-package struct BinaryCopyWriter {
+public struct BinaryCopyWriter {
     private var bytes: [UInt8]
     /// Rows written so far.
     package private(set) var rowCount = 0
@@ -19,7 +19,7 @@ package struct BinaryCopyWriter {
     static let postgresEpochUnixSeconds: Int64 = 946_684_800
 
     /// - Parameter capacity: bytes to reserve, so that the buffer is not copied as it grows.
-    package init(reservingCapacity capacity: Int = 0) {
+    public init(reservingCapacity capacity: Int = 0) {
         bytes = Self.header
         bytes.reserveCapacity(capacity)
     }
@@ -31,7 +31,7 @@ package struct BinaryCopyWriter {
     }
 
     /// Ends the data and hands it over without copying it; the writer is then empty.
-    package mutating func finish() -> [UInt8] {
+    public mutating func finish() -> [UInt8] {
         guard rowCount > 0 else { return [] }
         bytes.append(contentsOf: [0xFF, 0xFF])  // the trailer: a field count of -1
         defer { bytes = Self.header; rowCount = 0 }
@@ -39,14 +39,14 @@ package struct BinaryCopyWriter {
     }
 
     /// Starts a row of `fields` fields.
-    package mutating func beginRow(fields: Int) {
+    public mutating func beginRow(fields: Int) {
         append(UInt16(truncatingIfNeeded: fields))
         rowCount += 1
     }
 
     /// `text`; nil is SQL NULL. NUL cannot be sent at all: the JSON parser has replaced it
     /// already, and any left (from other sources) becomes U+FFFD, as in the text format.
-    package mutating func text(_ value: String?) {
+    public mutating func text(_ value: String?) {
         guard var value else { return null() }
         value.withUTF8 { text(raw: UnsafeRawBufferPointer($0)) }
     }
@@ -92,7 +92,7 @@ package struct BinaryCopyWriter {
     }
 
     /// `bigint`.
-    package mutating func int8(_ value: Int64?) {
+    public mutating func int8(_ value: Int64?) {
         guard let value else { return null() }
         append(UInt32(8))
         append(UInt64(bitPattern: value))
@@ -106,7 +106,7 @@ package struct BinaryCopyWriter {
     }
 
     /// `boolean`.
-    package mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         append(UInt32(1))
         bytes.append(value ? 1 : 0)
     }

@@ -1,14 +1,15 @@
 /// Builds rows in PostgreSQL's COPY text format in memory; ``PostgresConnection/copyIn(_:data:)``
 /// sends them in large chunks.
-package struct CopyWriter {
+public struct CopyWriter {
     /// The rows written so far.
-    package private(set) var buffer: [UInt8] = []
+    public private(set) var buffer: [UInt8] = []
     private var fieldsInRow = 0
 
-    package init() {}
+    /// An empty buffer.
+    public init() {}
 
     /// Appends a text field, escaped; nil is SQL NULL.
-    package mutating func field(_ value: String?) {
+    public mutating func field(_ value: String?) {
         separate()
         guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
         var text = value
@@ -16,7 +17,7 @@ package struct CopyWriter {
     }
 
     /// Appends an integer field.
-    package mutating func field(_ value: Int64?) {
+    public mutating func field(_ value: Int64?) {
         separate()
         guard let value else { buffer.append(contentsOf: [0x5C, UInt8(ascii: "N")]); return }
         // Digits straight into the buffer: `String(value)` went through the generic formatter.
@@ -35,13 +36,13 @@ package struct CopyWriter {
     }
 
     /// Appends a boolean field.
-    package mutating func field(_ value: Bool) {
+    public mutating func field(_ value: Bool) {
         separate()
         buffer.append(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
     }
 
     /// Ends the row.
-    package mutating func endRow() {
+    public mutating func endRow() {
         buffer.append(0x0A)
         fieldsInRow = 0
     }

@@ -1,14 +1,15 @@
 /// Bytes already in memory as a ``ByteSource``, for benchmarks and tools that hold a small
 /// export whole. Loads never use it: they stream.
-package final class BufferByteSource: ByteSource {
+public final class BufferByteSource: ByteSource {
     private let bytes: [UInt8]
     private var position = 0
 
-    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Reads `bytes` from the start.
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    package var storedBytesRead: Int64 { Int64(position) }
+    public var storedBytesRead: Int64 { Int64(position) }
 
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count = min(buffer.count, bytes.count - position)
         guard count > 0 else { return 0 }
         bytes.withUnsafeBytes { all in

@@ -1,7 +1,7 @@
 /// A stream of bytes read front to back, such as a file, a decompressor or a tar entry.
 ///
 /// Sources are used by one thread at a time; they are classes because each holds a position.
-package protocol ByteSource: AnyObject {
+public protocol ByteSource: AnyObject {
     /// Reads up to `buffer.count` bytes into `buffer`; returns the count, 0 only at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
     /// How many bytes of the file as stored (before decompression) have been consumed, for

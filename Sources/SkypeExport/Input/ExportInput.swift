@@ -8,13 +8,13 @@ package enum ContainerFormat: String, Sendable, Codable {
 }
 
 /// An opened export: a stream of `messages.json` bytes, whatever wrapped them.
-package final class ExportInput {
+public final class ExportInput {
     /// The path as the user named it (`-` for standard input).
     package let path: String
     /// The containers peeled off, outermost first, such as `[.zstd, .tar, .json]`.
     package let formats: [ContainerFormat]
     /// The stream of JSON bytes.
-    package let source: any ByteSource
+    public let source: any ByteSource
     /// The entry name inside a tar, or nil for a bare JSON file.
     package let entry: String?
     /// The tar reader, when the export is a tar: it reads the entries around `messages.json`.
@@ -29,7 +29,7 @@ package final class ExportInput {
     /// Opens `path` (or standard input for `-`) and peels off zstd and tar layers found by magic bytes.
     /// - Parameter zstdWindowLogMax: passed to ``ZstdByteSource``.
     /// - Parameter streaming: tar entries before `messages.json` whose bytes a reader takes as they pass.
-    package init(path: String, zstdWindowLogMax: Int32 = 31, streaming: TarEntrySource.Streaming? = nil) throws {
+    public init(path: String, zstdWindowLogMax: Int32 = 31, streaming: TarEntrySource.Streaming? = nil) throws {
         self.path = path
         let file = try FileByteSource(path: path)
         self.file = file

@@ -7,7 +7,7 @@ import SkypeSupport
 /// Memory: at most `chunksAhead` queued chunks, one being filled and one being consumed.
 /// The upstream belongs to the reading thread until the stream ends or ``stop()`` returns;
 /// only then may anyone else (the tar's later entries) read from it.
-package final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
+public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     private enum Chunk {
         case bytes([UInt8], storedBytesRead: Int64)
         case end
@@ -21,12 +21,12 @@ package final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     private var ended = false
     private var readerJoined = false
     /// Stored bytes consumed when the chunk being read was produced.
-    package private(set) var storedBytesRead: Int64 = 0
+    public private(set) var storedBytesRead: Int64 = 0
 
     /// - Parameters:
     ///   - chunkSize: bytes per read of the upstream.
     ///   - chunksAhead: how many chunks may wait for the consumer.
-    package init(_ upstream: any ByteSource, chunkSize: Int = 1 << 20, chunksAhead: Int = 4) {
+    public init(_ upstream: any ByteSource, chunkSize: Int = 1 << 20, chunksAhead: Int = 4) {
         queue = BlockingQueue(capacity: chunksAhead)
         let queue = self.queue
         let readerDone = self.readerDone
@@ -59,7 +59,7 @@ package final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
 
     deinit { queue.close() }
 
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while position == current.count {
             if ended { return 0 }
             switch queue.pop() {
@@ -89,7 +89,7 @@ package final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     /// thread has let go of the upstream, at most `timeout` seconds: a read of a stalled
     /// standard input must not keep an interrupted load from ending (the thread then exits
     /// when that read returns). Reads after it return the end.
-    package func stop(timeout: Double = 5) {
+    public func stop(timeout: Double = 5) {
         ended = true
         current = []
         position = 0

@@ -2,7 +2,7 @@ package import SkypeSupport
 
 /// Reads one entry of a tar stream (ustar, pax or GNU) without extracting anything to disk:
 /// other entries are read past, the wanted one is returned byte for byte.
-package final class TarEntrySource: ByteSource {
+public final class TarEntrySource: ByteSource {
     private let upstream: any ByteSource
     private let location: LoadError.Location
     private var remaining: Int64 = 0
@@ -25,7 +25,7 @@ package final class TarEntrySource: ByteSource {
 
     /// Entries whose bytes the caller reads itself, as a stream, whatever their size (media
     /// files): `read` gets the entry and a source of its bytes; what it leaves unread is skipped.
-    package struct Streaming {
+    public struct Streaming {
         package var wants: (String) -> Bool
         package var read: (Entry, any ByteSource) throws -> Void
 
@@ -70,9 +70,9 @@ package final class TarEntrySource: ByteSource {
                         hint: "A Skype export is a tar with messages.json at its root")
     }
 
-    package var storedBytesRead: Int64 { upstream.storedBytesRead }
+    public var storedBytesRead: Int64 { upstream.storedBytesRead }
 
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard remaining > 0 else { return 0 }
         let wanted = Int(min(Int64(buffer.count), remaining))
         let count = try upstream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))

@@ -1,4 +1,4 @@
-package import SkypeSupport
+public import SkypeSupport
 
 /// One streaming pass over `messages.json` that finds conversation and message boundaries
 /// and hands them to a ``ShardBuilder``, without ever holding more than one message (or one
@@ -7,7 +7,7 @@ package import SkypeSupport
 /// It is a recursive-descent reader over a refillable window: the window keeps the bytes from
 /// the start of the value being captured, so a message is copied once, into its shard. Inside
 /// messages it only tracks strings and nesting; the worker parses each message fully.
-package final class ExportSplitter {
+public final class ExportSplitter {
     let source: any ByteSource
     let configuration: SplitterConfiguration
     let location: LoadError.Location
@@ -38,7 +38,7 @@ package final class ExportSplitter {
     ///   - source: the bytes of `messages.json`.
     ///   - location: the file and entry, for error messages.
     ///   - emit: called with each shard, in order, on the calling thread.
-    package init(source: any ByteSource, configuration: SplitterConfiguration, location: LoadError.Location,
+    public init(source: any ByteSource, configuration: SplitterConfiguration, location: LoadError.Location,
                 emit: @escaping (Shard) throws -> Void) {
         self.source = source
         self.configuration = configuration
@@ -63,7 +63,7 @@ package final class ExportSplitter {
     }
 
     /// Reads the whole export, emitting shards as they fill.
-    package func run() throws -> ExportSummary {
+    public func run() throws -> ExportSummary {
         try skipByteOrderMark()
         guard let first = try nextNonWhitespace(), first == UInt8(ascii: "{") else {
             throw LoadError(.notAnExport, "messages.json is not a JSON object", location: here(),

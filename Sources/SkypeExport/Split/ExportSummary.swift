@@ -1,5 +1,5 @@
 /// What the splitter learned about the export as a whole.
-package struct ExportSummary: Sendable, Codable, Equatable {
+public struct ExportSummary: Sendable, Codable, Equatable {
     /// The account that made the export (`userId`), when present.
     package var userID: String?
     /// The account the export's rows belong to: `userID`, or "" when the export names none

@@ -1,7 +1,7 @@
 /// A unit of loading: some conversations, or a slice of one, that a worker loads in one
 /// transaction. Its identity (``ShardKey``) comes from its content, so the same export cut with
 /// the same shard size yields the same shards and a rerun recognises what is already loaded.
-package struct Shard: Sendable {
+public struct Shard: Sendable {
     /// Position of the shard in this run's sequence, for progress and error messages.
     package var ordinal: Int
     /// The conversations, or slices of one, that the shard holds.
@@ -19,7 +19,7 @@ package struct Shard: Sendable {
     /// The bytes of raw JSON the shard carries.
     package var byteCount: Int { parts.reduce(0) { $0 + $1.byteCount } }
     /// The messages the shard carries.
-    package var messageCount: Int { parts.reduce(0) { $0 + $1.messageCount } }
+    public var messageCount: Int { parts.reduce(0) { $0 + $1.messageCount } }
 
     /// A short human name: the first conversation and slice, as in `#12 19:abc@thread.skype[3]`.
     package var label: String {

@@ -1,5 +1,5 @@
 /// How the coordinator cuts an export into shards.
-package struct SplitterConfiguration: Sendable, Equatable {
+public struct SplitterConfiguration: Sendable, Equatable {
     /// A shard is closed once it holds this many bytes of JSON. Smaller shards spread work
     /// more evenly and use less memory; larger ones spend less on per-transaction overhead.
     /// Changing it changes shard identities, so a rerun with another size re-sends every shard
@@ -12,5 +12,6 @@ package struct SplitterConfiguration: Sendable, Equatable {
     /// Where slices of a conversation whose `id` comes after its `MessageList` wait on disk.
     package var spillDirectory: String = "/tmp"
 
-    package init() {}
+    /// The defaults of `load`.
+    public init() {}
 }

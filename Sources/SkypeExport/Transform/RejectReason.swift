@@ -1,5 +1,5 @@
 /// Why a message could not be loaded as it is.
-package enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
+public enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
     /// The message's bytes are not valid JSON.
     case invalidJSON = "invalid_json"
     /// The MessageList element is not an object.
@@ -25,7 +25,7 @@ package enum RejectReason: String, Error, Sendable, Codable, CaseIterable {
 
 /// A message the server refused when its shard was loaded, set aside when the shard is tried
 /// again without it.
-package struct ServerRefusal: Sendable, Equatable {
+public struct ServerRefusal: Sendable, Equatable {
     package var reason: RejectReason
     /// What the server said.
     package var detail: String

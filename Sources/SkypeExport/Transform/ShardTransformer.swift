@@ -42,8 +42,9 @@ package struct ParsedMessage {
 }
 
 /// Parses each message of a shard and writes the rows that represent it.
-package struct ShardTransformer {
-    package init() {}
+public struct ShardTransformer {
+    /// A transformer holds no state: one serves every shard.
+    public init() {}
 
     /// The rows of a shard. A message that the shard holds in two states (an export with both
     /// the original and the edited copy) is written once, in its later state: when the later
@@ -51,7 +52,7 @@ package struct ShardTransformer {
     ///
     /// `setAside` names messages (by source offset) that become rejects whatever they hold:
     /// those the server refused in an earlier attempt at the shard.
-    package func transform(_ shard: Shard, setAside: [Int64: ServerRefusal] = [:]) -> TransformedShard {
+    public func transform(_ shard: Shard, setAside: [Int64: ServerRefusal] = [:]) -> TransformedShard {
         var skipping = Set<Int64>()
         while true {
             let (result, superseded) = transform(shard, skipping: skipping, setAside: setAside)

@@ -1,5 +1,5 @@
 /// A shard turned into COPY rows, ready to send, with what was learned on the way.
-package struct TransformedShard: Sendable {
+public struct TransformedShard: Sendable {
     /// Rows for `messages` (or its staging table), binary COPY format.
     package var messageRows: [UInt8] = []
     /// Rows for the conversations staging table.

@@ -2,7 +2,7 @@
 ///
 /// Modelled on swift-service-lifecycle's errors: a struct with an extensible ``Code`` rather
 /// than an enum, so new kinds of failure do not break callers that switch on them.
-package struct LoadError: Error, CustomStringConvertible, Sendable {
+public struct LoadError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure.
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Hashable, Sendable {
@@ -51,7 +51,7 @@ package struct LoadError: Error, CustomStringConvertible, Sendable {
 
     /// Where in the input the failure was found. Every field is optional: a database error has
     /// no byte offset, an input error has no shard.
-    package struct Location: Sendable, Equatable {
+    public struct Location: Sendable, Equatable {
         /// The path of the export as the user named it (`-` for standard input).
         package var file: String?
         /// The name of the entry inside the export, such as `messages.json` inside a tar.
@@ -65,7 +65,8 @@ package struct LoadError: Error, CustomStringConvertible, Sendable {
         /// The shard being loaded.
         package var shard: String?
 
-        package init(file: String? = nil, entry: String? = nil, offset: Int64? = nil,
+        /// A place; what is not known stays nil.
+        public init(file: String? = nil, entry: String? = nil, offset: Int64? = nil,
                     storedOffset: Int64? = nil, conversation: String? = nil, shard: String? = nil) {
             self.file = file
             self.entry = entry
@@ -95,7 +96,7 @@ package struct LoadError: Error, CustomStringConvertible, Sendable {
     }
 
     /// One line: `file: entry at byte N (stored byte M), conversation C, shard S: message. hint`
-    package var description: String {
+    public var description: String {
         var place: [String] = []
         if let file = location.file { place.append(file) }
         var at: [String] = []
