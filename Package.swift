@@ -53,6 +53,7 @@ let package = Package(
         // The targets follow the data path (Docs/architecture.md draws them); each is
         // commented here with what it owns. What they share is `package`; only what the
         // package benchmarks (Benchmarks/, a package of their own) call is `public`.
+        //
         // Errors, thread-shared state, clocks, private files, the test pause points.
         .target(name: "SkypeSupport", swiftSettings: strict),
         // Reading an export: input layers, split into shards, JSON, transform into COPY rows,
