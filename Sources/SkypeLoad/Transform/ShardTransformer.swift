@@ -114,7 +114,8 @@ public struct ShardTransformer {
                     structure = message.structure
                     if structure.rows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
                 }
-                if let refusal = setAside[offset] {
+                // Both are almost always empty, and a lookup hashes even then.
+                if !setAside.isEmpty, let refusal = setAside[offset] {
                     parsed = .failure(refusal.reason)
                 }
                 switch parsed {
@@ -124,7 +125,7 @@ public struct ShardTransformer {
                     result.repairs.add(repairs)
                     result.messages += 1
                     typeTally.count(record.messageType ?? "(none)")
-                    if skipping.contains(offset) { return }
+                    if !skipping.isEmpty, skipping.contains(offset) { return }
                     let key = MessageKey(conversation: conversation, messageID: record.messageID, fingerprint: record.fingerprint)
                     let written = WrittenState(revision: record.revision, state: Self.stateHash(record), offset: offset)
                     if let earlier = identities[key] {
