@@ -164,8 +164,12 @@ struct LoadStatements {
     /// shards: doing it per shard would make slices of one conversation wait for each other.
     /// One scan of the touched messages, grouped by conversation and sender, serves both the
     /// senders and the counts (the CTE is referenced twice, so PostgreSQL computes it once).
+    /// Grouped by hashing, for the statement's implicit transaction only: the planner sorted
+    /// every touched row instead (2M messages: 200 MB spilled to disk, 2.3-2.5 s against
+    /// 1.1-1.7 s, for 3,720 groups).
     var finalize: String {
         """
+        SELECT set_config('enable_sort', 'off', true);
         WITH touched AS (
             SELECT DISTINCT unnest(conversation_ids) AS id, account FROM \(schema).shard_ledger WHERE NOT finalized
         ), by_sender AS (
