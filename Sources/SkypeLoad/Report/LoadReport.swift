@@ -80,9 +80,4 @@ public struct LoadReport: Sendable, Codable, Equatable {
         phases.summedSeconds.commit = totals.commitSeconds
         repairs.add(shard.repairs)
     }
-
-    /// True when every shard the export was cut into is accounted for, loaded now or before.
-    public var allShardsAccountedFor: Bool {
-        totals.shardsLoaded + totals.shardsAlreadyLoaded == shards
-    }
 }

@@ -251,13 +251,6 @@ public struct ShardTransformer {
                      reason: reason.rawValue, raw: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The row for one message, or why it cannot have one. Its ``MessageRecord/readableText``
-    /// is left to the shard transform, which knows the names the shard shows.
-    public static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
-        -> Result<MessageRecord, RejectReason> {
-        parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)
-    }
-
     /// One message's JSON: its row and the values its structure rows come from, or why it
     /// cannot have a row. `members` is scratch space, reused from message to message.
     static func parse(_ bytes: UnsafeRawBufferPointer, conversationID: String, offset: Int64, index: Int,
@@ -269,21 +262,6 @@ public struct ShardTransformer {
             return .failure(.invalidJSON)
         }
         guard isObject else { return .failure(.notAnObject) }
-        return parse(members: members, conversationID: conversationID, offset: offset, index: index)
-    }
-
-    /// The same from a parsed message.
-    static func parse(_ value: JSONValue, conversationID: String, offset: Int64, index: Int)
-        -> Result<ParsedMessage, RejectReason> {
-        guard case let .object(list) = value else { return .failure(.notAnObject) }
-        var members = [JSONMember?](repeating: nil, count: MessageMember.keys.count)
-        for member in list {
-            var key = member.key
-            // The first of a repeated key wins, as `value[key]` would have it.
-            if let found = key.withUTF8({ MessageMember.keys.index(of: UnsafeRawBufferPointer($0)) }), members[found] == nil {
-                members[found] = .value(member.value)
-            }
-        }
         return parse(members: members, conversationID: conversationID, offset: offset, index: index)
     }
 

@@ -33,5 +33,4 @@ public struct TransformedShard: Sendable {
 
     public init() {}
 
-    public var rejectCount: Int { rejects.values.reduce(0, +) }
 }

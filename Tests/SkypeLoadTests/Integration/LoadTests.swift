@@ -30,7 +30,7 @@ import Testing
         #expect(report.exportMessages == export.manifest.messages)
         #expect(try db.count("conversations") == export.manifest.conversations)
         #expect(report.shards > 10)
-        #expect(report.allShardsAccountedFor)
+        #expect(report.totals.shardsLoaded + report.totals.shardsAlreadyLoaded == report.shards)
         #expect(try db.count("shard_ledger") == report.shards)
         // The totals line is the sum of the worker lines.
         var sum = WorkerSummary(worker: nil)

@@ -3,8 +3,7 @@ import Testing
 
 @Suite struct TransformTests {
     private func record(_ json: String, conversation: String = "19:g@thread.skype") throws -> MessageRecord {
-        let value = try JSONParser.parse(json)
-        return try ShardTransformer.message(from: value, conversationID: conversation, offset: 10, index: 2).get()
+        try ShardTransformer.parse(json: json, conversationID: conversation, offset: 10, index: 2).get().record
     }
 
     @Test func readsTheFieldsRealExportsHave() throws {
@@ -28,8 +27,7 @@ import Testing
     }
 
     @Test func unreadableTimeIsARejectNeverNow() throws {
-        let value = try JSONParser.parse(#"{"id":"1","originalarrivaltime":"yesterday","content":"x"}"#)
-        let result = ShardTransformer.message(from: value, conversationID: "8:a", offset: 0, index: 0)
+        let result = ShardTransformer.parse(json: #"{"id":"1","originalarrivaltime":"yesterday","content":"x"}"#)
         #expect(throws: RejectReason.unreadableTimestamp) { try result.get() }
     }
 

@@ -1,0 +1,22 @@
+@testable import SkypeLoad
+
+extension ShardTransformer {
+    /// One message's JSON through the load's own per-message path (its bytes, the members a
+    /// row needs, the row and its structure), as a shard's transform and `inspect` read it.
+    static func parse(json: String, conversationID: String = "8:a", offset: Int64 = 0, index: Int = 0)
+        -> Result<ParsedMessage, RejectReason> {
+        var members: [JSONMember?] = []
+        var repairs = RepairCounts()
+        return Array(json.utf8).withUnsafeBytes {
+            parse($0, conversationID: conversationID, offset: offset, index: index, members: &members, repairs: &repairs)
+        }
+    }
+}
+
+extension MessageRecord {
+    /// The columns in PostgreSQL's text forms, for tests that compare them with what the
+    /// binary COPY stored.
+    var sentAt: String { sentTime.postgresText }
+    var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
+    var deletedAt: String? { deletedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
+}
