@@ -72,14 +72,10 @@ public enum ReportPrinter {
             lines.append(row([name, String(format: "%.2f", wall[keyPath: path]), String(format: "%.2f", summed[keyPath: path])]))
         }
         lines.append("")
-        lines.append(row(["worker", "shards", "skipped", "messages", "inserted", "dupes", "parse s", "copy s", "merge s", "commit s"]))
+        let columns = WorkerSummary.metrics.filter { $0.column != nil }
+        lines.append(row(["worker"] + columns.compactMap(\.column)))
         for summary in report.workers + [t] {
-            lines.append(row([
-                summary.worker.map(String.init) ?? "total", String(summary.shardsLoaded), String(summary.shardsAlreadyLoaded),
-                String(summary.messages), String(summary.rowsInserted), String(summary.duplicates),
-                String(format: "%.2f", summary.parseSeconds), String(format: "%.2f", summary.copySeconds),
-                String(format: "%.2f", summary.mergeSeconds), String(format: "%.2f", summary.commitSeconds),
-            ]))
+            lines.append(row([summary.worker.map(String.init) ?? "total"] + columns.map { $0.text(of: summary) }))
         }
         return lines.joined(separator: "\n") + "\n"
     }
