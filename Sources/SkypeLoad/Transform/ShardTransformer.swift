@@ -101,19 +101,10 @@ public struct ShardTransformer {
             conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
-                var parsed = Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+                let message = Self.read(bytes, in: part, account: shard.account, offset: offset, index: index,
                                         members: &members, repairs: &repairs)
-                // The keys of `messages` and of `participants` (where the sender goes).
-                if case let .success(message) = parsed,
-                   ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.messageID)
-                    || ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.senderID) {
-                    parsed = .failure(.keyTooLong)
-                }
-                var structure = MessageStructure()
-                if case let .success(message) = parsed {
-                    structure = message.structure
-                    if structure.rows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
-                }
+                var parsed = message.parsed
+                let structure = message.structure
                 if let refusal = setAside[offset] {
                     parsed = .failure(refusal.reason)
                 }
@@ -249,6 +240,28 @@ public struct ShardTransformer {
                        bytes: UnsafeRawBufferPointer) -> RejectRecord {
         RejectRecord(offset: offset, length: bytes.count, conversation: part.conversationID, messageIndex: index,
                      reason: reason.rawValue, raw: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// One message as a load reads it: parsed, its structure read, and rejected when one of
+    /// its keys would not fit its index. The shard transform, `inspect` and `verify` all read
+    /// messages through this.
+    static func read(_ bytes: UnsafeRawBufferPointer, in part: ConversationPart, account: String, offset: Int64, index: Int,
+                     members: inout [JSONMember?], repairs: inout RepairCounts)
+        -> (parsed: Result<ParsedMessage, RejectReason>, structure: MessageStructure) {
+        var parsed = parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+                           members: &members, repairs: &repairs)
+        // The keys of `messages` and of `participants` (where the sender goes).
+        if case let .success(message) = parsed,
+           ServerLimits.tooLongForAnIndex(part.conversationID, account, message.record.messageID)
+            || ServerLimits.tooLongForAnIndex(part.conversationID, account, message.record.senderID) {
+            parsed = .failure(.keyTooLong)
+        }
+        var structure = MessageStructure()
+        if case let .success(message) = parsed {
+            structure = message.structure
+            if structure.rows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
+        }
+        return (parsed, structure)
     }
 
     /// One message's JSON: its row and the values its structure rows come from, or why it
