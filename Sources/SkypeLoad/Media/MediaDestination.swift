@@ -7,11 +7,12 @@ public enum MediaDestination: Sendable, Equatable {
     /// Not at all (`--no-media`): the metadata is kept, the report counts the files skipped.
     case skip
 
-    var name: String {
+    /// How the report names it.
+    var reported: MediaReport.Destination {
         switch self {
-        case .database: "database"
-        case .folder: "folder"
-        case .skip: "skipped"
+        case .database: .database
+        case .folder: .folder
+        case .skip: .skipped
         }
     }
 }

@@ -42,9 +42,15 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var rejects: [String: Int] = [:]
     /// Shards set aside after killing workers repeatedly (written to the reject file).
     public var quarantinedShards = 0
-    /// How the secondary indexes were handled: `kept` (maintained during the load) or
-    /// `deferred` (dropped before the shards, built after).
-    public var indexes = "kept"
+    /// How the secondary indexes were handled.
+    public enum IndexHandling: String, Sendable, Codable {
+        /// Maintained row by row during the load.
+        case kept
+        /// Dropped before the shards, built after them.
+        case deferred
+    }
+
+    public var indexes = IndexHandling.kept
     /// Deferred indexes built at the end of this load.
     public var indexesRebuilt = 0
     /// Deferred indexes still missing (the load did not complete): the next load builds them.

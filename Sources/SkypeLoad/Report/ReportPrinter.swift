@@ -47,7 +47,7 @@ public enum ReportPrinter {
                 + "\(report.repairs.loneSurrogates) lone surrogates")
         }
         if !report.rejects.isEmpty { lines.append("rejects   " + counts(report.rejects) + " (details in the reject file, if --rejects was given)") }
-        if report.indexes == "deferred" {
+        if report.indexes == .deferred {
             lines.append("indexes   deferred: \(report.indexesRebuilt) built after the shards"
                 + (report.indexesPending > 0 ? ", \(report.indexesPending) still to build (run the same command again, or `migrate`)" : ""))
         }
@@ -91,10 +91,10 @@ public enum ReportPrinter {
         guard media.filesFound > 0 else { return nil }
         func files(_ count: Int, _ bytes: Int64) -> String { "\(count) (\(megabytes(bytes)) MB)" }
         var line = "media     \(files(media.filesFound, media.bytesFound)) found, "
-        if media.destination == "skipped" {
+        if media.destination == .skipped {
             return line + "not kept (--no-media): \(files(media.filesSkipped, media.bytesSkipped)) skipped"
         }
-        line += "\(files(media.filesStored, media.bytesStored)) stored in the \(media.destination), "
+        line += "\(files(media.filesStored, media.bytesStored)) stored in the \(media.destination.rawValue), "
             + "\(files(media.filesAlreadyPresent, media.bytesAlreadyPresent)) already present"
         if media.filesSkipped > 0 { line += ", \(files(media.filesSkipped, media.bytesSkipped)) skipped" }
         if media.filesUnreferenced > 0 { line += ", \(media.filesUnreferenced) pointed at by no message" }
