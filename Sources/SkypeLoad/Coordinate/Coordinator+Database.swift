@@ -3,14 +3,9 @@ import Foundation
 extension Coordinator {
     /// The first connection: not retried, so that a wrong URL or password fails at once.
     func connect() throws {
-        do {
-            let first = try PostgresConnection(conninfo: configuration.conninfo)
-            database = RetryingConnection(conninfo: configuration.conninfo, policy: configuration.retry,
-                                          stop: stop, connection: first)
-        } catch {
-            throw LoadError(.database, error.message,
-                            hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
-        }
+        let first = try PostgresConnection.open(conninfo: configuration.conninfo)
+        database = RetryingConnection(conninfo: configuration.conninfo, policy: configuration.retry,
+                                      stop: stop, connection: first)
     }
 
     /// Runs `body` on the coordinator's connection under the load's one retry mechanism

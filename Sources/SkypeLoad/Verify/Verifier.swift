@@ -112,10 +112,6 @@ public struct Verifier {
     }
 
     private func connect() throws -> PostgresConnection {
-        do {
-            return try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load verify")
-        } catch {
-            throw LoadError(.database, error.message, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
-        }
+        try PostgresConnection.open(conninfo: conninfo, applicationName: "skype-parallel-load verify")
     }
 }
