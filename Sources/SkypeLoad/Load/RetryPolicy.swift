@@ -37,6 +37,9 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
         }
         if state.hasPrefix("08") { return true }  // connection exceptions
         if state == "XX000" && citusNodeFailures.contains(where: failure.message.contains) { return true }
+        // Citus's COPY stream to a shard placement broke (its node restarting): an I/O error
+        // of the coordinator's connection to that node, not of the data.
+        if state == "58030" && failure.message.contains("failed to COPY to shard") { return true }
         return transientStates.contains(state) || !connectionHealthy
     }
 

@@ -24,6 +24,10 @@ import Testing
         let lost = "failure on connection marked as essential: 127.0.0.1:51119"
         #expect(RetryPolicy.isTransient(Failure(sqlState: "XX000", message: lost), connectionHealthy: true))
         #expect(!RetryPolicy.isTransient(Failure(sqlState: "XX000", message: "could not open relation"), connectionHealthy: true))
+        // Seen when a worker node restarted mid-load (scripts/citus-fault-test).
+        let copyBroke = Failure(sqlState: "58030", message: "ERROR:  failed to COPY to shard 103853 on 127.0.0.1:36961")
+        #expect(RetryPolicy.isTransient(copyBroke, connectionHealthy: true))
+        #expect(!RetryPolicy.isTransient(Failure(sqlState: "58030", message: "could not read file"), connectionHealthy: true))
         // A unique violation relayed by Citus from a COPY is one, and not worth retrying.
         let duplicate = Failure(sqlState: "XX000", message: "duplicate key value violates unique constraint \"messages_p0_pkey_102097\"")
         #expect(duplicate.isUniqueViolation)
