@@ -25,11 +25,7 @@ public enum PrometheusRenderer {
                 counter(exported.name, exported.help, line[keyPath: figure], labels)
             }
         }
-        let phases: [(String, KeyPath<PhaseSeconds, Double>)] = [
-            ("decompress", \.decompress), ("split", \.split), ("dispatch", \.dispatch), ("parse", \.parse),
-            ("copy", \.copy), ("merge", \.merge), ("commit", \.commit), ("finalize", \.finalize), ("index_build", \.indexBuild),
-        ]
-        for (name, path) in phases {
+        for (_, name, path) in PhaseSeconds.all {
             gauge("phase_wall_seconds", "Wall time during which some process was in the phase",
                   report.phases.wallSeconds[keyPath: path], run + [("phase", name)])
             gauge("phase_summed_seconds", "Time in the phase summed over processes",

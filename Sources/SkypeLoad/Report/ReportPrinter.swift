@@ -64,11 +64,7 @@ public enum ReportPrinter {
         lines.append(row(["phase", "wall s", "summed s"]))
         let wall = report.phases.wallSeconds
         let summed = report.phases.summedSeconds
-        let phases: [(String, KeyPath<PhaseSeconds, Double>)] = [
-            ("decompress", \.decompress), ("split", \.split), ("dispatch", \.dispatch), ("parse", \.parse),
-            ("copy", \.copy), ("merge", \.merge), ("commit", \.commit), ("finalize", \.finalize), ("index", \.indexBuild),
-        ]
-        for (name, path) in phases {
+        for (name, _, path) in PhaseSeconds.all {
             lines.append(row([name, String(format: "%.2f", wall[keyPath: path]), String(format: "%.2f", summed[keyPath: path])]))
         }
         lines.append("")
