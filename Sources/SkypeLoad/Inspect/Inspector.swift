@@ -43,9 +43,9 @@ public struct Inspector {
                 }
                 sizes[part.conversationID, default: (part.conversationID, 0)].messages += part.messageCount
                 if let header = part.header {
-                    var repairs = RepairCounts()
-                    let value = (try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }) ?? .object([])
-                    let conversation = ShardTransformer.conversation(from: value, id: part.conversationID)
+                    let (conversation, rejects) = ShardTransformer.readConversation(header, in: part, account: shard.account,
+                                                                                      repairs: &report.repairs)
+                    for reason in rejects { report.rejects[reason.rawValue, default: 0] += 1 }
                     sizes[part.conversationID]?.title = conversation.title
                     report.conversationsByKind[conversation.kind.rawValue, default: 0] += 1
                     // A finished conversation's repeats can no longer occur.

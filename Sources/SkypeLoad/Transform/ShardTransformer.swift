@@ -161,28 +161,14 @@ public struct ShardTransformer {
                 }
             }
             if let header = part.header {
-                var repairs = RepairCounts()
-                let parsed = try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
-                if parsed == nil {
-                    result.rejects[.invalidConversationHeader, default: 0] += 1
+                let (record, rejects) = Self.readConversation(header, in: part, account: shard.account, repairs: &result.repairs)
+                for reason in rejects {
+                    result.rejects[reason, default: 0] += 1
                     result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
-                                                             messageIndex: nil, reason: RejectReason.invalidConversationHeader.rawValue,
+                                                             messageIndex: nil, reason: reason.rawValue,
                                                              raw: String(decoding: header, as: UTF8.self)))
                 }
-                let value = parsed ?? .object([])
-                result.repairs.add(repairs)
-                var record = Self.conversation(from: value, id: part.conversationID)
-                record.account = shard.account
-                // A member id no index takes is left out of `participants` (it stays in
-                // `thread_properties`); a conversation id none takes leaves no row at all.
-                record.members.removeAll { ServerLimits.tooLongForAnIndex(record.id, record.account, $0) }
-                if ServerLimits.tooLongForAnIndex(record.id, record.account) {
-                    result.rejects[.keyTooLong, default: 0] += 1
-                    result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
-                                                             messageIndex: nil, reason: RejectReason.keyTooLong.rawValue,
-                                                             raw: String(decoding: header, as: UTF8.self)))
-                    continue
-                }
+                if rejects.contains(.keyTooLong) { continue }
                 // A one-to-one conversation's name is the other party's.
                 if record.kind == .oneToOne, let name = record.displayName { names.note(record.id, name) }
                 record.write(to: &conversationWriter, ordinal: shard.ordinal)
@@ -317,6 +303,26 @@ public struct ShardTransformer {
         if let properties, !ServerLimits.numbersFit(properties) { return .failure(.numberOutOfRange) }
         if let references, !ServerLimits.numbersFit(references) { return .failure(.numberOutOfRange) }
         return .success(ParsedMessage(record: record, properties: properties, references: references))
+    }
+
+    /// A conversation's row from the keys its last part carries, as a load reads it, and the
+    /// rejects it makes: keys that are not JSON (the row is still made, from the id), an id
+    /// too long for the indexes (`keyTooLong`: no row). The shard transform and `inspect` both
+    /// read conversations through this.
+    static func readConversation(_ header: [UInt8], in part: ConversationPart, account: String, repairs: inout RepairCounts)
+        -> (record: ConversationRecord, rejects: [RejectReason]) {
+        var rejects: [RejectReason] = []
+        var headerRepairs = RepairCounts()
+        let parsed = try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &headerRepairs) }
+        if parsed == nil { rejects.append(.invalidConversationHeader) }
+        repairs.add(headerRepairs)
+        var record = conversation(from: parsed ?? .object([]), id: part.conversationID)
+        record.account = account
+        // A member id no index takes is left out of `participants` (it stays in
+        // `thread_properties`); a conversation id none takes leaves no row at all.
+        record.members.removeAll { ServerLimits.tooLongForAnIndex(record.id, record.account, $0) }
+        if ServerLimits.tooLongForAnIndex(record.id, record.account) { rejects.append(.keyTooLong) }
+        return (record, rejects)
     }
 
     /// The conversation's row, from the JSON object of its own keys.
