@@ -72,7 +72,7 @@ struct ShardLoader {
         metrics.conversations = rows.conversations
         metrics.messageTypes = rows.messageTypes
         metrics.repairs = rows.repairs
-        metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+        metrics.rejects = rows.rejectCounts
         metrics.rejectRecords = rows.rejectRecords
 
         do {
@@ -83,7 +83,7 @@ struct ShardLoader {
                                    on: connection) else {
                 metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
                 metrics.alreadyLoaded = true
-                metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+                metrics.rejects = rows.rejectCounts
                 metrics.rejectRecords = rows.rejectRecords
                 metrics.totalSeconds = MonotonicClock.seconds(since: started)
                 return metrics

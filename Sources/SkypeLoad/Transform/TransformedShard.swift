@@ -33,4 +33,8 @@ public struct TransformedShard: Sendable {
 
     public init() {}
 
+    /// ``rejects`` keyed as the report and the reject file name them.
+    public var rejectCounts: [String: Int] {
+        Dictionary(uniqueKeysWithValues: rejects.map { ($0.key.rawValue, $0.value) })
+    }
 }
