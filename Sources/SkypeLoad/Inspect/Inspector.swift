@@ -43,7 +43,7 @@ public struct Inspector {
                 }
                 sizes[part.conversationID, default: (part.conversationID, 0)].messages += part.messageCount
                 if let header = part.header {
-                    let (conversation, rejects) = ShardTransformer.readConversation(header, in: part, account: shard.account,
+                    let (conversation, rejects) = ShardTransformer.readConversation(header, id: part.conversationID, account: shard.account,
                                                                                       repairs: &report.repairs)
                     for reason in rejects { report.rejects[reason.rawValue, default: 0] += 1 }
                     sizes[part.conversationID]?.title = conversation.title

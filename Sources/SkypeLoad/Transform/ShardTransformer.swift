@@ -161,7 +161,8 @@ public struct ShardTransformer {
                 }
             }
             if let header = part.header {
-                let (record, rejects) = Self.readConversation(header, in: part, account: shard.account, repairs: &result.repairs)
+                let (record, rejects) = Self.readConversation(header, id: part.conversationID, account: shard.account,
+                                                             repairs: &result.repairs)
                 for reason in rejects {
                     result.rejects[reason, default: 0] += 1
                     result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
@@ -309,14 +310,14 @@ public struct ShardTransformer {
     /// rejects it makes: keys that are not JSON (the row is still made, from the id), an id
     /// too long for the indexes (`keyTooLong`: no row). The shard transform and `inspect` both
     /// read conversations through this.
-    static func readConversation(_ header: [UInt8], in part: ConversationPart, account: String, repairs: inout RepairCounts)
+    static func readConversation(_ header: [UInt8], id: String, account: String, repairs: inout RepairCounts)
         -> (record: ConversationRecord, rejects: [RejectReason]) {
         var rejects: [RejectReason] = []
         var headerRepairs = RepairCounts()
         let parsed = try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &headerRepairs) }
         if parsed == nil { rejects.append(.invalidConversationHeader) }
         repairs.add(headerRepairs)
-        var record = conversation(from: parsed ?? .object([]), id: part.conversationID)
+        var record = conversation(from: parsed ?? .object([]), id: id)
         record.account = account
         // A member id no index takes is left out of `participants` (it stays in
         // `thread_properties`); a conversation id none takes leaves no row at all.
@@ -326,7 +327,7 @@ public struct ShardTransformer {
     }
 
     /// The conversation's row, from the JSON object of its own keys.
-    public static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
+    private static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
         let threadProperties = header["threadProperties"]
         let displayName = header["displayName"]?.text
         let topic = threadProperties?["topic"]?.text
@@ -345,7 +346,7 @@ public struct ShardTransformer {
 
     /// `members` is either a JSON-encoded string of an array of ids, or an array of
     /// `{"MemberMri": ...}` objects (or, in some files, of plain ids).
-    static func members(_ value: JSONValue?) -> [String] {
+    private static func members(_ value: JSONValue?) -> [String] {
         guard let value else { return [] }
         var list = value
         if case let .string(text) = value, let parsed = try? JSONParser.parse(text) { list = parsed }

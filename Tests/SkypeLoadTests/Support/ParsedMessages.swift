@@ -13,6 +13,14 @@ extension ShardTransformer {
     }
 }
 
+extension ShardTransformer {
+    /// A conversation's row from the JSON of its own keys, as the shard transform reads it.
+    static func conversation(json: String, id: String) -> ConversationRecord {
+        var repairs = RepairCounts()
+        return readConversation(Array(json.utf8), id: id, account: "8:live:me", repairs: &repairs).record
+    }
+}
+
 extension MessageRecord {
     /// The columns in PostgreSQL's text forms, for tests that compare them with what the
     /// binary COPY stored.

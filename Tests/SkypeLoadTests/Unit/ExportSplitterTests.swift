@@ -178,8 +178,9 @@ extension ExportSplitterTests {
         let json = #"{"conversations":[{"id":"19:g@thread.skype","displayName":null,"properties":null,"threadProperties":{"topic":"Trip","members":"[\"8:live:a\"]"},"MessageList":[]}]}"#
         let header = try #require(try split(json).shards.first?.parts.first?.header)
         var repairs = RepairCounts()
-        let value = try header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
-        let conversation = ShardTransformer.conversation(from: value, id: "19:g@thread.skype")
+        let (conversation, rejects) = ShardTransformer.readConversation(header, id: "19:g@thread.skype", account: "8:live:me",
+                                                                        repairs: &repairs)
+        #expect(rejects.isEmpty)
         #expect(conversation.title == "Trip")
         #expect(conversation.displayName == nil)
         #expect(conversation.members == ["8:live:a"])
