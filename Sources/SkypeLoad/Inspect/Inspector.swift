@@ -23,7 +23,7 @@ public struct Inspector {
         var scanner = MessageScanner()
         let reader = ExportReader(input, splitter: splitter) { shard in
             for part in shard.parts {
-                scanner.forEachMessage(in: part, account: shard.account) { parsed, structure, repairs in
+                scanner.forEachMessage(in: part, account: shard.account) { parsed, structureRows, repairs in
                     switch parsed {
                     case let .success(parsed):
                         let record = parsed.record
@@ -34,7 +34,7 @@ public struct Inspector {
                         let sent = record.sentAtUnixMicroseconds
                         if first.map({ sent < $0.unixMicroseconds }) ?? true { first = record.sentTime }
                         if last.map({ sent > $0.unixMicroseconds }) ?? true { last = record.sentTime }
-                        for row in structure.rows {
+                        for row in structureRows {
                             report.structure[row.table.rawValue, default: 0] += 1
                         }
                     case let .failure(reason):

@@ -41,3 +41,14 @@ public struct MediaReport: Sendable, Codable, Equatable {
         chunkBytesStored += Int64(figures.bytesStored)
     }
 }
+
+extension MediaReport.Destination {
+    /// How the report names where a load put the media files' bytes.
+    init(_ destination: MediaDestination) {
+        switch destination {
+        case .database: self = .database
+        case .folder: self = .folder
+        case .skip: self = .skipped
+        }
+    }
+}

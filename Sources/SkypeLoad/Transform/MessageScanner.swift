@@ -6,14 +6,14 @@ struct MessageScanner {
     private var members: [JSONMember?] = []
 
     /// Calls `body` with each message of `part`: its row or why it is rejected, its structure
-    /// (empty for a reject), and the repairs its values needed.
+    /// rows (none for a reject), and the repairs its values needed.
     mutating func forEachMessage(in part: ConversationPart, account: String,
-                                 _ body: (Result<ParsedMessage, RejectReason>, MessageStructure, RepairCounts) -> Void) {
+                                 _ body: (Result<ParsedMessage, RejectReason>, [StructureRow], RepairCounts) -> Void) {
         part.forEachMessage { offset, index, bytes in
             var repairs = RepairCounts()
             let message = ShardTransformer.read(bytes, in: part, account: account, offset: offset, index: index,
                                                 members: &members, repairs: &repairs)
-            body(message.parsed, message.structure, repairs)
+            body(message.parsed, message.structure.rows, repairs)
         }
     }
 }
