@@ -23,7 +23,7 @@ public struct PhaseSeconds: Sendable, Codable, Equatable {
 
     /// Every phase in the order of a load, with its name in the printed table and its
     /// `phase` label in the Prometheus text: a new phase is a property above and a row here.
-    static let all: [(column: String, label: String, seconds: KeyPath<PhaseSeconds, Double> & Sendable)] = [
+    static let all: [(column: String, label: String, seconds: any KeyPath<PhaseSeconds, Double> & Sendable)] = [
         ("decompress", "decompress", \.decompress), ("split", "split", \.split), ("dispatch", "dispatch", \.dispatch),
         ("parse", "parse", \.parse), ("copy", "copy", \.copy), ("merge", "merge", \.merge), ("commit", "commit", \.commit),
         ("finalize", "finalize", \.finalize), ("index", "index_build", \.indexBuild),

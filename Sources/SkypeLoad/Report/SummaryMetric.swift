@@ -5,21 +5,21 @@ import Foundation
 /// (`skype_load_<name>_total`; nil: not exported).
 struct SummaryMetric: Sendable {
     enum Value: Sendable {
-        case count(WritableKeyPath<WorkerSummary, Int> & Sendable, KeyPath<ShardMetrics, Int> & Sendable)
-        case seconds(WritableKeyPath<WorkerSummary, Double> & Sendable, KeyPath<ShardMetrics, Double> & Sendable)
+        case count(any WritableKeyPath<WorkerSummary, Int> & Sendable, any KeyPath<ShardMetrics, Int> & Sendable)
+        case seconds(any WritableKeyPath<WorkerSummary, Double> & Sendable, any KeyPath<ShardMetrics, Double> & Sendable)
     }
 
     let value: Value
     let column: String?
     let prometheus: (name: String, help: String)?
 
-    static func count(_ figure: WritableKeyPath<WorkerSummary, Int> & Sendable, from source: KeyPath<ShardMetrics, Int> & Sendable,
-                      column: String? = nil, prometheus: (name: String, help: String)? = nil) -> SummaryMetric {
+    static func count(_ figure: any WritableKeyPath<WorkerSummary, Int> & Sendable,
+                      from source: any KeyPath<ShardMetrics, Int> & Sendable, column: String? = nil, prometheus: (name: String, help: String)? = nil) -> SummaryMetric {
         SummaryMetric(value: .count(figure, source), column: column, prometheus: prometheus)
     }
 
-    static func seconds(_ figure: WritableKeyPath<WorkerSummary, Double> & Sendable, from source: KeyPath<ShardMetrics, Double> & Sendable,
-                        column: String? = nil) -> SummaryMetric {
+    static func seconds(_ figure: any WritableKeyPath<WorkerSummary, Double> & Sendable,
+                        from source: any KeyPath<ShardMetrics, Double> & Sendable, column: String? = nil) -> SummaryMetric {
         SummaryMetric(value: .seconds(figure, source), column: column, prometheus: nil)
     }
 

@@ -4,7 +4,6 @@
 /// whose transform reads each message with ``ShardTransformer/read(_:in:account:offset:index:members:repairs:)``;
 /// `inspect` and `verify` read them the same way, through a ``MessageScanner``.
 final class ExportReader {
-    let input: ExportInput
     /// Where offsets in messages and errors point: inside the tar entry, or in the
     /// decompressed stream.
     let location: LoadError.Location
@@ -15,7 +14,6 @@ final class ExportReader {
 
     /// - Parameter shard: called with each shard, in order, on the calling thread.
     init(_ input: ExportInput, splitter configuration: SplitterConfiguration, shard: @escaping (Shard) throws -> Void) {
-        self.input = input
         let entry = input.entry ?? (input.formats.contains(.zstd) ? "decompressed JSON" : nil)
         location = LoadError.Location(file: input.path, entry: entry)
         reading = TimedByteSource(input.source)
