@@ -14,7 +14,8 @@ struct SummaryMetric: Sendable {
     let prometheus: (name: String, help: String)?
 
     static func count(_ figure: any WritableKeyPath<WorkerSummary, Int> & Sendable,
-                      from source: any KeyPath<ShardMetrics, Int> & Sendable, column: String? = nil, prometheus: (name: String, help: String)? = nil) -> SummaryMetric {
+                      from source: any KeyPath<ShardMetrics, Int> & Sendable,
+                      column: String? = nil, prometheus: (name: String, help: String)? = nil) -> SummaryMetric {
         SummaryMetric(value: .count(figure, source), column: column, prometheus: prometheus)
     }
 
