@@ -1,7 +1,7 @@
 /// The one read path through an export, for `load`, `inspect` and `verify` alike: the opened
 /// input's JSON bytes (decompressed and taken out of the tar on a thread of their own, at most
 /// a few chunks ahead) cut into shards by the splitter. `load` hands the shards to workers,
-/// whose transform reads each message with ``ShardTransformer/read(_:in:account:offset:index:members:repairs:)``;
+/// whose transform reads each message with ``ShardTransformer/read(_:conversationID:account:offset:index:members:repairs:)``;
 /// `inspect` and `verify` read them the same way, through a ``MessageScanner``.
 final class ExportReader {
     /// Where offsets in messages and errors point: inside the tar entry, or in the

@@ -1,5 +1,5 @@
 /// Reads the messages of conversation parts as a load's transform reads them
-/// (``ShardTransformer/read(_:in:account:offset:index:members:repairs:)``), for `inspect` and
+/// (``ShardTransformer/read(_:conversationID:account:offset:index:members:repairs:)``), for `inspect` and
 /// `verify`, which count what a load would store or reject without writing rows.
 struct MessageScanner {
     /// Scratch space, reused from message to message.
@@ -11,8 +11,8 @@ struct MessageScanner {
                                  _ body: (Result<ParsedMessage, RejectReason>, [StructureRow], RepairCounts) -> Void) {
         part.forEachMessage { offset, index, bytes in
             var repairs = RepairCounts()
-            let message = ShardTransformer.read(bytes, in: part, account: account, offset: offset, index: index,
-                                                members: &members, repairs: &repairs)
+            let message = ShardTransformer.read(bytes, conversationID: part.conversationID, account: account, offset: offset,
+                                                index: index, members: &members, repairs: &repairs)
             body(message.parsed, message.structure.rows, repairs)
         }
     }

@@ -31,9 +31,6 @@ struct ParsedMessage {
     var properties: JSONValue?
     var references: JSONValue?
 
-    /// What the message's markup and properties mean.
-    var structureRows: [StructureRow] { structure.rows }
-
     /// The rows and the names the markup gives.
     var structure: MessageStructure {
         StructureExtractor.structure(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
@@ -101,8 +98,8 @@ public struct ShardTransformer {
             conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
-                let message = Self.read(bytes, in: part, account: shard.account, offset: offset, index: index,
-                                        members: &members, repairs: &repairs)
+                let message = Self.read(bytes, conversationID: part.conversationID, account: shard.account, offset: offset,
+                                        index: index, members: &members, repairs: &repairs)
                 var parsed = message.parsed
                 let structure = message.structure
                 if let refusal = setAside[offset] {
@@ -232,15 +229,15 @@ public struct ShardTransformer {
     /// One message as a load reads it: parsed, its structure read, and rejected when one of
     /// its keys would not fit its index. The shard transform, `inspect` and `verify` all read
     /// messages through this.
-    static func read(_ bytes: UnsafeRawBufferPointer, in part: ConversationPart, account: String, offset: Int64, index: Int,
+    static func read(_ bytes: UnsafeRawBufferPointer, conversationID: String, account: String, offset: Int64, index: Int,
                      members: inout [JSONMember?], repairs: inout RepairCounts)
         -> (parsed: Result<ParsedMessage, RejectReason>, structure: MessageStructure) {
-        var parsed = parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
+        var parsed = parse(bytes, conversationID: conversationID, offset: offset, index: index,
                            members: &members, repairs: &repairs)
         // The keys of `messages` and of `participants` (where the sender goes).
         if case let .success(message) = parsed,
-           ServerLimits.tooLongForAnIndex(part.conversationID, account, message.record.messageID)
-            || ServerLimits.tooLongForAnIndex(part.conversationID, account, message.record.senderID) {
+           ServerLimits.tooLongForAnIndex(conversationID, account, message.record.messageID)
+            || ServerLimits.tooLongForAnIndex(conversationID, account, message.record.senderID) {
             parsed = .failure(.keyTooLong)
         }
         var structure = MessageStructure()

@@ -2,13 +2,15 @@
 
 extension ShardTransformer {
     /// One message's JSON through the load's own per-message path (its bytes, the members a
-    /// row needs, the row and its structure), as a shard's transform and `inspect` read it.
+    /// row needs, the row, its structure, the key limits), as a shard's transform and
+    /// `inspect` read it.
     static func parse(json: String, conversationID: String = "8:a", offset: Int64 = 0, index: Int = 0)
         -> Result<ParsedMessage, RejectReason> {
         var members: [JSONMember?] = []
         var repairs = RepairCounts()
         return Array(json.utf8).withUnsafeBytes {
-            parse($0, conversationID: conversationID, offset: offset, index: index, members: &members, repairs: &repairs)
+            read($0, conversationID: conversationID, account: "8:live:me", offset: offset, index: index,
+                 members: &members, repairs: &repairs).parsed
         }
     }
 }

@@ -71,7 +71,7 @@ import Testing
     @Test(arguments: cases)
     func extractsWhatTheMarkupMeans(_ testCase: Case) throws {
         let parsed = try ShardTransformer.parse(json: testCase.message, conversationID: "19:t@thread.skype").get()
-        #expect(parsed.structureRows == testCase.expected)
+        #expect(parsed.structure.rows == testCase.expected)
         #expect(parsed.record.sentAt == "2025-03-08 17:33:29.920000+00:00")
     }
 
