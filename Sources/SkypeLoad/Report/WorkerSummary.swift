@@ -1,8 +1,8 @@
 /// Figures summed over shards: one worker's line in the report, or the totals.
 ///
-/// A new figure is a stored property here and its row in ``metrics`` (which sums it, prints it
-/// and exports it), plus its entry in `Docs/report.schema.json`; its value per shard comes from
-/// a ``ShardMetrics`` property of the same name.
+/// A new figure is a stored property here and its row in ``metrics`` (which names the
+/// ``ShardMetrics`` value summed into it, and how it is printed and exported), plus its entry
+/// in `Docs/report.schema.json`.
 public struct WorkerSummary: Sendable, Codable, Equatable {
     /// The worker's number, or nil for the totals line.
     public var worker: Int?
