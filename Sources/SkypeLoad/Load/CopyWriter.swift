@@ -56,9 +56,18 @@ public struct CopyWriter {
 public enum CopyEncoding {
     /// A PostgreSQL `text[]` literal with every element quoted, such as `{"a","b \"c\""}`.
     public static func textArrayLiteral(_ values: [String]) -> String {
+        textArrayLiteral(values.map(Optional.some))
+    }
+
+    /// The same with nil elements as `NULL`.
+    public static func textArrayLiteral(_ values: [String?]) -> String {
         var literal: [UInt8] = [UInt8(ascii: "{")]
         for (position, value) in values.enumerated() {
             if position > 0 { literal.append(UInt8(ascii: ",")) }
+            guard let value else {
+                literal.append(contentsOf: "NULL".utf8)
+                continue
+            }
             literal.append(UInt8(ascii: "\""))
             for byte in value.utf8 {
                 if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { literal.append(UInt8(ascii: "\\")) }

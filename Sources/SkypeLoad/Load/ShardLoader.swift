@@ -91,10 +91,11 @@ struct ShardLoader {
             let copyStart = MonotonicClock.now()
             metrics.copyStartedAt = copyStart
             let structure = rows.structureRows.filter { !$0.value.isEmpty }.sorted { $0.key.rawValue < $1.key.rawValue }
-            metrics.bytesOut = rows.messageRows.count + rows.conversationRows.count + rows.memberRows.count
-                + structure.reduce(0) { $0 + $1.value.count }
+            let conversations = ConversationRecord.arrays(rows.conversationRecords)
+            let members = ConversationRecord.memberArrays(rows.conversationRecords)
+            metrics.bytesOut = rows.messageRows.count + structure.reduce(0) { $0 + $1.value.count }
+                + (conversations + members).reduce(0) { $0 + ($1?.utf8.count ?? 0) }
             let direct = try copyDirectly(rows, structure: structure, on: connection)
-            try connection.execute(statements.createStaging)
             if !direct {
                 try connection.execute(statements.createMessageStaging)
                 try send(rows.messageRows, with: statements.copyMessages, on: connection)
@@ -104,8 +105,6 @@ struct ShardLoader {
                     try send(data, with: sql.copy, on: connection)
                 }
             }
-            try send(rows.conversationRows, with: statements.copyConversations, on: connection)
-            try send(rows.memberRows, with: statements.copyMembers, on: connection)
             metrics.copySeconds = MonotonicClock.seconds(since: copyStart)
 
             let mergeStart = MonotonicClock.now()
@@ -127,11 +126,11 @@ struct ShardLoader {
                     try connection.execute(statements.structure(table).merge)
                 }
             }
-            if !rows.conversationRows.isEmpty {
-                try connection.execute(statements.mergeConversations)
+            if !rows.conversationRecords.isEmpty {
+                try connection.execute(statements.mergeConversations, conversations)
             }
-            if !rows.memberRows.isEmpty {
-                try connection.execute(statements.mergeMembers)
+            if rows.conversationRecords.contains(where: { !$0.members.isEmpty }) {
+                try connection.execute(statements.mergeMembers, members)
             }
             try ledger.record(key, rowsInserted: metrics.rowsInserted, rejects: RejectRecord.lines(rows.rejectRecords), on: connection)
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)

@@ -55,8 +55,9 @@ public final class FrameReader: @unchecked Sendable {
 
     public let descriptor: Int32
 
-    /// Bytes of a frame's payload read per `read(2)` loop.
-    private static let chunk = 1 << 20
+    /// The most a frame's payload is given before its bytes arrive (a shard is 2 MB by default,
+    /// so a shard's frame is usually one allocation of its exact size).
+    private static let chunk = 8 << 20
 
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -71,16 +72,19 @@ public final class FrameReader: @unchecked Sendable {
         guard length <= FrameIO.maximumPayload else {
             throw LoadError(.workerProtocol, "a frame claims \(length) bytes, more than the protocol allows")
         }
-        // Filled as bytes arrive, a chunk at a time: a corrupt length must not allocate its
-        // claim before the bytes exist.
+        // Filled as bytes arrive, in place: a corrupt length must not allocate its claim before
+        // the bytes exist, so the buffer grows (doubling, from one chunk) only as they come.
+        // Reading straight into it, rather than into 1 MB chunks appended to it, spares a copy
+        // and fresh zeroed pages per chunk (5% of a worker's time went to those page faults).
         var payload: [UInt8] = []
-        payload.reserveCapacity(min(length, Self.chunk))
-        while payload.count < length {
-            var chunk = [UInt8](repeating: 0, count: min(Self.chunk, length - payload.count))
-            let got = try readAll(&chunk)
-            payload += chunk[0..<got]
-            guard got == chunk.count else {
-                throw Truncated(description: "a pipe ended inside a frame (\(payload.count) of \(length) bytes)")
+        var filled = 0
+        while filled < length {
+            let target = min(length, max(Self.chunk, filled * 2))
+            payload.append(contentsOf: repeatElement(0, count: target - payload.count))
+            let got = try readAll(&payload, from: filled)
+            filled += got
+            guard filled == target else {
+                throw Truncated(description: "a pipe ended inside a frame (\(filled) of \(length) bytes)")
             }
         }
         return (header[4], payload)
@@ -90,9 +94,11 @@ public final class FrameReader: @unchecked Sendable {
         _ = Glibc.close(descriptor)
     }
 
-    private func readAll(_ bytes: inout [UInt8]) throws -> Int {
+    /// Reads until `bytes` is full from `start` on, or the stream ends; returns the bytes read.
+    private func readAll(_ bytes: inout [UInt8], from start: Int = 0) throws -> Int {
         let descriptor = self.descriptor
-        return try bytes.withUnsafeMutableBytes { buffer -> Int in
+        return try bytes.withUnsafeMutableBytes { whole -> Int in
+            let buffer = UnsafeMutableRawBufferPointer(rebasing: whole[start...])
             guard let base = buffer.baseAddress else { return 0 }
             var done = 0
             while done < buffer.count {

@@ -15,22 +15,20 @@ public struct ConversationRecord: Sendable, Equatable {
     /// Members from `threadProperties.members`, in either of its two forms.
     public var members: [String]
 
-    /// The columns of the conversation staging table, in the order ``write(to:ordinal:)`` writes them.
-    public static let columns = [
-        "id", "account", "display_name", "title", "kind", "topic", "version", "properties", "thread_properties", "ordinal",
-    ]
+    /// The upsert's arrays (``LoadStatements/mergeConversations``), one element per record, in
+    /// its parameters' order.
+    static func arrays(_ records: [ConversationRecord]) -> [String?] {
+        func array(_ value: (ConversationRecord) -> String?) -> String? { CopyEncoding.textArrayLiteral(records.map(value)) }
+        return [
+            array(\.id), array(\.account), array(\.displayName), array(\.title), array(\.kind.rawValue), array(\.topic),
+            array { $0.version.map(String.init) }, array(\.properties), array(\.threadProperties),
+        ]
+    }
 
-    public func write(to writer: inout CopyWriter, ordinal: Int) {
-        writer.field(id)
-        writer.field(account)
-        writer.field(displayName)
-        writer.field(title)
-        writer.field(kind.rawValue)
-        writer.field(topic)
-        writer.field(version)
-        writer.field(properties)
-        writer.field(threadProperties)
-        writer.field(Int64(ordinal))
-        writer.endRow()
+    /// The member upsert's arrays (``LoadStatements/mergeMembers``): conversation, account, member.
+    static func memberArrays(_ records: [ConversationRecord]) -> [String?] {
+        let rows = records.flatMap { record in record.members.map { (record.id, record.account, $0) } }
+        return [CopyEncoding.textArrayLiteral(rows.map(\.0)), CopyEncoding.textArrayLiteral(rows.map(\.1)),
+                CopyEncoding.textArrayLiteral(rows.map(\.2))]
     }
 }

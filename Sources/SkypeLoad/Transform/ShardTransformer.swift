@@ -65,8 +65,6 @@ public struct ShardTransformer {
         var superseded = Set<Int64>()
         // Rows take about the JSON's size again (content and body text, without the keys).
         var messageWriter = BinaryCopyWriter(reservingCapacity: shard.byteCount + shard.byteCount / 4)
-        var conversationWriter = CopyWriter()
-        var memberWriter = CopyWriter()
         var structureWriters: [StructureTable: CopyWriter] = [:]
         // One row per identity within the shard, so that the rows can be copied straight into
         // the tables when nothing else conflicts with them. Sized by the count bounded by the
@@ -102,7 +100,8 @@ public struct ShardTransformer {
                                         index: index, members: &members, repairs: &repairs)
                 var parsed = message.parsed
                 let structure = message.structure
-                if let refusal = setAside[offset] {
+                // Both are almost always empty, and a lookup hashes even then.
+                if !setAside.isEmpty, let refusal = setAside[offset] {
                     parsed = .failure(refusal.reason)
                 }
                 switch parsed {
@@ -112,7 +111,7 @@ public struct ShardTransformer {
                     result.repairs.add(repairs)
                     result.messages += 1
                     typeTally.count(record.messageType ?? "(none)")
-                    if skipping.contains(offset) { return }
+                    if !skipping.isEmpty, skipping.contains(offset) { return }
                     let key = MessageKey(conversation: conversation, messageID: record.messageID, fingerprint: record.fingerprint)
                     let written = WrittenState(revision: record.revision, state: Self.stateHash(record), offset: offset)
                     if let earlier = identities[key] {
@@ -169,13 +168,7 @@ public struct ShardTransformer {
                 if rejects.contains(.keyTooLong) { continue }
                 // A one-to-one conversation's name is the other party's.
                 if record.kind == .oneToOne, let name = record.displayName { names.note(record.id, name) }
-                record.write(to: &conversationWriter, ordinal: shard.ordinal)
-                for member in record.members {
-                    memberWriter.field(record.id)
-                    memberWriter.field(record.account)
-                    memberWriter.field(member)
-                    memberWriter.endRow()
-                }
+                result.conversationRecords.append(record)
                 result.conversations += 1
             }
         }
@@ -186,8 +179,6 @@ public struct ShardTransformer {
         }
         result.messageRows = messageWriter.finish()
         result.messageTypes = typeTally.counts()
-        result.conversationRows = conversationWriter.buffer
-        result.memberRows = memberWriter.buffer
         result.structureRows = structureWriters.mapValues(\.buffer)
         return (result, superseded)
     }

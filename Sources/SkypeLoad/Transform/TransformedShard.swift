@@ -2,10 +2,9 @@
 public struct TransformedShard: Sendable {
     /// Rows for `messages` (or its staging table), binary COPY format.
     public var messageRows: [UInt8] = []
-    /// Rows for the conversations staging table.
-    public var conversationRows: [UInt8] = []
-    /// Rows (`conversation_id`, `participant_id`) for listed members.
-    public var memberRows: [UInt8] = []
+    /// The conversations whose header this shard carries, in order, with their listed members
+    /// (bound as arrays to one upsert each: no staging table per shard).
+    public var conversationRecords: [ConversationRecord] = []
     /// Rows for the structure tables (attachments, calls, ...), COPY text format.
     public var structureRows: [StructureTable: [UInt8]] = [:]
     /// Messages turned into rows, repeats within the shard included.

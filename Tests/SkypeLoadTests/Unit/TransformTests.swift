@@ -147,4 +147,19 @@ extension TransformTests {
         #expect(MessageIdentity.fingerprint(sentAt: india, sender: "8:a", type: nil)
             == MessageIdentity.fingerprint(sentAt: utc, sender: "8:a", type: nil))
     }
+
+    @Test func md5MatchesAcrossBlockBoundaries() {
+        // Python's hashlib.md5 of bytes (i * 37 + 11) % 251, first 8 bytes big-endian: lengths
+        // around the padding's edges (55/56) and the block's (63/64/65), one block and several.
+        let expected: [(Int, Int64)] = [
+            (0, -3162216497309240828), (1, 1425670591532316419), (55, -642650577269767062),
+            (56, 8767741003733924370), (63, 5265603227599423970), (64, 1759133438846936400),
+            (65, 6270012261279203470), (119, 767544740637845507), (120, 3919975581326668775),
+            (200, 5336071897073629980),
+        ]
+        for (length, value) in expected {
+            let bytes = (0..<length).map { UInt8(($0 * 37 + 11) % 251) }
+            #expect(bytes.withUnsafeBytes { MD5.leading64($0) } == value, "\(length) bytes")
+        }
+    }
 }
