@@ -8,8 +8,6 @@ public final class TarEntrySource: ByteSource {
     public private(set) var entryName: String = ""
     /// The entry's size in bytes.
     public private(set) var entrySize: Int64 = 0
-    /// Offset of the entry's first byte within the (decompressed) tar stream.
-    public private(set) var entryOffset: Int64 = 0
     private var tarOffset: Int64 = 0
     private var sawAnyHeader = false
 
@@ -54,7 +52,6 @@ public final class TarEntrySource: ByteSource {
             if header.isFile && header.name == wanted {
                 entryName = header.name
                 entrySize = header.size
-                entryOffset = tarOffset
                 remaining = header.size
                 return
             }

@@ -42,9 +42,15 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var rejects: [String: Int] = [:]
     /// Shards set aside after killing workers repeatedly (written to the reject file).
     public var quarantinedShards = 0
-    /// How the secondary indexes were handled: `kept` (maintained during the load) or
-    /// `deferred` (dropped before the shards, built after).
-    public var indexes = "kept"
+    /// How the secondary indexes were handled.
+    public enum IndexHandling: String, Sendable, Codable {
+        /// Maintained row by row during the load.
+        case kept
+        /// Dropped before the shards, built after them.
+        case deferred
+    }
+
+    public var indexes = IndexHandling.kept
     /// Deferred indexes built at the end of this load.
     public var indexesRebuilt = 0
     /// Deferred indexes still missing (the load did not complete): the next load builds them.
@@ -79,10 +85,5 @@ public struct LoadReport: Sendable, Codable, Equatable {
         phases.summedSeconds.merge = totals.mergeSeconds
         phases.summedSeconds.commit = totals.commitSeconds
         repairs.add(shard.repairs)
-    }
-
-    /// True when every shard the export was cut into is accounted for, loaded now or before.
-    public var allShardsAccountedFor: Bool {
-        totals.shardsLoaded + totals.shardsAlreadyLoaded == shards
     }
 }

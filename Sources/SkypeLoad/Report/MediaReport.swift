@@ -3,8 +3,15 @@
 /// stored before (by an earlier load, or an earlier entry of this export), "skipped" when its
 /// bytes were not kept (`--no-media`). A load that stops before recording them counts them as found only.
 public struct MediaReport: Sendable, Codable, Equatable {
-    /// `database`, `folder` or `skipped`.
-    public var destination = "database"
+    /// Where the media files' bytes went.
+    public enum Destination: String, Sendable, Codable {
+        case database
+        case folder
+        /// Not kept (`--no-media`).
+        case skipped
+    }
+
+    public var destination = Destination.database
     public var filesFound = 0
     public var bytesFound: Int64 = 0
     public var filesStored = 0
@@ -32,5 +39,16 @@ public struct MediaReport: Sendable, Codable, Equatable {
         if alreadyLoaded { shardsAlreadyLoaded += 1 } else { shardsLoaded += 1 }
         chunksStored += figures.chunksStored
         chunkBytesStored += Int64(figures.bytesStored)
+    }
+}
+
+extension MediaReport.Destination {
+    /// How the report names where a load put the media files' bytes.
+    init(_ destination: MediaDestination) {
+        switch destination {
+        case .database: self = .database
+        case .folder: self = .folder
+        case .skip: self = .skipped
+        }
     }
 }

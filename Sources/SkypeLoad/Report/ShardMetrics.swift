@@ -69,4 +69,9 @@ public struct ShardMetrics: Sendable, Codable, Equatable {
 
     /// Messages that were already present (repeats in the export, or an earlier load).
     public var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted - rowsReplaced }
+    /// 1 for a shard this run committed, for the summed ``WorkerSummary/shardsLoaded``.
+    var shardsLoaded: Int { alreadyLoaded ? 0 : 1 }
+    /// 1 for a shard found committed already.
+    var shardsAlreadyLoaded: Int { alreadyLoaded ? 1 : 0 }
+    var rejectCount: Int { rejects.values.reduce(0, +) }
 }

@@ -52,9 +52,6 @@ public struct ConversationPart: Sendable {
         self.messageCount = messageCount
     }
 
-    /// True for the part that ends its conversation.
-    public var endsConversation: Bool { header != nil }
-
     public var byteCount: Int { messages.count + (header?.count ?? 0) }
 
     /// Appends one message's raw JSON bytes.

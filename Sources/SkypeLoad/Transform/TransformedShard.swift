@@ -32,5 +32,8 @@ public struct TransformedShard: Sendable {
 
     public init() {}
 
-    public var rejectCount: Int { rejects.values.reduce(0, +) }
+    /// ``rejects`` keyed as the report and the reject file name them.
+    public var rejectCounts: [String: Int] {
+        Dictionary(uniqueKeysWithValues: rejects.map { ($0.key.rawValue, $0.value) })
+    }
 }
