@@ -44,7 +44,7 @@ struct MigrateCommand: ParsableCommand {
             let built = try IndexDeferral(schema: database.schema).rebuild(conninfo: conninfo, parallelism: 2)
             if !built.isEmpty { print("built \(built.count) deferred indexes") }
         } catch let failure as PostgresConnection.Failure {
-            throw LoadError(.database, failure.description, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
+            throw LoadError(.database, failure.description, hint: PostgresConnection.connectionHint)
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// MD5 (RFC 1321), for the one place a hash must be computed the same way by this tool and by
 /// PostgreSQL's `md5()`: a message's identity, which migration 006 recomputes in SQL for rows
 /// loaded by earlier versions. Not used for anything that needs to resist an attacker.
-enum MD5 {
+package enum MD5 {
     /// The first 8 bytes of the digest, read big-endian: what
     /// `('x' || left(md5(bytes), 16))::bit(64)::bigint` gives in SQL.
     static func leading64(_ bytes: UnsafeRawBufferPointer) -> Int64 {

@@ -10,8 +10,6 @@ public final class TarEntrySource: ByteSource {
     package private(set) var entryName: String = ""
     /// The entry's size in bytes.
     package private(set) var entrySize: Int64 = 0
-    /// Offset of the entry's first byte within the (decompressed) tar stream.
-    package private(set) var entryOffset: Int64 = 0
     private var tarOffset: Int64 = 0
     private var sawAnyHeader = false
 
@@ -56,7 +54,6 @@ public final class TarEntrySource: ByteSource {
             if header.isFile && header.name == wanted {
                 entryName = header.name
                 entrySize = header.size
-                entryOffset = tarOffset
                 remaining = header.size
                 return
             }

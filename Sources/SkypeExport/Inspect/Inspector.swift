@@ -22,16 +22,11 @@ package struct Inspector {
         // Compared as instants: the text of times in different zones does not sort.
         var first: SkypeTimestamp?
         var last: SkypeTimestamp?
-        let location = LoadError.Location(file: exportPath, entry: input.entry)
-        let readAhead = ReadAheadByteSource(input.source)
-        defer { readAhead.stop() }
-        var members: [JSONMember?] = []
-        let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
+        var scanner = MessageScanner()
+        let reader = ExportReader(input, splitter: splitter) { shard in
             for part in shard.parts {
-                part.forEachMessage { offset, index, bytes in
-                    var repairs = RepairCounts()
-                    switch ShardTransformer.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
-                                                  members: &members, repairs: &repairs) {
+                scanner.forEachMessage(in: part, account: shard.account) { parsed, structureRows, repairs in
+                    switch parsed {
                     case let .success(parsed):
                         let record = parsed.record
                         report.repairs.add(repairs)
@@ -41,7 +36,7 @@ package struct Inspector {
                         let sent = record.sentAtUnixMicroseconds
                         if first.map({ sent < $0.unixMicroseconds }) ?? true { first = record.sentTime }
                         if last.map({ sent > $0.unixMicroseconds }) ?? true { last = record.sentTime }
-                        for row in parsed.structureRows {
+                        for row in structureRows {
                             report.structure[row.table.rawValue, default: 0] += 1
                         }
                     case let .failure(reason):
@@ -50,9 +45,9 @@ package struct Inspector {
                 }
                 sizes[part.conversationID, default: (part.conversationID, 0)].messages += part.messageCount
                 if let header = part.header {
-                    var repairs = RepairCounts()
-                    let value = (try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }) ?? .object([])
-                    let conversation = ShardTransformer.conversation(from: value, id: part.conversationID)
+                    let (conversation, rejects) = ShardTransformer.readConversation(header, id: part.conversationID, account: shard.account,
+                                                                                      repairs: &report.repairs)
+                    for reason in rejects { report.rejects[reason.rawValue, default: 0] += 1 }
                     sizes[part.conversationID]?.title = conversation.title
                     report.conversationsByKind[conversation.kind.rawValue, default: 0] += 1
                     // A finished conversation's repeats can no longer occur.
@@ -60,11 +55,10 @@ package struct Inspector {
                 }
             }
         }
-        splitter.onOversizedMessage = { report.rejects[$0.reason, default: 0] += 1 }
-        let summary = try splitter.run()
+        reader.onOversizedMessage = { report.rejects[$0.reason, default: 0] += 1 }
+        let summary = try reader.run()
         // The entries after messages.json are read as a load reads them, so that a damaged
         // archive fails here too, and media are counted.
-        readAhead.stop()
         if let tar = input.tar {
             var catalog = MediaCatalog()
             for entry in tar.entriesBefore { catalog.add(entry) }

@@ -6,12 +6,4 @@ package enum MediaDestination: Sendable, Equatable {
     case folder(String)
     /// Not at all (`--no-media`): the metadata is kept, the report counts the files skipped.
     case skip
-
-    package var name: String {
-        switch self {
-        case .database: "database"
-        case .folder: "folder"
-        case .skip: "skipped"
-        }
-    }
 }

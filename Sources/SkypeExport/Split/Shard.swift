@@ -52,9 +52,6 @@ package struct ConversationPart: Sendable {
         self.messageCount = messageCount
     }
 
-    /// True for the part that ends its conversation.
-    package var endsConversation: Bool { header != nil }
-
     package var byteCount: Int { messages.count + (header?.count ?? 0) }
 
     /// Appends one message's raw JSON bytes.

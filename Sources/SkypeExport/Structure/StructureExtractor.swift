@@ -5,14 +5,6 @@ import Foundation
 /// forgiving: markup it does not recognise yields no row, never an error; the raw content is
 /// always kept in `messages.content`.
 package enum StructureExtractor {
-    package static func rows(type: String?, content: String?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
-        rows(type: type, contentUTF8: content.map { Array($0.utf8) }, properties: properties, amsReferences: amsReferences)
-    }
-
-    static func rows(type: String?, contentUTF8: [UInt8]?, properties: JSONValue?, amsReferences: JSONValue?) -> [StructureRow] {
-        structure(type: type, contentUTF8: contentUTF8, properties: properties, amsReferences: amsReferences).rows
-    }
-
     /// The rows, and the people the markup names. The content is UTF-8, as messages keep it:
     /// most messages are text with inline tags, so the markup is tokenised (and a `String` of
     /// it made) only when it can carry structure.

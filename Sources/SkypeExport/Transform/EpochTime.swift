@@ -14,7 +14,7 @@ package enum EpochTime {
     }
 
     /// `YYYY-MM-DD HH:MM:SS.mmm+00`.
-    static func postgresText(milliseconds ms: Int64) -> String {
+    package static func postgresText(milliseconds ms: Int64) -> String {
         let seconds = ms / 1000
         let secondOfDay = Int(seconds % 86_400)
         let (year, month, day) = civil(fromDays: seconds / 86_400)

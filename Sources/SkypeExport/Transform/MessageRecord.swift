@@ -55,15 +55,8 @@ package struct MessageRecord: Sendable, Equatable {
         return content.map(PlainText.from(html:))
     }
 
-    /// `originalarrivaltime` as PostgreSQL text (what the fingerprint hashes).
-    package var sentAt: String { sentTime.postgresText }
     /// The same instant, for the binary COPY.
     package var sentAtUnixMicroseconds: Int64 { sentTime.unixMicroseconds }
-
-    /// `editedAtMilliseconds` as PostgreSQL text.
-    package var editedAt: String? { editedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
-    /// `deletedAtMilliseconds` as PostgreSQL text.
-    package var deletedAt: String? { deletedAtMilliseconds.map { EpochTime.postgresText(milliseconds: $0) } }
 
     /// Which of two states of one message is the newer: see ``MessageRevision``.
     var revision: MessageRevision {

@@ -31,9 +31,6 @@ package struct ParsedMessage {
     var properties: JSONValue?
     var references: JSONValue?
 
-    /// What the message's markup and properties mean.
-    var structureRows: [StructureRow] { structure.rows }
-
     /// The rows and the names the markup gives.
     var structure: MessageStructure {
         StructureExtractor.structure(type: record.messageType, contentUTF8: record.contentUTF8, properties: properties,
@@ -100,19 +97,10 @@ public struct ShardTransformer {
             conversationNumbers[part.conversationID] = conversation
             part.forEachMessage { offset, index, bytes in
                 var repairs = RepairCounts()
-                var parsed = Self.parse(bytes, conversationID: part.conversationID, offset: offset, index: index,
-                                        members: &members, repairs: &repairs)
-                // The keys of `messages` and of `participants` (where the sender goes).
-                if case let .success(message) = parsed,
-                   ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.messageID)
-                    || ServerLimits.tooLongForAnIndex(part.conversationID, shard.account, message.record.senderID) {
-                    parsed = .failure(.keyTooLong)
-                }
-                var structure = MessageStructure()
-                if case let .success(message) = parsed {
-                    structure = message.structure
-                    if structure.rows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
-                }
+                let message = Self.read(bytes, conversationID: part.conversationID, account: shard.account, offset: offset,
+                                        index: index, members: &members, repairs: &repairs)
+                var parsed = message.parsed
+                let structure = message.structure
                 // Both are almost always empty, and a lookup hashes even then.
                 if !setAside.isEmpty, let refusal = setAside[offset] {
                     parsed = .failure(refusal.reason)
@@ -170,28 +158,15 @@ public struct ShardTransformer {
                 }
             }
             if let header = part.header {
-                var repairs = RepairCounts()
-                let parsed = try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
-                if parsed == nil {
-                    result.rejects[.invalidConversationHeader, default: 0] += 1
+                let (record, rejects) = Self.readConversation(header, id: part.conversationID, account: shard.account,
+                                                             repairs: &result.repairs)
+                for reason in rejects {
+                    result.rejects[reason, default: 0] += 1
                     result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
-                                                             messageIndex: nil, reason: RejectReason.invalidConversationHeader.rawValue,
+                                                             messageIndex: nil, reason: reason.rawValue,
                                                              raw: String(decoding: header, as: UTF8.self)))
                 }
-                let value = parsed ?? .object([])
-                result.repairs.add(repairs)
-                var record = Self.conversation(from: value, id: part.conversationID)
-                record.account = shard.account
-                // A member id no index takes is left out of `participants` (it stays in
-                // `thread_properties`); a conversation id none takes leaves no row at all.
-                record.members.removeAll { ServerLimits.tooLongForAnIndex(record.id, record.account, $0) }
-                if ServerLimits.tooLongForAnIndex(record.id, record.account) {
-                    result.rejects[.keyTooLong, default: 0] += 1
-                    result.rejectRecords.append(RejectRecord(offset: 0, length: header.count, conversation: part.conversationID,
-                                                             messageIndex: nil, reason: RejectReason.keyTooLong.rawValue,
-                                                             raw: String(decoding: header, as: UTF8.self)))
-                    continue
-                }
+                if rejects.contains(.keyTooLong) { continue }
                 // A one-to-one conversation's name is the other party's.
                 if record.kind == .oneToOne, let name = record.displayName { names.note(record.id, name) }
                 result.conversationRecords.append(record)
@@ -243,11 +218,26 @@ public struct ShardTransformer {
                      reason: reason.rawValue, raw: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The row for one message, or why it cannot have one. Its ``MessageRecord/readableText``
-    /// is left to the shard transform, which knows the names the shard shows.
-    package static func message(from value: JSONValue, conversationID: String, offset: Int64, index: Int)
-        -> Result<MessageRecord, RejectReason> {
-        parse(value, conversationID: conversationID, offset: offset, index: index).map(\.record)
+    /// One message as a load reads it: parsed, its structure read, and rejected when one of
+    /// its keys would not fit its index. The shard transform, `inspect` and `verify` all read
+    /// messages through this.
+    package static func read(_ bytes: UnsafeRawBufferPointer, conversationID: String, account: String, offset: Int64, index: Int,
+                     members: inout [JSONMember?], repairs: inout RepairCounts)
+        -> (parsed: Result<ParsedMessage, RejectReason>, structure: MessageStructure) {
+        var parsed = parse(bytes, conversationID: conversationID, offset: offset, index: index,
+                           members: &members, repairs: &repairs)
+        // The keys of `messages` and of `participants` (where the sender goes).
+        if case let .success(message) = parsed,
+           ServerLimits.tooLongForAnIndex(conversationID, account, message.record.messageID)
+            || ServerLimits.tooLongForAnIndex(conversationID, account, message.record.senderID) {
+            parsed = .failure(.keyTooLong)
+        }
+        var structure = MessageStructure()
+        if case let .success(message) = parsed {
+            structure = message.structure
+            if structure.rows.contains(where: \.tooLongForItsIndexes) { parsed = .failure(.keyTooLong) }
+        }
+        return (parsed, structure)
     }
 
     /// One message's JSON: its row and the values its structure rows come from, or why it
@@ -261,21 +251,6 @@ public struct ShardTransformer {
             return .failure(.invalidJSON)
         }
         guard isObject else { return .failure(.notAnObject) }
-        return parse(members: members, conversationID: conversationID, offset: offset, index: index)
-    }
-
-    /// The same from a parsed message.
-    static func parse(_ value: JSONValue, conversationID: String, offset: Int64, index: Int)
-        -> Result<ParsedMessage, RejectReason> {
-        guard case let .object(list) = value else { return .failure(.notAnObject) }
-        var members = [JSONMember?](repeating: nil, count: MessageMember.keys.count)
-        for member in list {
-            var key = member.key
-            // The first of a repeated key wins, as `value[key]` would have it.
-            if let found = key.withUTF8({ MessageMember.keys.index(of: UnsafeRawBufferPointer($0)) }), members[found] == nil {
-                members[found] = .value(member.value)
-            }
-        }
         return parse(members: members, conversationID: conversationID, offset: offset, index: index)
     }
 
@@ -320,8 +295,28 @@ public struct ShardTransformer {
         return .success(ParsedMessage(record: record, properties: properties, references: references))
     }
 
+    /// A conversation's row from the keys its last part carries, as a load reads it, and the
+    /// rejects it makes: keys that are not JSON (the row is still made, from the id), an id
+    /// too long for the indexes (`keyTooLong`: no row). The shard transform and `inspect` both
+    /// read conversations through this.
+    package static func readConversation(_ header: [UInt8], id: String, account: String, repairs: inout RepairCounts)
+        -> (record: ConversationRecord, rejects: [RejectReason]) {
+        var rejects: [RejectReason] = []
+        var headerRepairs = RepairCounts()
+        let parsed = try? header.withUnsafeBytes { try JSONParser.parse($0, repairs: &headerRepairs) }
+        if parsed == nil { rejects.append(.invalidConversationHeader) }
+        repairs.add(headerRepairs)
+        var record = conversation(from: parsed ?? .object([]), id: id)
+        record.account = account
+        // A member id no index takes is left out of `participants` (it stays in
+        // `thread_properties`); a conversation id none takes leaves no row at all.
+        record.members.removeAll { ServerLimits.tooLongForAnIndex(record.id, record.account, $0) }
+        if ServerLimits.tooLongForAnIndex(record.id, record.account) { rejects.append(.keyTooLong) }
+        return (record, rejects)
+    }
+
     /// The conversation's row, from the JSON object of its own keys.
-    package static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
+    private static func conversation(from header: JSONValue, id: String) -> ConversationRecord {
         let threadProperties = header["threadProperties"]
         let displayName = header["displayName"]?.text
         let topic = threadProperties?["topic"]?.text
@@ -340,7 +335,7 @@ public struct ShardTransformer {
 
     /// `members` is either a JSON-encoded string of an array of ids, or an array of
     /// `{"MemberMri": ...}` objects (or, in some files, of plain ids).
-    static func members(_ value: JSONValue?) -> [String] {
+    private static func members(_ value: JSONValue?) -> [String] {
         guard let value else { return [] }
         var list = value
         if case let .string(text) = value, let parsed = try? JSONParser.parse(text) { list = parsed }

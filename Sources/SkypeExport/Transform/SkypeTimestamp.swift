@@ -111,15 +111,6 @@ package struct SkypeTimestamp: Sendable, Equatable {
         ASCIIDigits.string(count: Self.postgresTextLength, writePostgresText)
     }
 
-    /// Calls `body` with ``postgresText``'s UTF-8, made on the stack: what a fingerprint hashes
-    /// for every message, without a `String` to allocate and free.
-    func withPostgresText<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.postgresTextLength) { text in
-            writePostgresText(into: text)
-            return body(UnsafeRawBufferPointer(text))
-        }
-    }
-
     private static let postgresTextLength = 32
 
     private func writePostgresText(into text: UnsafeMutableBufferPointer<UInt8>) {

@@ -32,5 +32,8 @@ public struct TransformedShard: Sendable {
 
     package init() {}
 
-    package var rejectCount: Int { rejects.values.reduce(0, +) }
+    /// ``rejects`` keyed as the report and the reject file name them.
+    package var rejectCounts: [String: Int] {
+        Dictionary(uniqueKeysWithValues: rejects.map { ($0.key.rawValue, $0.value) })
+    }
 }

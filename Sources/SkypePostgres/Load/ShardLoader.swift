@@ -9,12 +9,12 @@ import Foundation
 /// commits or none of it does.
 package struct ShardLoader {
     let statements: LoadStatements
-    let runID: Int64
+    let ledger: ShardLedger
     let worker: Int
 
     package init(schema: String, runID: Int64, worker: Int) {
         statements = LoadStatements(schema: schema)
-        self.runID = runID
+        ledger = ShardLedger(statements: statements, runID: runID, worker: worker)
         self.worker = worker
     }
 
@@ -46,15 +46,11 @@ package struct ShardLoader {
         metrics.bytesIn = shard.byteCount
         metrics.messages = shard.messageCount
 
-        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first, committed.count == 3 {
-            // Its rejects are part of its record: counted and written again, so that the exit
-            // code and the reject file are right after any resume.
-            metrics.rejectRecords = RejectRecord.records(fromLines: committed[2])
-            for record in metrics.rejectRecords { metrics.rejects[record.reason, default: 0] += 1 }
-            if committed[0] == String(runID) {
-                // This run committed it already: the acknowledgement was lost (a connection that
-                // broke after COMMIT, a worker that died before reporting). Count it as loaded.
-                metrics.rowsInserted = Int(committed[1] ?? "") ?? 0
+        if let committed = try ledger.committed(key, on: connection) {
+            metrics.rejectRecords = committed.rejects
+            for record in committed.rejects { metrics.rejects[record.reason, default: 0] += 1 }
+            if committed.byThisRun {
+                metrics.rowsInserted = committed.rowsInserted
             } else {
                 // Counted as skipped, not as messages loaded, so rates describe this run's work.
                 metrics.alreadyLoaded = true
@@ -81,22 +77,18 @@ package struct ShardLoader {
         metrics.conversations = rows.conversations
         metrics.messageTypes = rows.messageTypes
         metrics.repairs = rows.repairs
-        metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+        metrics.rejects = rows.rejectCounts
         metrics.rejectRecords = rows.rejectRecords
 
         do {
             // The claim can wait behind another transaction holding the same shard key.
             try connection.execute(LockTimeout.begin)
-            let claimed = try connection.execute(statements.claimShard, [
-                key, String(runID), String(shard.ordinal), CopyEncoding.textArrayLiteral(rows.conversationIDs),
-                String(shard.messageCount), String(shard.byteCount), String(worker), shard.account,
-            ])
-            guard claimed.affectedRows == 1 else {
-                // Another transaction committed it between the check and the claim.
-                try connection.execute("ROLLBACK")
+            guard try ledger.claim(key, ordinal: shard.ordinal, conversationIDs: rows.conversationIDs,
+                                   messageCount: shard.messageCount, byteCount: shard.byteCount, account: shard.account,
+                                   on: connection) else {
                 metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
                 metrics.alreadyLoaded = true
-                metrics.rejects = Dictionary(uniqueKeysWithValues: rows.rejects.map { ($0.key.rawValue, $0.value) })
+                metrics.rejects = rows.rejectCounts
                 metrics.rejectRecords = rows.rejectRecords
                 metrics.totalSeconds = MonotonicClock.seconds(since: started)
                 return metrics
@@ -145,14 +137,9 @@ package struct ShardLoader {
             if rows.conversationRecords.contains(where: { !$0.members.isEmpty }) {
                 try connection.execute(statements.mergeMembers, members)
             }
-            try connection.execute(statements.recordShard, [key, String(metrics.rowsInserted),
-                                                            RejectRecord.lines(rows.rejectRecords)])
+            try ledger.record(key, rowsInserted: metrics.rowsInserted, rejects: RejectRecord.lines(rows.rejectRecords), on: connection)
             metrics.mergeSeconds = MonotonicClock.seconds(since: mergeStart)
-
-            let commitStart = MonotonicClock.now()
-            metrics.commitStartedAt = commitStart
-            try connection.execute("COMMIT")
-            metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
+            try ledger.commit(&metrics, on: connection)
         } catch {
             if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
             if connection.isHealthy, let refused = RefusedMessage(error, rows: rows) { throw refused }

@@ -1,4 +1,5 @@
 import Foundation
+import SkypeSupport
 
 /// A load's stop requests (Ctrl-C, SIGTERM), shared between the thread that receives the
 /// signals and the threads that wait or run statements: a request wakes every wait and cancels
@@ -43,6 +44,20 @@ package final class StopControl: @unchecked Sendable {
     /// Throws ``Stopped`` if a stop was requested.
     package func check() throws(Stopped) {
         if let signal { throw Stopped(signal: signal) }
+    }
+
+    /// Tries `attempt` once a second (`interval`) until it succeeds: the one way a load waits
+    /// for the database to reach a state (another load's lock released, Citus's two-phase
+    /// commits recovered); failures inside `attempt` are retried by its ``RetryingConnection``.
+    /// - Returns: true once `attempt` returned true; false when `timeout` seconds (nil: no
+    ///   limit) passed first, or a stop was requested.
+    public func poll(every interval: Double = 1, timeout: Double? = nil, _ attempt: () throws -> Bool) rethrows -> Bool {
+        let started = MonotonicClock.now()
+        while true {
+            if try attempt() { return true }
+            if let timeout, MonotonicClock.seconds(since: started) >= timeout { return false }
+            if wait(seconds: interval) { return false }
+        }
     }
 
     /// Sleeps for `seconds`, or less if a stop is requested meanwhile.

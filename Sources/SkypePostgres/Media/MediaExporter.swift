@@ -33,12 +33,7 @@ package struct MediaExporter {
     }
 
     package func run() throws -> Summary {
-        let connection: PostgresConnection
-        do {
-            connection = try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load export-media")
-        } catch {
-            throw LoadError(.database, error.message, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
-        }
+        let connection = try PostgresConnection.open(conninfo: conninfo, applicationName: "skype-parallel-load export-media")
         let statements = MediaStatements(schema: schema)
         let reader = MediaReader(connection: connection, statements: statements, mediaDirectory: mediaDirectory)
         let rows: [[String?]]

@@ -9,18 +9,16 @@ import SkypeSupport
 /// ledger (no conversations, no account: media belong to no one account), insert each chunk (`ON CONFLICT DO NOTHING`: the same bytes are stored once), record
 /// the count, commit. Either all of it commits or none of it does.
 package struct MediaShardLoader {
-    let statements: LoadStatements
+    let ledger: ShardLedger
     let media: MediaStatements
-    let runID: Int64
     let worker: Int
     /// Fault injection for tests: the worker kills itself with SIGKILL inside this many media
     /// transactions (after the chunks, before COMMIT) while the file it names does not exist.
     let crashMarker: String?
 
     package init(schema: String, runID: Int64, worker: Int, crashMarker: String?) {
-        statements = LoadStatements(schema: schema)
+        ledger = ShardLedger(statements: LoadStatements(schema: schema), runID: runID, worker: worker)
         media = MediaStatements(schema: schema)
-        self.runID = runID
         self.worker = worker
         self.crashMarker = crashMarker
     }
@@ -33,10 +31,9 @@ package struct MediaShardLoader {
         figures.chunks = shard.chunks.count
         figures.bytes = shard.byteCount
 
-        if let committed = try connection.execute(statements.shardIsLoaded, [key]).rows.first {
-            if committed.first == String(runID) {
-                // Committed by this run; the acknowledgement was lost with a worker or a connection.
-                figures.chunksStored = Int(committed.count > 1 ? committed[1] ?? "" : "") ?? 0
+        if let committed = try ledger.committed(key, on: connection) {
+            if committed.byThisRun {
+                figures.chunksStored = committed.rowsInserted
             } else {
                 metrics.alreadyLoaded = true
             }
@@ -47,11 +44,9 @@ package struct MediaShardLoader {
 
         do {
             try connection.execute("BEGIN")
-            let claimed = try connection.execute(statements.claimShard, [
-                key, String(runID), String(shard.ordinal), "{}", "0", String(shard.byteCount), String(worker), "",
-            ])
-            guard claimed.affectedRows == 1 else {
-                try connection.execute("ROLLBACK")
+            // Media belong to no one account and no conversation.
+            guard try ledger.claim(key, ordinal: shard.ordinal, conversationIDs: [], messageCount: 0,
+                                   byteCount: shard.byteCount, account: "", on: connection) else {
                 metrics.alreadyLoaded = true
                 metrics.media = figures
                 return metrics
@@ -70,11 +65,8 @@ package struct MediaShardLoader {
                 _ = creat(crashMarker, 0o644)
                 kill(getpid(), SIGKILL)
             }
-            try connection.execute(statements.recordShard, [key, String(figures.chunksStored), nil])
-            let commitStart = MonotonicClock.now()
-            metrics.commitStartedAt = commitStart
-            try connection.execute("COMMIT")
-            metrics.commitSeconds = MonotonicClock.seconds(since: commitStart)
+            try ledger.record(key, rowsInserted: figures.chunksStored, rejects: nil, on: connection)
+            try ledger.commit(&metrics, on: connection)
         } catch {
             if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
             throw error

@@ -12,14 +12,6 @@ package struct MediaStatements {
         "INSERT INTO \(schema).media_chunks (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING"
     }
 
-    /// Which of the given chunk digests are stored: `$1` is the digests concatenated.
-    var presentChunks: String {
-        """
-        SELECT count(*)::int8 FROM \(schema).media_chunks
-        WHERE sha256 IN (SELECT substring($1::bytea FROM i * 32 + 1 FOR 32) FROM generate_series(0, length($1::bytea) / 32 - 1) AS i)
-        """
-    }
-
     /// Staging for the contents and entries of a load, recorded in one statement each (a
     /// round trip per file would take minutes against a distant server).
     package var createStaging: String {

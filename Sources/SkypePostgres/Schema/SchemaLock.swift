@@ -28,7 +28,7 @@ package final class SchemaLock {
     /// who holds it, when it has to wait. A stop request ends the wait (``StopControl/Stopped``).
     package func acquire(stop: StopControl, waiting: (String) -> Void) throws {
         var told = false
-        while true {
+        let taken = try stop.poll {
             let taken = try database.run { connection in
                 do {
                     return try connection.execute("SELECT pg_try_advisory_xact_lock($1, hashtext($2))",
@@ -43,13 +43,13 @@ package final class SchemaLock {
                     throw error
                 }
             }
-            if taken { return }
-            if !told {
+            if !taken && !told {
                 told = true
                 waiting(try database.run { try holder($0) })
             }
-            if stop.wait(seconds: 1) { try stop.check() }
+            return taken
         }
+        if !taken { try stop.check() }
     }
 
     /// "pid 1234 (skype-parallel-load schema lock, connected since ...)".

@@ -54,18 +54,12 @@ package struct Verifier {
         let input = try ExportInput(path: exportPath, streaming: checksMedia ? media.streaming : nil)
         var identities: [String: Set<UInt64>] = [:]
         var rejected = 0
-        let location = LoadError.Location(file: exportPath, entry: input.entry)
-        let readAhead = ReadAheadByteSource(input.source)
-        defer { readAhead.stop() }
-        var members: [JSONMember?] = []
-        let splitter = ExportSplitter(source: readAhead, configuration: splitter, location: location) { shard in
+        var scanner = MessageScanner()
+        let reader = ExportReader(input, splitter: splitter) { shard in
             for part in shard.parts {
                 if identities[part.conversationID] == nil { identities[part.conversationID] = [] }
-                part.forEachMessage { offset, index, bytes in
-                    var repairs = RepairCounts()
-                    guard case let .success(parsed) = ShardTransformer.parse(bytes, conversationID: part.conversationID,
-                                                                             offset: offset, index: index,
-                                                                             members: &members, repairs: &repairs) else {
+                scanner.forEachMessage(in: part, account: shard.account) { parsed, _, _ in
+                    guard case let .success(parsed) = parsed else {
                         rejected += 1
                         return
                     }
@@ -74,9 +68,8 @@ package struct Verifier {
                 }
             }
         }
-        splitter.onOversizedMessage = { _ in rejected += 1 }
-        let summary = try splitter.run()
-        readAhead.stop()
+        reader.onOversizedMessage = { _ in rejected += 1 }
+        let summary = try reader.run()
         if checksMedia { try input.tar?.remainingEntries(streaming: media.streaming) { _ in } }
         var tallies: [String: ConversationTally] = [:]
         for (conversation, set) in identities {
@@ -122,10 +115,6 @@ package struct Verifier {
     }
 
     private func connect() throws -> PostgresConnection {
-        do {
-            return try PostgresConnection(conninfo: conninfo, applicationName: "skype-parallel-load verify")
-        } catch {
-            throw LoadError(.database, error.message, hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
-        }
+        try PostgresConnection.open(conninfo: conninfo, applicationName: "skype-parallel-load verify")
     }
 }

@@ -44,9 +44,15 @@ package struct LoadReport: Sendable, Codable, Equatable {
     package var rejects: [String: Int] = [:]
     /// Shards set aside after killing workers repeatedly (written to the reject file).
     package var quarantinedShards = 0
-    /// How the secondary indexes were handled: `kept` (maintained during the load) or
-    /// `deferred` (dropped before the shards, built after).
-    package var indexes = "kept"
+    /// How the secondary indexes were handled.
+    package enum IndexHandling: String, Sendable, Codable {
+        /// Maintained row by row during the load.
+        case kept
+        /// Dropped before the shards, built after them.
+        case deferred
+    }
+
+    package var indexes = IndexHandling.kept
     /// Deferred indexes built at the end of this load.
     package var indexesRebuilt = 0
     /// Deferred indexes still missing (the load did not complete): the next load builds them.
@@ -81,10 +87,5 @@ package struct LoadReport: Sendable, Codable, Equatable {
         phases.summedSeconds.merge = totals.mergeSeconds
         phases.summedSeconds.commit = totals.commitSeconds
         repairs.add(shard.repairs)
-    }
-
-    /// True when every shard the export was cut into is accounted for, loaded now or before.
-    package var allShardsAccountedFor: Bool {
-        totals.shardsLoaded + totals.shardsAlreadyLoaded == shards
     }
 }

@@ -1,10 +1,19 @@
+package import SkypeExport
+
 /// What a load did with the export's media files (the `media/` entries that hold bytes).
 /// An entry is "stored" when its content was new, "already present" when the same bytes were
 /// stored before (by an earlier load, or an earlier entry of this export), "skipped" when its
 /// bytes were not kept (`--no-media`). A load that stops before recording them counts them as found only.
 package struct MediaReport: Sendable, Codable, Equatable {
-    /// `database`, `folder` or `skipped`.
-    package var destination = "database"
+    /// Where the media files' bytes went.
+    package enum Destination: String, Sendable, Codable {
+        case database
+        case folder
+        /// Not kept (`--no-media`).
+        case skipped
+    }
+
+    package var destination = Destination.database
     package var filesFound = 0
     package var bytesFound: Int64 = 0
     package var filesStored = 0
@@ -32,5 +41,16 @@ package struct MediaReport: Sendable, Codable, Equatable {
         if alreadyLoaded { shardsAlreadyLoaded += 1 } else { shardsLoaded += 1 }
         chunksStored += figures.chunksStored
         chunkBytesStored += Int64(figures.bytesStored)
+    }
+}
+
+extension MediaReport.Destination {
+    /// How the report names where a load put the media files' bytes.
+    package init(_ destination: MediaDestination) {
+        switch destination {
+        case .database: self = .database
+        case .folder: self = .folder
+        case .skip: self = .skipped
+        }
     }
 }

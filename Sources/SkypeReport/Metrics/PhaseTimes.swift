@@ -20,6 +20,14 @@ package struct PhaseSeconds: Sendable, Codable, Equatable {
     package var indexBuild = 0.0
 
     package init() {}
+
+    /// Every phase in the order of a load, with its name in the printed table and its
+    /// `phase` label in the Prometheus text: a new phase is a property above and a row here.
+    static let all: [(column: String, label: String, seconds: any KeyPath<PhaseSeconds, Double> & Sendable)] = [
+        ("decompress", "decompress", \.decompress), ("split", "split", \.split), ("dispatch", "dispatch", \.dispatch),
+        ("parse", "parse", \.parse), ("copy", "copy", \.copy), ("merge", "merge", \.merge), ("commit", "commit", \.commit),
+        ("finalize", "finalize", \.finalize), ("index", "index_build", \.indexBuild),
+    ]
 }
 
 /// How long each phase ran: on the wall clock (time during which at least one process was in

@@ -71,4 +71,9 @@ package struct ShardMetrics: Sendable, Codable, Equatable {
 
     /// Messages that were already present (repeats in the export, or an earlier load).
     package var duplicates: Int { alreadyLoaded ? 0 : messages - rowsInserted - rowsReplaced }
+    /// 1 for a shard this run committed, for the summed ``WorkerSummary/shardsLoaded``.
+    var shardsLoaded: Int { alreadyLoaded ? 0 : 1 }
+    /// 1 for a shard found committed already.
+    var shardsAlreadyLoaded: Int { alreadyLoaded ? 1 : 0 }
+    var rejectCount: Int { rejects.values.reduce(0, +) }
 }

@@ -1,4 +1,8 @@
 /// Figures summed over shards: one worker's line in the report, or the totals.
+///
+/// A new figure is a stored property here and its row in ``metrics`` (which names the
+/// ``ShardMetrics`` value summed into it, and how it is printed and exported), plus its entry
+/// in `Docs/report.schema.json`.
 package struct WorkerSummary: Sendable, Codable, Equatable {
     /// The worker's number, or nil for the totals line.
     package var worker: Int?
@@ -22,40 +26,46 @@ package struct WorkerSummary: Sendable, Codable, Equatable {
 
     package init(worker: Int?) { self.worker = worker }
 
+    /// Every figure, in the order of the report's worker table: how a shard's value is summed
+    /// into it, and how the printed table and the Prometheus text show it.
+    static let metrics: [SummaryMetric] = [
+        .count(\.shardsLoaded, from: \.shardsLoaded, column: "shards",
+               prometheus: ("shards_loaded", "Shards committed by this run")),
+        .count(\.shardsAlreadyLoaded, from: \.shardsAlreadyLoaded, column: "skipped",
+               prometheus: ("shards_skipped", "Shards found already committed")),
+        .count(\.messages, from: \.messages, column: "messages", prometheus: ("messages", "Messages parsed and merged")),
+        .count(\.rowsInserted, from: \.rowsInserted, column: "inserted",
+               prometheus: ("rows_inserted", "Messages new to the database")),
+        .count(\.rowsReplaced, from: \.rowsReplaced,
+               prometheus: ("rows_replaced", "Stored messages replaced by a later state (edited or deleted since)")),
+        .count(\.duplicates, from: \.duplicates, column: "dupes", prometheus: ("duplicates", "Messages already present")),
+        .count(\.rejects, from: \.rejectCount, prometheus: ("rejects", "Messages that could not be loaded")),
+        .count(\.conversations, from: \.conversations),
+        .count(\.bytesIn, from: \.bytesIn, prometheus: ("bytes_in", "Bytes of JSON received by the worker")),
+        .count(\.bytesOut, from: \.bytesOut, prometheus: ("bytes_out", "Bytes sent to PostgreSQL by COPY")),
+        .seconds(\.parseSeconds, from: \.parseSeconds, column: "parse s"),
+        .seconds(\.copySeconds, from: \.copySeconds, column: "copy s"),
+        .seconds(\.mergeSeconds, from: \.mergeSeconds, column: "merge s"),
+        .seconds(\.commitSeconds, from: \.commitSeconds, column: "commit s"),
+        .seconds(\.busySeconds, from: \.totalSeconds),
+        .count(\.retries, from: \.retries, prometheus: ("retries", "Retried statements")),
+    ]
+
     package mutating func add(_ shard: ShardMetrics) {
-        if shard.alreadyLoaded { shardsAlreadyLoaded += 1 } else { shardsLoaded += 1 }
-        messages += shard.messages
-        rowsInserted += shard.rowsInserted
-        rowsReplaced += shard.rowsReplaced
-        duplicates += shard.duplicates
-        rejects += shard.rejects.values.reduce(0, +)
-        conversations += shard.conversations
-        bytesIn += shard.bytesIn
-        bytesOut += shard.bytesOut
-        parseSeconds += shard.parseSeconds
-        copySeconds += shard.copySeconds
-        mergeSeconds += shard.mergeSeconds
-        commitSeconds += shard.commitSeconds
-        busySeconds += shard.totalSeconds
-        retries += shard.retries
+        for metric in Self.metrics {
+            switch metric.value {
+            case let .count(figure, source): self[keyPath: figure] += shard[keyPath: source]
+            case let .seconds(figure, source): self[keyPath: figure] += shard[keyPath: source]
+            }
+        }
     }
 
     package mutating func add(_ other: WorkerSummary) {
-        shardsLoaded += other.shardsLoaded
-        shardsAlreadyLoaded += other.shardsAlreadyLoaded
-        messages += other.messages
-        rowsInserted += other.rowsInserted
-        rowsReplaced += other.rowsReplaced
-        duplicates += other.duplicates
-        rejects += other.rejects
-        conversations += other.conversations
-        bytesIn += other.bytesIn
-        bytesOut += other.bytesOut
-        parseSeconds += other.parseSeconds
-        copySeconds += other.copySeconds
-        mergeSeconds += other.mergeSeconds
-        commitSeconds += other.commitSeconds
-        busySeconds += other.busySeconds
-        retries += other.retries
+        for metric in Self.metrics {
+            switch metric.value {
+            case let .count(figure, _): self[keyPath: figure] += other[keyPath: figure]
+            case let .seconds(figure, _): self[keyPath: figure] += other[keyPath: figure]
+            }
+        }
     }
 }

@@ -10,12 +10,18 @@ import Glibc
 /// redraws a call costs one clock read.
 package final class ProgressReporter {
     package struct WorkerLine {
+        package enum State: String {
+            case loading
+            case idle
+            case exited
+        }
+
         var index: Int
-        var state: String
+        var state: State
         var shards: [String]
         var messages: Int
 
-        package init(index: Int, state: String, shards: [String], messages: Int) {
+        package init(index: Int, state: State, shards: [String], messages: Int) {
             self.index = index
             self.state = state
             self.shards = shards
@@ -165,7 +171,7 @@ package final class ProgressReporter {
         }
         for worker in state.workers where state.detail.isEmpty {
             let current = worker.shards.isEmpty ? "" : " " + worker.shards.joined(separator: ", ")
-            lines.append("worker \(worker.index): \(worker.state)\(current)  \(Int(Double(worker.messages) / elapsed)) msg/s")
+            lines.append("worker \(worker.index): \(worker.state.rawValue)\(current)  \(Int(Double(worker.messages) / elapsed)) msg/s")
         }
         let width = Self.terminalWidth()
         return lines.map { $0.count > width ? String($0.prefix(width - 1)) + "…" : $0 }

@@ -25,22 +25,12 @@ package enum PrometheusRenderer {
         counter("shards", "Shards the export was cut into", report.shards, run)
         for line in report.workers {
             let labels = run + [("worker", String(line.worker ?? -1))]
-            counter("messages", "Messages parsed and merged", line.messages, labels)
-            counter("rows_inserted", "Messages new to the database", line.rowsInserted, labels)
-            counter("rows_replaced", "Stored messages replaced by a later state (edited or deleted since)", line.rowsReplaced, labels)
-            counter("duplicates", "Messages already present", line.duplicates, labels)
-            counter("rejects", "Messages that could not be loaded", line.rejects, labels)
-            counter("shards_loaded", "Shards committed by this run", line.shardsLoaded, labels)
-            counter("shards_skipped", "Shards found already committed", line.shardsAlreadyLoaded, labels)
-            counter("bytes_in", "Bytes of JSON received by the worker", line.bytesIn, labels)
-            counter("bytes_out", "Bytes sent to PostgreSQL by COPY", line.bytesOut, labels)
-            counter("retries", "Retried statements", line.retries, labels)
+            for metric in WorkerSummary.metrics {
+                guard let exported = metric.prometheus, case let .count(figure, _) = metric.value else { continue }
+                counter(exported.name, exported.help, line[keyPath: figure], labels)
+            }
         }
-        let phases: [(String, KeyPath<PhaseSeconds, Double>)] = [
-            ("decompress", \.decompress), ("split", \.split), ("dispatch", \.dispatch), ("parse", \.parse),
-            ("copy", \.copy), ("merge", \.merge), ("commit", \.commit), ("finalize", \.finalize), ("index_build", \.indexBuild),
-        ]
-        for (name, path) in phases {
+        for (_, name, path) in PhaseSeconds.all {
             gauge("phase_wall_seconds", "Wall time during which some process was in the phase",
                   report.phases.wallSeconds[keyPath: path], run + [("phase", name)])
             gauge("phase_summed_seconds", "Time in the phase summed over processes",

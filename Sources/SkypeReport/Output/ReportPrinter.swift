@@ -48,7 +48,7 @@ package enum ReportPrinter {
                 + "\(report.repairs.loneSurrogates) lone surrogates")
         }
         if !report.rejects.isEmpty { lines.append("rejects   " + counts(report.rejects) + " (details in the reject file, if --rejects was given)") }
-        if report.indexes == "deferred" {
+        if report.indexes == .deferred {
             lines.append("indexes   deferred: \(report.indexesRebuilt) built after the shards"
                 + (report.indexesPending > 0 ? ", \(report.indexesPending) still to build (run the same command again, or `migrate`)" : ""))
         }
@@ -65,22 +65,14 @@ package enum ReportPrinter {
         lines.append(row(["phase", "wall s", "summed s"]))
         let wall = report.phases.wallSeconds
         let summed = report.phases.summedSeconds
-        let phases: [(String, KeyPath<PhaseSeconds, Double>)] = [
-            ("decompress", \.decompress), ("split", \.split), ("dispatch", \.dispatch), ("parse", \.parse),
-            ("copy", \.copy), ("merge", \.merge), ("commit", \.commit), ("finalize", \.finalize), ("index", \.indexBuild),
-        ]
-        for (name, path) in phases {
+        for (name, _, path) in PhaseSeconds.all {
             lines.append(row([name, String(format: "%.2f", wall[keyPath: path]), String(format: "%.2f", summed[keyPath: path])]))
         }
         lines.append("")
-        lines.append(row(["worker", "shards", "skipped", "messages", "inserted", "dupes", "parse s", "copy s", "merge s", "commit s"]))
+        let columns = WorkerSummary.metrics.filter { $0.column != nil }
+        lines.append(row(["worker"] + columns.compactMap(\.column)))
         for summary in report.workers + [t] {
-            lines.append(row([
-                summary.worker.map(String.init) ?? "total", String(summary.shardsLoaded), String(summary.shardsAlreadyLoaded),
-                String(summary.messages), String(summary.rowsInserted), String(summary.duplicates),
-                String(format: "%.2f", summary.parseSeconds), String(format: "%.2f", summary.copySeconds),
-                String(format: "%.2f", summary.mergeSeconds), String(format: "%.2f", summary.commitSeconds),
-            ]))
+            lines.append(row([summary.worker.map(String.init) ?? "total"] + columns.map { $0.text(of: summary) }))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -96,10 +88,10 @@ package enum ReportPrinter {
         guard media.filesFound > 0 else { return nil }
         func files(_ count: Int, _ bytes: Int64) -> String { "\(count) (\(megabytes(bytes)) MB)" }
         var line = "media     \(files(media.filesFound, media.bytesFound)) found, "
-        if media.destination == "skipped" {
+        if media.destination == .skipped {
             return line + "not kept (--no-media): \(files(media.filesSkipped, media.bytesSkipped)) skipped"
         }
-        line += "\(files(media.filesStored, media.bytesStored)) stored in the \(media.destination), "
+        line += "\(files(media.filesStored, media.bytesStored)) stored in the \(media.destination.rawValue), "
             + "\(files(media.filesAlreadyPresent, media.bytesAlreadyPresent)) already present"
         if media.filesSkipped > 0 { line += ", \(files(media.filesSkipped, media.bytesSkipped)) skipped" }
         if media.filesUnreferenced > 0 { line += ", \(media.filesUnreferenced) pointed at by no message" }

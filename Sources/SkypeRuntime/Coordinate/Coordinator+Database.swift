@@ -7,14 +7,9 @@ import Logging
 extension Coordinator {
     /// The first connection: not retried, so that a wrong URL or password fails at once.
     func connect() throws {
-        do {
-            let first = try PostgresConnection(conninfo: configuration.conninfo)
-            database = RetryingConnection(conninfo: configuration.conninfo, policy: configuration.retry,
-                                          stop: stop, connection: first)
-        } catch {
-            throw LoadError(.database, error.message,
-                            hint: "Set DATABASE_URL, pass --database, or set the PG* variables")
-        }
+        let first = try PostgresConnection.open(conninfo: configuration.conninfo)
+        database = RetryingConnection(conninfo: configuration.conninfo, policy: configuration.retry,
+                                      stop: stop, connection: first)
     }
 
     /// Runs `body` on the coordinator's connection under the load's one retry mechanism
@@ -112,19 +107,19 @@ extension Coordinator {
     /// transaction until Citus's recovery commits it; this recovers and waits for that, up to
     /// --retry-timeout, and otherwise fails the load (the rerun counts again).
     private func settlePreparedTransactions() throws {
-        let started = MonotonicClock.now()
-        while true {
-            let left = try withDatabase("cannot finish the two-phase commits on the Citus worker nodes") { connection -> Int in
+        var left = 0
+        let settled = try stop.poll(timeout: configuration.retry.timeout) {
+            left = try withDatabase("cannot finish the two-phase commits on the Citus worker nodes") { connection -> Int in
                 guard try CitusLayout.isInstalled(connection) else { return 0 }
                 try CitusLayout.recoverPreparedTransactions(connection)
                 return try CitusLayout.preparedTransactionsLeft(connection)
             }
-            if left == 0 { return }
-            guard MonotonicClock.seconds(since: started) < configuration.retry.timeout, !stop.wait(seconds: 1) else {
-                throw LoadError(.database, "\(left) two-phase commits are still open on Citus worker nodes (a node down?)",
-                                hint: "The shards are committed; Citus's recovery finishes them once every node is up. "
-                                    + "Rerun the same command then: it refreshes the counts")
-            }
+            return left == 0
+        }
+        guard settled else {
+            throw LoadError(.database, "\(left) two-phase commits are still open on Citus worker nodes (a node down?)",
+                            hint: "The shards are committed; Citus's recovery finishes them once every node is up. "
+                                + "Rerun the same command then: it refreshes the counts")
         }
     }
 

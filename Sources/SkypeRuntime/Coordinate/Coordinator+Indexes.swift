@@ -24,7 +24,7 @@ extension Coordinator {
             }
             if shouldDefer {
                 try deferral.dropSecondaryIndexes(connection)
-                report.indexes = "deferred"
+                report.indexes = .deferred
                 logger.info("secondary indexes deferred until the shards are loaded")
             }
         }
@@ -39,7 +39,7 @@ extension Coordinator {
     /// load builds them: a user who stops a load wants it to stop, so a stop during the build
     /// cancels the running `CREATE INDEX` statements.
     func rebuildDeferredIndexes() {
-        guard report.indexes == "deferred" else { return }
+        guard report.indexes == .deferred else { return }
         let deferral = IndexDeferral(schema: configuration.schema)
         feedStopRequests()
         guard supervisor.shouldBuildIndexes else {

@@ -25,7 +25,7 @@ extension Coordinator {
         }
         media = collector
         mediaCollectors.append(collector)
-        report.media.destination = configuration.media.name
+        report.media.destination = MediaReport.Destination(configuration.media)
         for entry in tar.entriesBefore { mediaCatalog.add(entry) }
         do {
             try tar.remainingEntries(streaming: collector.streaming) { entry in

@@ -14,7 +14,7 @@ extension Coordinator {
         let lines = slots.enumerated().map { index, slot in
             ProgressReporter.WorkerLine(
                 index: index,
-                state: slot.state == .exited ? "exited" : slot.loading.isEmpty ? "idle" : "loading",
+                state: slot.state == .exited ? .exited : slot.loading.isEmpty ? .idle : .loading,
                 shards: slot.loading.sorted { $0.key < $1.key }.map(\.value),
                 messages: messagesBySlot[index])
         }

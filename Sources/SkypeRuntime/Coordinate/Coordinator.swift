@@ -196,15 +196,9 @@ package final class Coordinator: @unchecked Sendable {
     // MARK: - Splitting
 
     private func split(_ input: ExportInput) throws {
-        // Offsets count bytes of the JSON: inside the tar entry, or of the decompressed stream.
-        let entry = input.entry ?? (input.formats.contains(.zstd) ? "decompressed JSON" : nil)
-        let location = LoadError.Location(file: input.path, entry: entry)
-        // Decompression (and the tar) run ahead on a thread of their own; `waits` is the time
-        // the splitter spent waiting for them.
-        let reading = TimedByteSource(input.source)
-        let readAhead = ReadAheadByteSource(reading)
-        let waits = TimedByteSource(readAhead)
-        let splitter = ExportSplitter(source: waits, configuration: configuration.splitter, location: location) { shard in
+        // Decompression (and the tar) run ahead on a thread of their own; the reader counts
+        // the time that took and the time the splitter spent waiting for it.
+        let reader = ExportReader(input, splitter: configuration.splitter) { shard in
             try self.dispatch(shard)
         }
         let splitStart = MonotonicClock.now()
@@ -212,8 +206,7 @@ package final class Coordinator: @unchecked Sendable {
         let before = (conversations: report.exportConversations, messages: report.exportMessages,
                       shards: report.shards, jsonBytes: report.jsonBytes)
         defer {
-            readAhead.stop()
-            let summary = splitter.summarySoFar
+            let summary = reader.summarySoFar
             // With several exports the figures add up; each export's own are in its line.
             report.exportConversations = before.conversations + summary.conversations
             report.exportMessages = before.messages + summary.messages
@@ -236,20 +229,20 @@ package final class Coordinator: @unchecked Sendable {
             // Whatever the splitter did not spend reading or handing shards over was its own work.
             let total = MonotonicClock.now() - splitStart
             let dispatched = dispatchNanoseconds &- dispatchBefore
-            report.phases.wallSeconds.decompress += Double(reading.nanoseconds) / 1e9
+            report.phases.wallSeconds.decompress += Double(reader.readingNanoseconds) / 1e9
             report.phases.wallSeconds.dispatch += Double(dispatched) / 1e9
-            report.phases.wallSeconds.split += Double(total &- waits.nanoseconds &- dispatched) / 1e9
+            report.phases.wallSeconds.split += Double(total &- reader.waitingNanoseconds &- dispatched) / 1e9
             report.phases.summedSeconds.decompress = report.phases.wallSeconds.decompress
             report.phases.summedSeconds.dispatch = report.phases.wallSeconds.dispatch
             report.phases.summedSeconds.split = report.phases.wallSeconds.split
         }
         // A message over --max-value-bytes is stepped over and rejected; the load goes on.
-        splitter.onOversizedMessage = { record in
+        reader.onOversizedMessage = { record in
             var record = record
             record.export = self.currentExport
             self.report.rejects[record.reason, default: 0] += 1
             self.writeReject(record)
         }
-        _ = try splitter.run()
+        _ = try reader.run()
     }
 }

@@ -113,16 +113,4 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         if let hint { text += (text.last.map { ".?!".contains($0) } == true ? " " : ". ") + hint }
         return text
     }
-
-    /// Returns a copy with the missing parts of the location filled from `outer`.
-    package func locatedIn(_ outer: Location) -> LoadError {
-        var copy = self
-        copy.location.file = copy.location.file ?? outer.file
-        copy.location.entry = copy.location.entry ?? outer.entry
-        copy.location.offset = copy.location.offset ?? outer.offset
-        copy.location.storedOffset = copy.location.storedOffset ?? outer.storedOffset
-        copy.location.conversation = copy.location.conversation ?? outer.conversation
-        copy.location.shard = copy.location.shard ?? outer.shard
-        return copy
-    }
 }

@@ -59,13 +59,14 @@ import SkypeSupport
         var binary = BinaryCopyWriter()
         var text = CopyWriter()
         var identities = Set<String>()
+        var members: [JSONMember?] = []
         for shard in shards {
             for part in shard.parts {
                 part.forEachMessage { offset, index, raw in
                     var repairs = RepairCounts()
-                    guard let value = try? JSONParser.parse(raw, repairs: &repairs),
-                          case let .success(record) = ShardTransformer.message(from: value, conversationID: part.conversationID,
-                                                                               offset: offset, index: index),
+                    guard case let .success(parsed) = ShardTransformer.parse(raw, conversationID: part.conversationID, offset: offset,
+                                                                             index: index, members: &members, repairs: &repairs),
+                          case let record = parsed.record,
                           identities.insert("\(record.conversationID)|\(record.messageID)|\(record.fingerprint)").inserted
                     else { return }
                     record.write(to: &binary)

@@ -165,7 +165,7 @@ import Testing
         let without = run(skipped)
         #expect(without.error == nil)
         #expect(without.report.media.filesSkipped == entries)
-        #expect(without.report.media.destination == "skipped")
+        #expect(without.report.media.destination == .skipped)
         #expect(ReportPrinter.text(without.report).contains("not kept (--no-media)"))
         #expect(try skipping.count("media_entries") == 0)
         #expect(try skipping.count("media_files") == export.media.documents.count)

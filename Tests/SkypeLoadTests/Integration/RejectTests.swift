@@ -74,6 +74,16 @@ import SkypeReport
         #expect(try db.scalar("SELECT report->'totals'->>'rowsInserted' FROM $schema.load_runs ORDER BY id DESC LIMIT 1") == "0")
     }
 
+    /// `inspect` reads messages as a load does, so it predicts every reject the load decides
+    /// itself (all but the full-text limit, which only the server measures).
+    @Test func inspectPredictsTheRejectsTheLoadDecides() throws {
+        let directory = try ScratchDirectory()
+        var inspector = Inspector(exportPath: try Self.exportWithBadValues(in: directory))
+        inspector.splitter.maximumValueBytes = 1 << 20
+        let report = try inspector.run()
+        #expect(report.rejects == ["key_too_long": 1, "number_out_of_range": 1, "value_too_large": 1])
+    }
+
     /// A worker killed after COMMIT and before reporting a shard with rejects: the shard's next
     /// worker finds it committed and reports its rejects from the ledger.
     @Test func aLostAcknowledgementStillReportsTheShardsRejects() throws {

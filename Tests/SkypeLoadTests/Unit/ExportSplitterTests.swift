@@ -40,7 +40,7 @@ import Testing
         let result = try split(json)
         #expect(result.shards.count == 1)
         #expect(result.shards[0].parts.map(\.conversationID) == ["8:a", "8:b", "8:c"])
-        #expect(result.shards[0].parts.allSatisfy { $0.endsConversation })
+        #expect(result.shards[0].parts.allSatisfy { $0.header != nil })
         #expect(result.summary.userID == "8:me")
         #expect(result.summary.exportDate == "2025-03-08T17:40")
         #expect(result.summary.conversations == 3)
@@ -68,8 +68,8 @@ import Testing
         #expect(slices == Set(0..<slices.count))
         // Only the last slice carries the header.
         let bigParts = result.shards.flatMap(\.parts).filter { $0.conversationID == "19:big@thread.skype" }
-        #expect(bigParts.filter { $0.endsConversation }.count == 1)
-        #expect(bigParts.last?.endsConversation == true)
+        #expect(bigParts.filter { $0.header != nil }.count == 1)
+        #expect(bigParts.last?.header != nil)
         #expect(result.shards.allSatisfy { $0.byteCount < 4096 + 2048 })
     }
 
@@ -179,8 +179,9 @@ extension ExportSplitterTests {
         let json = #"{"conversations":[{"id":"19:g@thread.skype","displayName":null,"properties":null,"threadProperties":{"topic":"Trip","members":"[\"8:live:a\"]"},"MessageList":[]}]}"#
         let header = try #require(try split(json).shards.first?.parts.first?.header)
         var repairs = RepairCounts()
-        let value = try header.withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }
-        let conversation = ShardTransformer.conversation(from: value, id: "19:g@thread.skype")
+        let (conversation, rejects) = ShardTransformer.readConversation(header, id: "19:g@thread.skype", account: "8:live:me",
+                                                                        repairs: &repairs)
+        #expect(rejects.isEmpty)
         #expect(conversation.title == "Trip")
         #expect(conversation.displayName == nil)
         #expect(conversation.members == ["8:live:a"])

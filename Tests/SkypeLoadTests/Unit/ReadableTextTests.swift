@@ -23,7 +23,7 @@ import Foundation
         let escaped = content.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
         let json = #"{"id":"1741455209205","originalarrivaltime":"2025-03-08T17:33:29.92Z","messagetype":"\#(type)","content":"\#(escaped)","from":"8:live:owner"}"#
-        let parsed = try ShardTransformer.parse(try JSONParser.parse(json), conversationID: "19:t@thread.skype", offset: 0, index: 0).get()
+        let parsed = try ShardTransformer.parse(json: json, conversationID: "19:t@thread.skype").get()
         let structure = parsed.structure
         var names = NameDirectory()
         for (id, name) in shardNames { names.note(id, name) }

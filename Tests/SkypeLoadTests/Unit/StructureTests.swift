@@ -71,17 +71,13 @@ import Foundation
 
     @Test(arguments: cases)
     func extractsWhatTheMarkupMeans(_ testCase: Case) throws {
-        let value = try JSONParser.parse(testCase.message)
-        let record = try ShardTransformer.message(from: value, conversationID: "19:t@thread.skype", offset: 0, index: 0).get()
-        let rows = StructureExtractor.rows(type: record.messageType, content: record.content,
-                                           properties: value["properties"], amsReferences: value["amsreferences"])
-        #expect(rows == testCase.expected)
-        #expect(record.sentAt == "2025-03-08 17:33:29.920000+00:00")
+        let parsed = try ShardTransformer.parse(json: testCase.message, conversationID: "19:t@thread.skype").get()
+        #expect(parsed.structure.rows == testCase.expected)
+        #expect(parsed.record.sentAt == "2025-03-08 17:33:29.920000+00:00")
     }
 
     @Test func serverGeneratedBlanksAreFlagged() throws {
-        let value = try JSONParser.parse(Self.message(type: "RichText", content: "", properties: #"{"isserversidegenerated":true}"#))
-        let record = try ShardTransformer.message(from: value, conversationID: "8:a", offset: 0, index: 0).get()
+        let record = try ShardTransformer.parse(json: Self.message(type: "RichText", content: "", properties: #"{"isserversidegenerated":true}"#)).get().record
         #expect(record.isServerGenerated)
         #expect(record.bodyText == "")
     }
@@ -96,8 +92,7 @@ import Foundation
     }
 
     @Test func numbersWhereStringsBelongAndTheReverse() throws {
-        let value = try JSONParser.parse(#"{"id":1741455209205,"originalarrivaltime":"2025-03-08T17:33:29Z","messagetype":"RichText","content":12345,"version":"1741455209205","from":"live:bob"}"#)
-        let record = try ShardTransformer.message(from: value, conversationID: "8:a", offset: 0, index: 0).get()
+        let record = try ShardTransformer.parse(json: #"{"id":1741455209205,"originalarrivaltime":"2025-03-08T17:33:29Z","messagetype":"RichText","content":12345,"version":"1741455209205","from":"live:bob"}"#).get().record
         #expect(record.messageID == "1741455209205")
         #expect(record.content == "12345")
         #expect(record.version == 1741455209205)

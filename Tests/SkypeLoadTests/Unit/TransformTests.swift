@@ -4,8 +4,7 @@ import Testing
 
 @Suite struct TransformTests {
     private func record(_ json: String, conversation: String = "19:g@thread.skype") throws -> MessageRecord {
-        let value = try JSONParser.parse(json)
-        return try ShardTransformer.message(from: value, conversationID: conversation, offset: 10, index: 2).get()
+        try ShardTransformer.parse(json: json, conversationID: conversation, offset: 10, index: 2).get().record
     }
 
     @Test func readsTheFieldsRealExportsHave() throws {
@@ -29,8 +28,7 @@ import Testing
     }
 
     @Test func unreadableTimeIsARejectNeverNow() throws {
-        let value = try JSONParser.parse(#"{"id":"1","originalarrivaltime":"yesterday","content":"x"}"#)
-        let result = ShardTransformer.message(from: value, conversationID: "8:a", offset: 0, index: 0)
+        let result = ShardTransformer.parse(json: #"{"id":"1","originalarrivaltime":"yesterday","content":"x"}"#)
         #expect(throws: RejectReason.unreadableTimestamp) { try result.get() }
     }
 
@@ -47,16 +45,16 @@ import Testing
     }
 
     @Test func membersInBothForms() throws {
-        let asString = try JSONParser.parse(#"{"members":"[\"8:live:a\",\"8:live:b\"]"}"#)
-        let asArray = try JSONParser.parse(#"{"members":[{"MemberMri":"8:live:a"},{"MemberMri":"8:live:b"}]}"#)
-        #expect(ShardTransformer.members(asString["members"]) == ["8:live:a", "8:live:b"])
-        #expect(ShardTransformer.members(asArray["members"]) == ["8:live:a", "8:live:b"])
+        let asString = ShardTransformer.conversation(json: #"{"threadProperties":{"members":"[\"8:live:a\",\"8:live:b\"]"}}"#, id: "19:x")
+        let asArray = ShardTransformer.conversation(json: #"{"threadProperties":{"members":[{"MemberMri":"8:live:a"},{"MemberMri":"8:live:b"}]}}"#, id: "19:x")
+        #expect(asString.members == ["8:live:a", "8:live:b"])
+        #expect(asArray.members == ["8:live:a", "8:live:b"])
     }
 
     @Test func conversationTitleFallsBackToTopicThenID() throws {
-        let named = ShardTransformer.conversation(from: try JSONParser.parse(#"{"displayName":"Team"}"#), id: "19:x")
-        let topic = ShardTransformer.conversation(from: try JSONParser.parse(#"{"displayName":null,"threadProperties":{"topic":"Trip"}}"#), id: "19:x")
-        let bare = ShardTransformer.conversation(from: try JSONParser.parse(#"{"displayName":""}"#), id: "8:live:bob")
+        let named = ShardTransformer.conversation(json: #"{"displayName":"Team"}"#, id: "19:x")
+        let topic = ShardTransformer.conversation(json: #"{"displayName":null,"threadProperties":{"topic":"Trip"}}"#, id: "19:x")
+        let bare = ShardTransformer.conversation(json: #"{"displayName":""}"#, id: "8:live:bob")
         #expect(named.title == "Team")
         #expect(topic.title == "Trip")
         #expect(bare.title == "8:live:bob")
