@@ -51,7 +51,7 @@ package final class StopControl: @unchecked Sendable {
     /// commits recovered); failures inside `attempt` are retried by its ``RetryingConnection``.
     /// - Returns: true once `attempt` returned true; false when `timeout` seconds (nil: no
     ///   limit) passed first, or a stop was requested.
-    public func poll(every interval: Double = 1, timeout: Double? = nil, _ attempt: () throws -> Bool) rethrows -> Bool {
+    package func poll(every interval: Double = 1, timeout: Double? = nil, _ attempt: () throws -> Bool) rethrows -> Bool {
         let started = MonotonicClock.now()
         while true {
             if try attempt() { return true }
