@@ -1,12 +1,25 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+// Linux only (glibc, /proc, posix_spawn with extra descriptors, prctl): no platforms line.
+
+/// The settings the Swift server packages use, on every Swift target. scripts/test (CI) sets
+/// SKYPE_WARNINGS_AS_ERRORS=1, which makes a warning in our code (not in dependencies) an error
+/// in every build of its run, with one set of flags, so nothing there is built twice.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+] + (ProcessInfo.processInfo.environment["SKYPE_WARNINGS_AS_ERRORS"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "skype-parallel-load",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "skype-parallel-load", targets: ["skype-parallel-load"]),
-        .library(name: "SkypeLoad", targets: ["SkypeLoad"]),
+        // For the package benchmarks (Benchmarks/, a package of its own): what they call is the
+        // only `public` API.
+        .library(name: "SkypeExport", targets: ["SkypeExport"]),
         .library(name: "SyntheticExport", targets: ["SyntheticExport"]),
     ],
     dependencies: [
@@ -37,37 +50,89 @@ let package = Package(
             name: "CProcessShims",
             cSettings: [.define("_GNU_SOURCE")]
         ),
+        // The targets follow the data path (Docs/architecture.md draws them); each is
+        // commented here with what it owns. What they share is `package`; only what the
+        // package benchmarks (Benchmarks/, a package of their own) call is `public`.
+        //
+        // Errors, thread-shared state, clocks, private files, the test pause points.
+        .target(name: "SkypeSupport", swiftSettings: strict),
+        // Reading an export: input layers, split into shards, JSON, transform into COPY rows,
+        // structure, the media entries' bytes, `inspect`. No libpq.
         .target(
-            name: "SkypeLoad",
+            name: "SkypeExport",
+            dependencies: ["SkypeSupport", "CZstd", "CCrypto"],
+            swiftSettings: strict
+        ),
+        // Per-shard metrics, the merged report and how it is shown: printed, JSON, Prometheus,
+        // progress, the reject file.
+        .target(
+            name: "SkypeReport",
             dependencies: [
-                "CLibPQ",
-                "CZstd",
-                "CCrypto",
-                "CProcessShims",
+                "SkypeSupport",
+                "SkypeExport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            swiftSettings: strict
+        ),
+        // Loading into PostgreSQL: the connection and its retries, COPY, one shard's
+        // transaction, the ledger, the schema and its migrations, deferred index builds,
+        // media chunks, `verify` and `export-media`.
+        .target(
+            name: "SkypePostgres",
+            dependencies: ["SkypeSupport", "SkypeExport", "SkypeReport", "CLibPQ"],
+            swiftSettings: strict
+        ),
+        // The processes: the coordinator and its supervisor, the workers, the pipe protocol
+        // between them, the load's configuration.
+        .target(
+            name: "SkypeRuntime",
+            dependencies: [
+                "SkypeSupport",
+                "SkypeExport",
+                "SkypeReport",
+                "SkypePostgres",
+                "CProcessShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "skype-parallel-load",
             dependencies: [
-                "SkypeLoad",
+                "SkypeSupport",
+                "SkypeExport",
+                "SkypeReport",
+                "SkypePostgres",
+                "SkypeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         // Realistic synthetic exports for tests, the demo and benchmarks.
-        .target(name: "SyntheticExport"),
+        .target(name: "SyntheticExport", swiftSettings: strict),
         .executableTarget(
             name: "skype-export-generator",
             dependencies: [
                 "SyntheticExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "SkypeLoadTests",
-            dependencies: ["SkypeLoad", "SyntheticExport", "skype-parallel-load", "skype-export-generator"]
+            dependencies: [
+                "SkypeSupport",
+                "SkypeExport",
+                "SkypeReport",
+                "SkypePostgres",
+                "SkypeRuntime",
+                "SyntheticExport",
+                "skype-parallel-load",
+                "skype-export-generator",
+            ],
+            swiftSettings: strict
         ),
     ]
 )

@@ -11,7 +11,6 @@ let rootIdentity = root.lastPathComponent.lowercased()
 
 let package = Package(
     name: "skype-parallel-load-benchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
@@ -20,7 +19,7 @@ let package = Package(
         .executableTarget(
             name: "ClientThroughput",
             dependencies: [
-                .product(name: "SkypeLoad", package: rootIdentity),
+                .product(name: "SkypeExport", package: rootIdentity),
                 .product(name: "SyntheticExport", package: rootIdentity),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

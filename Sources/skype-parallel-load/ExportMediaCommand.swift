@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SkypeLoad
+import SkypePostgres
 
 struct ExportMediaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SkypeLoad
+import SkypeExport
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,11 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Logging
-import SkypeLoad
+import SkypePostgres
+import SkypeReport
+import SkypeRuntime
+import SkypeSupport
+import SkypeExport
 
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

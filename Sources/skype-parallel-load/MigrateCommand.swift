@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SkypeLoad
+import SkypePostgres
+import SkypeSupport
 
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SkypeLoad
+import SkypeSupport
 
 @main
 struct SkypeParallelLoad: ParsableCommand {
@@ -30,7 +30,7 @@ struct SkypeParallelLoad: ParsableCommand {
     /// (found before anything runs) with exit 64, failures with exit 1. Help, `--version` and
     /// the completion scripts go through ArgumentParser unchanged.
     static func main() {
-        var command: ParsableCommand
+        var command: any ParsableCommand
         do {
             command = try parseAsRoot()
         } catch {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SkypeLoad
+import SkypeReport
 
 /// Prints an error as one line on standard error (a server's message may hold several lines).
 func printError(_ message: String) {
@@ -13,7 +13,7 @@ func printError(_ message: String) {
 /// Turns SIGINT and SIGTERM into a graceful stop: the handlers run on a dispatch queue, not in
 /// signal context, and the default action (death) is disabled while they are installed.
 final class StopSignals {
-    private let sources: [DispatchSourceSignal]
+    private let sources: [any DispatchSourceSignal]
 
     init(_ handler: @escaping @Sendable (Int32) -> Void) {
         sources = [SIGINT, SIGTERM].map { number in

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SkypeLoad
+import SkypeRuntime
 
 /// The worker mode the coordinator starts this executable in. Settings arrive over the pipe.
 struct WorkerCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import Foundation
 import Benchmark
-import SkypeLoad
+import SkypeExport
 import SyntheticExport
 
 /// The client side of a load, without PostgreSQL: splitting, parsing and transforming, COPY

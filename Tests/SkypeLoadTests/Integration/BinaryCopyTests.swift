@@ -1,6 +1,8 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypePostgres
 import Testing
-@testable import SkypeLoad
+import SkypeSupport
 
 /// The `messages` rows travel in binary COPY format: every column must hold exactly what
 /// PostgreSQL makes of the same record in text format.

@@ -1,6 +1,9 @@
 import Foundation
+@testable import SkypePostgres
 import Testing
-@testable import SkypeLoad
+import SkypeReport
+import SkypeRuntime
+import SyntheticExport
 
 /// Loads into a local Citus cluster (a coordinator and 2 worker nodes). Faults on Citus (a
 /// loader worker killed, a worker node restarted) are in scripts/citus-fault-test.

@@ -1,6 +1,8 @@
 import Foundation
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
+import SkypeExport
+import SyntheticExport
 
 /// The executable as a user runs it: exit codes, one-line errors, standard input.
 @Suite struct CommandLineTests {

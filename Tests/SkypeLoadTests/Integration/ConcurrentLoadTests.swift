@@ -1,7 +1,10 @@
 import Foundation
 import Logging
+@testable import SkypePostgres
+@testable import SkypeRuntime
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
+import SyntheticExport
 
 /// Two loads into one schema: the second waits for the first (``SchemaLock``).
 @Suite struct ConcurrentLoadTests {

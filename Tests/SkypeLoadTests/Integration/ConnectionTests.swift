@@ -1,6 +1,7 @@
 import Foundation
+@testable import SkypePostgres
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
 
 /// Connections notice a dead peer: default timeouts and keepalives that a URL or a `PG*`
 /// variable overrides, a bounded wait for locks, and a peer whose packets vanish.

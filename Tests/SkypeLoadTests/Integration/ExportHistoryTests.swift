@@ -1,7 +1,10 @@
 import Foundation
-import Testing
+@testable import SkypeExport
+@testable import SkypePostgres
 import SyntheticExport
-@testable import SkypeLoad
+import Testing
+import SkypeReport
+import SkypeRuntime
 
 /// Several exports into one database: the same account's earlier and later exports, and
 /// several accounts' exports.

@@ -1,6 +1,9 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypeRuntime
 import Testing
-@testable import SkypeLoad
+import SkypeReport
+import SkypePostgres
 
 /// Every message accounted for: loaded, merged as a repeat, or written to the reject file.
 @Suite struct FidelityTests {

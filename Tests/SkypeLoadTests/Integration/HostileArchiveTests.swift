@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import SkypeLoad
 
 /// The three hand-made archives that crashed `inspect` and `load` with a trap: each is now an
 /// exit 1 and one error line naming the file and the byte, for both commands, on every rerun.

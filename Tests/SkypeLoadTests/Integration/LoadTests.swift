@@ -1,6 +1,11 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypeReport
+@testable import SkypeRuntime
 import Testing
-@testable import SkypeLoad
+import Logging
+import SkypePostgres
+import SyntheticExport
 
 /// End to end against a real PostgreSQL: the coordinator in this process, workers spawned from
 /// the built `skype-parallel-load`.

@@ -1,6 +1,8 @@
 import Foundation
+@testable import SkypeReport
 import Testing
-@testable import SkypeLoad
+import SkypeExport
+import SyntheticExport
 
 /// Several exports in one command: one set of workers, a report line per export, and a rerun
 /// that skips what each export committed. On a single server and, where a Citus cluster is

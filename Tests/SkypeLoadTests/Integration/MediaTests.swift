@@ -1,8 +1,12 @@
 import Foundation
 import Logging
-import Testing
-@testable import SkypeLoad
+@testable import SkypeExport
+@testable import SkypePostgres
+@testable import SkypeReport
+@testable import SkypeRuntime
+@testable import SkypeSupport
 import SyntheticExport
+import Testing
 
 /// The files people shared: stored, linked, given back byte for byte, exactly once.
 /// (The large acceptance export, 300 files up to 50 MB and one of 300 MB, is scripts/media-acceptance.)

@@ -1,6 +1,9 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypePostgres
 import Testing
-@testable import SkypeLoad
+import SkypeReport
+import SkypeRuntime
 
 @Suite struct MigrationTests {
     /// A database loaded by a version-4 tool, with an index an interrupted load left deferred,

@@ -1,6 +1,9 @@
 import Foundation
+@testable import SkypeReport
 import Testing
-@testable import SkypeLoad
+import SkypeExport
+import SkypeRuntime
+import SyntheticExport
 
 /// What a person running a load sees: progress on a terminal and in logs, the report after an
 /// interruption, the report's JSON and Prometheus forms.

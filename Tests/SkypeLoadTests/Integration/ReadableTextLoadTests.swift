@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import SkypeLoad
+import SkypePostgres
+import SkypeRuntime
+import SyntheticExport
 
 /// `body_text` as loaded into PostgreSQL: what a person reads, for every kind of message, with
 /// what the markup carried in the structure tables.

@@ -1,6 +1,9 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypePostgres
+@testable import SkypeRuntime
 import Testing
-@testable import SkypeLoad
+import SkypeReport
 
 /// Messages the server cannot store become reject lines; the load goes on, and a rerun or a
 /// resume reports them again.

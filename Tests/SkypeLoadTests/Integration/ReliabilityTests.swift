@@ -1,7 +1,11 @@
 import Foundation
 import Logging
+@testable import SkypeExport
+@testable import SkypePostgres
+@testable import SkypeRuntime
 import Testing
-@testable import SkypeLoad
+import SkypeReport
+import SyntheticExport
 
 /// Faults and hostile input: nothing lost, nothing doubled, nobody let in. (Workers killed,
 /// server restarts, terminated backends and signals are in scripts/fault-test.)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SkypeLoad
+import SkypePostgres
 
 /// No part of a password in any output, whatever goes wrong; private files created 0600 and
 /// never written through a link.

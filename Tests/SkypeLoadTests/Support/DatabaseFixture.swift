@@ -1,6 +1,9 @@
 import Foundation
 import Logging
-import SkypeLoad
+import SkypePostgres
+import SkypeRuntime
+import SkypeExport
+import SkypeReport
 
 /// A schema of its own for one test, so that tests run in parallel without meeting.
 struct DatabaseFixture {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import SkypeLoad
+@testable import SkypeExport
 import SyntheticExport
 
 /// A generated export with media files: `messages.json` and `media/` in a tar (media after the
@@ -33,9 +33,9 @@ struct MediaTestExport {
         }
         var digests: [String: String] = [:]
         for file in media.files {
-            let hasher = SkypeLoad.SHA256()
+            let hasher = SkypeExport.SHA256()
             SyntheticMedia.forEachPiece(of: file) { hasher.update($0) }
-            digests[file.entry] = SkypeLoad.SHA256.hex(hasher.finish())
+            digests[file.entry] = SkypeExport.SHA256.hex(hasher.finish())
         }
         return MediaTestExport(path: path, media: media, digests: digests)
     }
@@ -49,7 +49,7 @@ struct MediaTestExport {
             let path = directory + "/" + relative
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            result.append(data.withUnsafeBytes { SkypeLoad.SHA256.hex(SkypeLoad.SHA256.digest($0)) })
+            result.append(data.withUnsafeBytes { SkypeExport.SHA256.hex(SkypeExport.SHA256.digest($0)) })
         }
         return result.sorted()
     }

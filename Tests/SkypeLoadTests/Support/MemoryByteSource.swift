@@ -1,4 +1,4 @@
-@testable import SkypeLoad
+@testable import SkypeExport
 
 /// Bytes in memory, handed out at most `chunk` at a time so that every refill path of the
 /// splitter runs, including a value split across many reads.

@@ -1,4 +1,4 @@
-@testable import SkypeLoad
+import SkypeExport
 
 extension ShardTransformer {
     /// One message's JSON through the load's own per-message path (its bytes, the members a

@@ -1,4 +1,5 @@
 import Foundation
+import SkypeSupport
 
 /// Runs a program and returns its exit code and outputs; for tar, zstd and the CLI under test.
 struct Shell {
@@ -40,4 +41,3 @@ struct Shell {
     }
 }
 
-import SkypeLoad

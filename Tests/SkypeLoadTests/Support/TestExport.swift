@@ -1,5 +1,5 @@
 import Foundation
-import SkypeLoad
+import SkypeExport
 import SyntheticExport
 
 /// A generated export on disk in the container formats a test asks for.

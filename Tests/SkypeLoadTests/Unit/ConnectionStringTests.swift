@@ -1,5 +1,5 @@
+@testable import SkypePostgres
 import Testing
-@testable import SkypeLoad
 
 /// What may be printed of a connection string, and what the loader adds to it.
 @Suite struct ConnectionStringTests {

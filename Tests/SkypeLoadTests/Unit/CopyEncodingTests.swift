@@ -1,6 +1,6 @@
 import Foundation
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct CopyEncodingTests {
     private func row(_ fields: [String?]) -> String {

@@ -1,6 +1,7 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct ExportSplitterTests {
     struct Split {

@@ -1,7 +1,9 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypeRuntime
+@testable import SkypeSupport
 import SyntheticExport
 import Testing
-@testable import SkypeLoad
 
 /// Every reader of untrusted bytes (tar, zstd, the splitter, the JSON parser and transform,
 /// the shard codec and the pipe framing) ends any input, random or a mutation of a valid one,
@@ -161,7 +163,7 @@ import Testing
                 stream += withUnsafeBytes(of: UInt32(payload.count).littleEndian, Array.init) + [1] + payload
             }
             stream = Fuzzer.mutate(stream, &rng)
-            FileManager.default.createFile(atPath: path, contents: Data(stream))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(stream))
             let descriptor = open(path, O_RDONLY)
             defer { close(descriptor) }
             let reader = FrameReader(descriptor: descriptor)
@@ -246,7 +248,7 @@ import Testing
     ])
     func splitterIsLinear(_ name: String, _ unit: String, _ repeats: Int) throws {
         let input = Self.repeated(#"{"conversations":[{"id":"8:a","MessageList":["#, unit, repeats)
-        let elapsed = try seconds {
+        let elapsed = seconds {
             let splitter = ExportSplitter(source: MemoryByteSource(input, chunk: 1 << 16), configuration: SplitterConfiguration(),
                                           location: Self.location) { _ in }
             #expect(throws: LoadError.self) { try splitter.run() }

@@ -1,5 +1,5 @@
+@testable import SkypePostgres
 import Testing
-@testable import SkypeLoad
 
 /// The deferred builds are handed out longest first, so that none starts last and runs alone.
 @Suite struct IndexBuildOrderTests {

@@ -1,6 +1,8 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
+import SyntheticExport
 
 @Suite struct InputFormatTests {
     func readAll(_ input: ExportInput) throws -> [UInt8] {

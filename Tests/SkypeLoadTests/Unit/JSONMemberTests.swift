@@ -1,5 +1,5 @@
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
 
 /// Reading only some members of an object must agree with parsing the whole object: the same
 /// values, and the same verdict on bad syntax anywhere, kept member or skipped.

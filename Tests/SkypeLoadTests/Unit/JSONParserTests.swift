@@ -1,6 +1,6 @@
 import Foundation
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct JSONParserTests {
     private func parse(_ bytes: [UInt8]) throws -> (JSONValue, RepairCounts) {

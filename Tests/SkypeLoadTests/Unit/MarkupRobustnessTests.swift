@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SkypeLoad
+@testable import SkypeExport
+@testable import SkypeSupport
 import SyntheticExport
+import Testing
 
 /// Hostile markup: the plain-text conversion and the markup readers never crash, always give
 /// valid UTF-8 without NUL, and take time linear in their input. Seeded, so a failure repeats;

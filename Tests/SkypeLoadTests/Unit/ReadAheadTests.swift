@@ -1,5 +1,5 @@
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct ReadAheadTests {
     /// A source that fails after `failAfter` bytes, as a damaged zstd stream would.
@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    private func readAll(_ source: ByteSource, readSize: Int) throws -> [UInt8] {
+    private func readAll(_ source: any ByteSource, readSize: Int) throws -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: readSize)
         while true {

@@ -1,5 +1,6 @@
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
+import Foundation
 
 /// The `body_text` of each kind of message, with the content shapes real exports have, and the
 /// structure rows that carry what the markup said.

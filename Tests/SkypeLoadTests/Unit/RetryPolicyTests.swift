@@ -1,6 +1,7 @@
 import Foundation
+@testable import SkypePostgres
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct RetryPolicyTests {
     typealias Failure = PostgresConnection.Failure

@@ -1,6 +1,6 @@
 import Foundation
+@testable import SkypePostgres
 import Testing
-@testable import SkypeLoad
 
 @Suite struct SchemaFileTests {
     /// The binary carries its migrations; they must be exactly the files in schema/.

@@ -1,5 +1,5 @@
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct SkypeTimestampTests {
     @Test(arguments: [

@@ -1,7 +1,8 @@
 import Foundation
+@testable import SkypeExport
 import SyntheticExport
 import Testing
-@testable import SkypeLoad
+import SkypeSupport
 
 /// Random exports (random nesting, escapes, unicode, key orders, whitespace, read sizes and
 /// shard sizes): the streaming splitter plus the message parser must find exactly what

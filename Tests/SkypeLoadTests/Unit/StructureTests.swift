@@ -1,5 +1,6 @@
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
+import Foundation
 
 /// Each message type with the markup real exports carry, and what must come out of it.
 @Suite struct StructureTests {

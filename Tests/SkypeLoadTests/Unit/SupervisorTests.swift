@@ -1,5 +1,6 @@
+@testable import SkypeRuntime
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
 
 /// The coordinator's decisions, event by event, without processes or a database.
 @Suite struct SupervisorTests {

@@ -1,6 +1,7 @@
 import Foundation
+@testable import SkypeExport
+@testable import SkypeSupport
 import Testing
-@testable import SkypeLoad
 
 /// The tar reader over archives of every layout real writers make (ustar, pax, GNU long
 /// names, v7, base-256 sizes) and over lying ones: every lie is a typed error at its offset.

@@ -1,5 +1,6 @@
+@testable import SkypeExport
+@testable import SkypeRuntime
 import Testing
-@testable import SkypeLoad
 
 @Suite struct TransformTests {
     private func record(_ json: String, conversation: String = "19:g@thread.skype") throws -> MessageRecord {

@@ -1,5 +1,5 @@
+@testable import SkypeReport
 import Testing
-@testable import SkypeLoad
 
 /// The report's figures come from one table (``WorkerSummary/metrics``): these check that it
 /// covers every figure and sums shards as the report promises.

@@ -1,5 +1,5 @@
+@testable import SkypeExport
 import Testing
-@testable import SkypeLoad
 
 @Suite struct XXH64Tests {
     /// Reference values from the `xxhash` Python package (the C library's reference implementation).

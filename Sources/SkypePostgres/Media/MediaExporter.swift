@@ -1,0 +1,123 @@
+import Foundation
+import SkypeExport
+import SkypeSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `export-media`: writes the stored media files back, byte for byte, under readable names:
+/// `OUT/<conversation>/<date time> <original name>`, the conversation and time of the first
+/// message that points at the file; files no message points at go to `OUT/unlinked/`.
+/// Thumbnails get ` (thumbnail)` before their extension. Each archive entry is written once,
+/// and its SHA-256 checked against the recorded one as it is written.
+package struct MediaExporter {
+    package var conninfo: String
+    package var schema: String
+    package var outputDirectory: String
+    /// Only the files of this conversation.
+    package var conversation: String?
+    /// The folder of a `--media-dir` load, for contents stored there.
+    package var mediaDirectory: String?
+
+    /// What was written.
+    package struct Summary: Sendable, Codable, Equatable {
+        package var files = 0
+        package var bytes: Int64 = 0
+    }
+
+    package init(conninfo: String, schema: String, outputDirectory: String) {
+        self.conninfo = conninfo
+        self.schema = schema
+        self.outputDirectory = outputDirectory
+    }
+
+    package func run() throws -> Summary {
+        let connection = try PostgresConnection.open(conninfo: conninfo, applicationName: "skype-parallel-load export-media")
+        let statements = MediaStatements(schema: schema)
+        let reader = MediaReader(connection: connection, statements: statements, mediaDirectory: mediaDirectory)
+        let rows: [[String?]]
+        do {
+            rows = try connection.execute(statements.entriesToExport, [conversation]).rows
+        } catch {
+            throw LoadError(.database, "cannot list the media files: \(error)",
+                            hint: error.sqlState == "42P01" ? "Nothing with media was loaded into schema \(schema) yet" : nil)
+        }
+        var summary = Summary()
+        var used = Set<String>()
+        for row in rows {
+            guard row.count == 8, let entry = row[0], let docID = row[1], let hex = row[3],
+                  let digest = SHA256.bytes(hex: hex) else { continue }
+            let folder = row[6].map(Self.safeName) ?? "unlinked"
+            let original = row[5].flatMap { $0.isEmpty ? nil : $0 } ?? String(entry.split(separator: "/").last ?? "file")
+            var name = (row[7] ?? docID) + " " + Self.safeName(original)
+            if row[2] == "thumbnail" { name = Self.inserting(" (thumbnail)", beforeExtensionOf: name) }
+            var relative = folder + "/" + name
+            var attempt = 2
+            while !used.insert(relative).inserted {
+                relative = folder + "/" + Self.inserting(" (\(attempt))", beforeExtensionOf: name)
+                attempt += 1
+            }
+            summary.bytes += try write(digest, to: relative, entry: entry, with: reader)
+            summary.files += 1
+        }
+        return summary
+    }
+
+    /// Writes one content under a temporary name, checks its digest, then renames it into place.
+    private func write(_ digest: [UInt8], to relative: String, entry: String, with reader: MediaReader) throws -> Int64 {
+        let path = outputDirectory + "/" + relative
+        let partial = path + ".partial"
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw LoadError(.system, "cannot create a folder for \(path): \(error.localizedDescription)")
+        }
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LoadError(.system, "cannot create \(partial): \(String(cString: strerror(errno)))",
+                            hint: "Pass an --out folder you can write to")
+        }
+        var written: Int64 = 0
+        let read: [UInt8]
+        do {
+            defer { close(descriptor) }
+            read = try reader.read(digest) { bytes in
+                if let failure = FileDescriptorWriter.writeAll(descriptor, bytes) {
+                    throw LoadError(.system, "cannot write \(partial): \(String(cString: strerror(failure)))",
+                                    hint: "Check the space and permissions of --out")
+                }
+                written += Int64(bytes.count)
+            }
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        guard read == digest else {
+            unlink(partial)
+            throw LoadError(.database, "the stored bytes of \(entry) do not match their SHA-256 (\(SHA256.hex(digest)))",
+                            hint: "The stored copy is damaged: load the export again")
+        }
+        guard rename(partial, path) == 0 else {
+            throw LoadError(.system, "cannot rename \(partial): \(String(cString: strerror(errno)))")
+        }
+        return written
+    }
+
+    /// A name safe as one path component: no slashes, no control characters, not `.` or `..`.
+    static func safeName(_ text: String) -> String {
+        var result = String(text.unicodeScalars.map { scalar -> Character in
+            scalar == "/" || scalar == "\\" || scalar == ":" || scalar.value < 0x20 || scalar.value == 0x7f ? "_" : Character(scalar)
+        })
+        // File systems allow 255 bytes per name: keep room for the date and the suffixes.
+        while result.utf8.count > 200 { result.removeLast() }
+        if result.isEmpty || result == "." || result == ".." { result = "_" + result }
+        return result
+    }
+
+    static func inserting(_ suffix: String, beforeExtensionOf name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot > name.startIndex else { return name + suffix }
+        return String(name[..<dot]) + suffix + String(name[dot...])
+    }
+}
