@@ -27,7 +27,9 @@ extension Coordinator {
         do {
             return try database.run(stoppable: stoppable, body)
         } catch let stopped as StopControl.Stopped {
-            throw interrupted(by: stopped.signal, during: what)
+            // `what` says what failed ("cannot refresh conversation counts"); a stop is not a failure.
+            let doing = what.hasPrefix("cannot ") ? "while trying to " + what.dropFirst("cannot ".count) : "during: " + what
+            throw interrupted(by: stopped.signal, during: doing)
         } catch let failure as PostgresConnection.Failure {
             throw LoadError(.database, "\(what): \(failure)",
                             hint: "Committed shards are kept; rerun the same command when the cause is fixed")
