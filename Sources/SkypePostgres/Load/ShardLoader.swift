@@ -21,11 +21,14 @@ package struct ShardLoader {
     /// Loads the shard. A message the server refuses (a value no check here foresaw) is set
     /// aside as a reject and the shard is loaded again without it, so one bad message never
     /// stops the rest.
-    package func load(_ shard: Shard, on connection: PostgresConnection) throws -> ShardMetrics {
+    ///
+    /// `prepared`: the shard's rows transformed ahead (``PreparedRows``); nil transforms them
+    /// here, after the ledger says the shard is still to load.
+    package func load(_ shard: Shard, prepared: PreparedRows? = nil, on connection: PostgresConnection) throws -> ShardMetrics {
         var setAside: [Int64: ServerRefusal] = [:]
         while true {
             do {
-                return try load(shard, settingAside: setAside, on: connection)
+                return try load(shard, prepared: setAside.isEmpty ? prepared : nil, settingAside: setAside, on: connection)
             } catch let refused as RefusedMessage
                         where setAside.count < Self.mostRefusalsPerShard && setAside[refused.offset] == nil {
                 setAside[refused.offset] = refused.refusal
@@ -38,7 +41,7 @@ package struct ShardLoader {
     /// Beyond this many refused messages a shard is not worth trying again message by message.
     static let mostRefusalsPerShard = 1000
 
-    private func load(_ shard: Shard, settingAside setAside: [Int64: ServerRefusal],
+    private func load(_ shard: Shard, prepared: PreparedRows?, settingAside setAside: [Int64: ServerRefusal],
                       on connection: PostgresConnection) throws -> ShardMetrics {
         let started = MonotonicClock.now()
         let key = ShardKey.of(shard)
@@ -62,8 +65,8 @@ package struct ShardLoader {
         }
 
         let parseStart = MonotonicClock.now()
-        metrics.parseStartedAt = parseStart
-        let rows = ShardTransformer().transform(shard, setAside: setAside)
+        metrics.parseStartedAt = prepared?.startedAt ?? parseStart
+        let rows = prepared?.rows ?? ShardTransformer().transform(shard, setAside: setAside)
         // Text long enough to reach the full-text index's limit is measured by the server
         // itself (rare: hundreds of KB of distinct words), before the transaction.
         for check in rows.textSearchChecks {
@@ -72,7 +75,7 @@ package struct ShardLoader {
                                      failure: failure)
             }
         }
-        metrics.parseSeconds = MonotonicClock.seconds(since: parseStart)
+        metrics.parseSeconds = (prepared?.seconds ?? 0) + MonotonicClock.seconds(since: parseStart)
         metrics.messages = rows.messages
         metrics.conversations = rows.conversations
         metrics.messageTypes = rows.messageTypes

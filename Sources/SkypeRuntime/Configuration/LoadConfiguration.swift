@@ -62,10 +62,11 @@ package struct LoadConfiguration: Sendable {
         self.workerExecutable = workerExecutable
     }
 
-    /// Shards a worker may hold at once: one per connection plus one waiting, so a connection
-    /// never idles while the coordinator is busy, and memory stays bounded by
-    /// `workers × (connectionsPerWorker + 1) × shardBytes`.
-    package var shardsInFlightPerWorker: Int { connectionsPerWorker + 1 }
+    /// Shards a worker may hold at once: one loading on each connection and one prepared (or
+    /// being prepared) for each, so a connection goes straight from one shard to the next while
+    /// the coordinator is busy, and memory stays bounded by
+    /// `workers × 2 × connectionsPerWorker × shardBytes`.
+    package var shardsInFlightPerWorker: Int { 2 * connectionsPerWorker }
 
     /// One loading connection per CPU core: `cores / connectionsPerWorker` workers, at least
     /// one. Client and server share the cores when PostgreSQL runs on the same machine; on 2

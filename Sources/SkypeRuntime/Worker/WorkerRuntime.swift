@@ -59,7 +59,7 @@ package final class WorkerRuntime: @unchecked Sendable {
     }
 
     private func serve(_ settings: WorkerSettings) throws {
-        let queue = BlockingQueue<WorkItem>(capacity: max(1, settings.connections))
+        let preparer = ShardPreparer(threads: settings.connections, capacity: settings.connections)
         let loader = ShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker)
         let mediaLoader = MediaShardLoader(schema: settings.schema, runID: settings.runID, worker: settings.worker,
                                            crashMarker: settings.mediaCrashMarker)
@@ -68,19 +68,19 @@ package final class WorkerRuntime: @unchecked Sendable {
             done.enter()
             let thread = Thread { [self] in
                 defer { done.leave() }
-                self.loadShards(from: queue, with: loader, mediaLoader, settings: settings)
+                self.loadShards(from: preparer, with: loader, mediaLoader, settings: settings)
             }
             thread.stackSize = 8 << 20
             thread.start()
         }
         defer {
-            queue.close()
+            preparer.finish()
             done.wait()
         }
         while let frame = try reader.read() {
             switch WorkerProtocol.ToWorker(rawValue: frame.kind) {
-            case .shard?: queue.push(.messages(try ShardCodec.decode(frame.payload)))
-            case .mediaShard?: queue.push(.media(try MediaShard.decode(frame.payload)))
+            case .shard?: preparer.push(.messages(try ShardCodec.decode(frame.payload)))
+            case .mediaShard?: preparer.push(.media(try MediaShard.decode(frame.payload)))
             default: throw LoadError(.workerProtocol, "unexpected frame kind \(frame.kind)")
             }
         }
@@ -88,12 +88,13 @@ package final class WorkerRuntime: @unchecked Sendable {
 
     /// One connection's loop. The connection is opened lazily, and again after it breaks;
     /// transient failures are retried (``RetryingConnection``), permanent ones reported.
-    private func loadShards(from queue: BlockingQueue<WorkItem>, with loader: ShardLoader, _ mediaLoader: MediaShardLoader,
+    private func loadShards(from preparer: ShardPreparer, with loader: ShardLoader, _ mediaLoader: MediaShardLoader,
                             settings: WorkerSettings) {
         let database = RetryingConnection(conninfo: settings.conninfo,
                                           applicationName: "skype-parallel-load worker \(settings.worker)",
                                           policy: settings.retry)
-        while let shard = queue.pop() {
+        while let prepared = preparer.output.pop() {
+            let shard = prepared.item
             if let poison = settings.crashOnConversation, case let .messages(messages) = shard,
                messages.parts.contains(where: { $0.conversationID == poison }) {
                 _exit(70)
@@ -103,7 +104,7 @@ package final class WorkerRuntime: @unchecked Sendable {
                 var metrics = try database.run { connection in
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
                     switch shard {
-                    case let .messages(messages): return try loader.load(messages, on: connection)
+                    case let .messages(messages): return try loader.load(messages, prepared: prepared.rows, on: connection)
                     case let .media(media): return try mediaLoader.load(media, on: connection)
                     }
                 }
@@ -113,6 +114,7 @@ package final class WorkerRuntime: @unchecked Sendable {
                     let marker = open(Self.lostAcknowledgementMarker(settings), O_CREAT | O_EXCL | O_WRONLY, 0o600)
                     if marker >= 0 { close(marker); _exit(71) }
                 }
+                if case .messages = shard { preparer.shardEnded(alreadyLoaded: metrics.alreadyLoaded) }
                 metrics.retries = database.retries
                 metrics.retriesBySQLState = database.retriesBySQLState
                 // A shard's buffers are megabytes; hand them back to the system rather than
