@@ -11,11 +11,14 @@ package struct LoadStatements {
     }
 
     /// Claims the shard; inserts nothing (0 rows) when it is already loaded or being loaded by
-    /// another transaction, which this one then waits for.
+    /// another transaction, which this one then waits for. The counts it records are the
+    /// direct path's (every row new); a shard merged through staging tables updates them
+    /// (``recordShard``) before its COMMIT.
     var claimShard: String {
         """
-        INSERT INTO \(schema).shard_ledger (shard_key, run_id, ordinal, conversation_ids, message_count, byte_count, worker, account)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (shard_key) DO NOTHING
+        INSERT INTO \(schema).shard_ledger (shard_key, run_id, ordinal, conversation_ids, message_count, byte_count, worker, account,
+            rows_inserted, rejects)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (shard_key) DO NOTHING
         """
     }
 

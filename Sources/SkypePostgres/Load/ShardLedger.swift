@@ -31,13 +31,14 @@ struct ShardLedger {
                          rejects: RejectRecord.records(fromLines: row[2]))
     }
 
-    /// Claims the shard in the open transaction. False, after rolling the transaction back,
-    /// when another transaction committed it between ``committed(_:on:)`` and the claim.
+    /// Claims the shard in the open transaction, recording `rowsInserted` and `rejects` (see
+    /// ``record(_:rowsInserted:rejects:on:)`` to change them before COMMIT). False, after rolling
+    /// the transaction back, when another transaction committed it first.
     func claim(_ key: String, ordinal: Int, conversationIDs: [String], messageCount: Int, byteCount: Int, account: String,
-               on connection: PostgresConnection) throws -> Bool {
+               rowsInserted: Int = 0, rejects: String? = nil, on connection: PostgresConnection) throws -> Bool {
         let claimed = try connection.execute(statements.claimShard, [
             key, String(runID), String(ordinal), CopyEncoding.textArrayLiteral(conversationIDs),
-            String(messageCount), String(byteCount), String(worker), account,
+            String(messageCount), String(byteCount), String(worker), account, String(rowsInserted), rejects,
         ])
         if claimed.affectedRows == 1 { return true }
         try connection.execute("ROLLBACK")
