@@ -175,19 +175,63 @@ package final class PostgresConnection {
         }
     }
 
-    /// Runs `COPY ... FROM STDIN` with `data` (rows in COPY text format), sent in 64 KiB
-    /// chunks: one libpq call per row is several times slower.
+    /// Runs `COPY ... FROM STDIN` with `data` (rows in COPY text or binary format, as `sql`
+    /// says), sent in 64 KiB chunks: one libpq call per row is several times slower.
     /// - Returns: the number of rows the server reports as copied.
     @discardableResult
     package func copyIn(_ sql: String, data: [UInt8]) throws(Failure) -> Int {
-        let start = PQexec(connection, sql)
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            _ = try check(start)
-            throw Failure(sqlState: nil, message: "the server did not enter COPY mode")
+        try copyIn([(sql, data)]).first ?? 0
+    }
+
+    /// Runs several `COPY ... FROM STDIN` in one query string, each with its data, optionally
+    /// after `preamble` (statements with no result rows, such as a `SAVEPOINT`). The server
+    /// asks for the next COPY's data as soon as the last one ends, so each costs one round trip
+    /// instead of two (a shard has up to eleven). After an error the server skips the rest of
+    /// the string, and the error is thrown once every result is read.
+    /// - Returns: the rows the server reports as copied, per COPY that ran.
+    @discardableResult
+    package func copyIn(_ copies: [(sql: String, data: [UInt8])], after preamble: String? = nil) throws(Failure) -> [Int] {
+        guard !copies.isEmpty else { return [] }
+        let sql = ((preamble.map { [$0] } ?? []) + copies.map(\.sql)).joined(separator: ";\n")
+        guard PQsendQuery(connection, sql) == 1 else { throw lastFailure() }
+        var copied: [Int] = []
+        var next = 0
+        var failure: Failure?
+        while let result = PQgetResult(connection) {
+            switch PQresultStatus(result) {
+            case PGRES_COPY_IN:
+                PQclear(result)
+                // A broken connection can leave libpq in COPY mode: nothing more will come.
+                guard PQstatus(connection) != CONNECTION_BAD else { throw failure ?? lastFailure() }
+                guard next < copies.count, failure == nil else {
+                    _ = PQputCopyEnd(connection, "no data for this COPY")
+                    continue
+                }
+                if !send(copies[next].data) || PQputCopyEnd(connection, nil) != 1 {
+                    if failure == nil { failure = lastFailure() }
+                }
+                next += 1
+            case PGRES_COMMAND_OK:
+                if String(cString: PQcmdStatus(result)).hasPrefix("COPY") {
+                    copied.append(Int(String(cString: PQcmdTuples(result))) ?? 0)
+                }
+                PQclear(result)
+            default:
+                if failure == nil {
+                    do { _ = try check(result) } catch let error { failure = error }
+                } else {
+                    PQclear(result)
+                }
+            }
         }
-        PQclear(start)
+        if let failure { throw failure }
+        return copied
+    }
+
+    /// Sends one COPY's data in 64 KiB chunks; false when the connection failed.
+    private func send(_ data: [UInt8]) -> Bool {
         let chunk = 64 * 1024
-        let sent: Bool = data.withUnsafeBytes { all in
+        return data.withUnsafeBytes { all in
             guard let base = all.baseAddress else { return true }
             var offset = 0
             while offset < all.count {
@@ -200,25 +244,6 @@ package final class PostgresConnection {
             }
             return true
         }
-        guard sent, PQputCopyEnd(connection, nil) == 1 else {
-            let failure = lastFailure()
-            while let result = PQgetResult(connection) { PQclear(result) }
-            throw failure
-        }
-        var copied = 0
-        var failure: Failure?
-        while let result = PQgetResult(connection) {
-            if PQresultStatus(result) == PGRES_COMMAND_OK {
-                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
-                PQclear(result)
-            } else if failure == nil {
-                do { _ = try check(result) } catch let error { failure = error }
-            } else {
-                PQclear(result)
-            }
-        }
-        if let failure { throw failure }
-        return copied
     }
 
     /// Quotes a name for SQL (`"my ""schema"""`); every user-supplied identifier goes through it.

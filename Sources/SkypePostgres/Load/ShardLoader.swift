@@ -176,13 +176,12 @@ package struct ShardLoader {
     private func copyDirectly(_ rows: TransformedShard, structure: [(key: StructureTable, value: [UInt8])],
                               on connection: PostgresConnection) throws -> Bool {
         guard rows.rows > 0 else { return false }
-        try connection.execute("SAVEPOINT direct_copy")
         do {
-            try connection.copyIn(statements.copyMessagesDirect, data: rows.messageRows)
-            for (table, data) in structure {
-                try connection.copyIn(statements.structure(table).direct, data: data)
-            }
-            // No RELEASE: the savepoint ends with the transaction, one round trip fewer.
+            // The savepoint, the messages and each structure table in one query string: one
+            // round trip per COPY. No RELEASE: the savepoint ends with the transaction.
+            try connection.copyIn([(statements.copyMessagesDirect, rows.messageRows)]
+                                  + structure.map { (statements.structure($0.key).direct, $0.value) },
+                                  after: "SAVEPOINT direct_copy")
             return true
         } catch {
             // Every statement above throws PostgresConnection.Failure.
