@@ -1,3 +1,4 @@
+import CProcessShims
 import Foundation
 import SkypeExport
 import SkypePostgres
@@ -18,6 +19,11 @@ final class ShardPreparer: Sendable {
         var rows: PreparedRows?
     }
 
+    /// How much lower than the connections the preparing threads run (`nice`): a connection
+    /// woken by the server's reply should get the core at once, not after a parse yields it,
+    /// or the server waits meanwhile.
+    static let niceness: Int32 = 10
+
     private let input: BlockingQueue<WorkItem>
     /// What the connections take, in about the order the shards arrived.
     let output: BlockingQueue<Prepared>
@@ -33,6 +39,7 @@ final class ShardPreparer: Sendable {
             done.enter()
             let thread = Thread { [self] in
                 defer { done.leave() }
+                _ = sp_lower_thread_priority(Self.niceness)
                 while let item = input.pop() {
                     guard output.push(prepare(item)) else { return }
                 }
