@@ -6,8 +6,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -43,12 +41,4 @@ void sp_ignore_sigpipe(void) {
 
 void sp_release_free_memory(void) {
     malloc_trim(0);
-}
-
-int sp_lower_thread_priority(int increment) {
-    id_t thread = (id_t)syscall(SYS_gettid);
-    errno = 0;
-    int current = getpriority(PRIO_PROCESS, thread);
-    if (current == -1 && errno != 0) return errno;
-    return setpriority(PRIO_PROCESS, thread, current + increment) == 0 ? 0 : errno;
 }

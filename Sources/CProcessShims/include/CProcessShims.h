@@ -23,8 +23,4 @@ void sp_ignore_sigpipe(void);
 /// resident size follows what it holds rather than its high-water mark.
 void sp_release_free_memory(void);
 
-/// Lowers the calling thread's scheduling priority by `increment` (its nice value; on Linux
-/// `setpriority` of a thread id applies to that thread alone). Returns 0, or an errno value.
-int sp_lower_thread_priority(int increment);
-
 #endif

@@ -204,7 +204,8 @@ package final class PostgresConnection {
                 // A broken connection can leave libpq in COPY mode: nothing more will come.
                 guard PQstatus(connection) != CONNECTION_BAD else { throw failure ?? lastFailure() }
                 guard next < copies.count, failure == nil else {
-                    _ = PQputCopyEnd(connection, "no data for this COPY")
+                    // Ends a COPY there is no data for; if even that fails, nothing more will come.
+                    if PQputCopyEnd(connection, "no data for this COPY") != 1 { throw failure ?? lastFailure() }
                     continue
                 }
                 if !send(copies[next].data) || PQputCopyEnd(connection, nil) != 1 {
@@ -225,6 +226,9 @@ package final class PostgresConnection {
             }
         }
         if let failure { throw failure }
+        guard copied.count == copies.count else {
+            throw Failure(sqlState: nil, message: "the server did not enter COPY mode for every COPY (\(copied.count) of \(copies.count) ran)")
+        }
         return copied
     }
 

@@ -11,6 +11,7 @@ package struct PreparedRows: Sendable {
     package var rows: TransformedShard
     /// When the transform began (``MonotonicClock``), for the parse phase's wall time.
     package var startedAt: UInt64
+    /// How long the transform took: part of the shard's parse and total time.
     package var seconds: Double
 
     /// Transforms `shard`, timing it.

@@ -3,15 +3,15 @@ import SkypeReport
 import SkypeSupport
 
 /// A worker's side of `shard_ledger`, the record that makes each shard (of messages or of
-/// media chunks) commit exactly once: looked up before any work, claimed inside the shard's
-/// transaction (a second claim of the same key waits, then finds it taken), its counts recorded
-/// before COMMIT.
+/// media chunks) commit exactly once: claimed inside the shard's transaction (a second claim of
+/// the same key waits, then finds it taken) with its counts, which a merge updates before
+/// COMMIT; looked up before any work on a rerun, and after a claim that found it taken.
 struct ShardLedger {
     let statements: LoadStatements
     let runID: Int64
     let worker: Int
 
-    /// A shard the ledger holds: committed before any work on it began.
+    /// A shard the ledger holds: committed by an earlier transaction than the one asking.
     struct Committed {
         /// Committed by this run: the acknowledgement was lost (a connection that broke after
         /// COMMIT, a worker that died before reporting), so it counts as loaded; otherwise an

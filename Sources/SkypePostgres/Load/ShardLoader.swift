@@ -105,6 +105,8 @@ package struct ShardLoader {
                 if let committed = try ledger.committed(key, on: connection) {
                     return skipped(shard, key: key, committed: committed, started: started)
                 }
+                // The claim met a row that is gone now: only if someone deleted the ledger's
+                // row meanwhile. Counted as skipped, as an earlier run's shard would be.
                 metrics = ShardMetrics(ordinal: shard.ordinal, shardKey: key, worker: worker)
                 metrics.alreadyLoaded = true
                 metrics.rejects = rows.rejectCounts
@@ -164,7 +166,8 @@ package struct ShardLoader {
             if connection.isHealthy, let refused = RefusedMessage(error, rows: rows) { throw refused }
             throw error
         }
-        metrics.totalSeconds = MonotonicClock.seconds(since: started)
+        // A prepared shard's transform ran before `load`: part of its time all the same.
+        metrics.totalSeconds = MonotonicClock.seconds(since: started) + (prepared?.seconds ?? 0)
         return metrics
     }
 

@@ -1,4 +1,3 @@
-import CProcessShims
 import Foundation
 import SkypeExport
 import SkypePostgres
@@ -19,19 +18,15 @@ final class ShardPreparer: Sendable {
         var rows: PreparedRows?
     }
 
-    /// How much lower than the connections the preparing threads run (`nice`): a connection
-    /// woken by the server's reply should get the core at once, not after a parse yields it,
-    /// or the server waits meanwhile.
-    static let niceness: Int32 = 10
-
     private let input: BlockingQueue<WorkItem>
     /// What the connections take, in about the order the shards arrived.
     let output: BlockingQueue<Prepared>
     private let replaying = Locked(false)
     private let done = DispatchGroup()
 
-    /// `threads` preparing threads; each queue holds at most `capacity` items, so memory stays
-    /// bounded by what the coordinator lets a worker hold (``LoadConfiguration/shardsInFlightPerWorker``).
+    /// `threads` preparing threads; each queue holds at most `capacity` items. What bounds the
+    /// memory is the coordinator, which lets a worker hold `2 × connections` shards in all
+    /// (``LoadConfiguration/shardsInFlightPerWorker``): queued, being prepared, prepared or loading.
     init(threads: Int, capacity: Int) {
         input = BlockingQueue(capacity: max(1, capacity))
         output = BlockingQueue(capacity: max(1, capacity))
@@ -39,7 +34,6 @@ final class ShardPreparer: Sendable {
             done.enter()
             let thread = Thread { [self] in
                 defer { done.leave() }
-                _ = sp_lower_thread_priority(Self.niceness)
                 while let item = input.pop() {
                     guard output.push(prepare(item)) else { return }
                 }

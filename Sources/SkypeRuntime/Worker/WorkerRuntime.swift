@@ -93,8 +93,12 @@ package final class WorkerRuntime: @unchecked Sendable {
         let database = RetryingConnection(conninfo: settings.conninfo,
                                           applicationName: "skype-parallel-load worker \(settings.worker)",
                                           policy: settings.retry)
-        while let prepared = preparer.output.pop() {
-            let shard = prepared.item
+        while var next = preparer.output.pop() {
+            let shard = next.item
+            // The rows are held here only until the shard is loaded, so that the trim below
+            // finds their buffers free.
+            var rows = next.rows
+            next.rows = nil
             if let poison = settings.crashOnConversation, case let .messages(messages) = shard,
                messages.parts.contains(where: { $0.conversationID == poison }) {
                 _exit(70)
@@ -104,7 +108,7 @@ package final class WorkerRuntime: @unchecked Sendable {
                 var metrics = try database.run { connection in
                     try send(.shardStarted(ordinal: shard.ordinal, label: shard.label))
                     switch shard {
-                    case let .messages(messages): return try loader.load(messages, prepared: prepared.rows, on: connection)
+                    case let .messages(messages): return try loader.load(messages, prepared: rows, on: connection)
                     case let .media(media): return try mediaLoader.load(media, on: connection)
                     }
                 }
@@ -119,6 +123,7 @@ package final class WorkerRuntime: @unchecked Sendable {
                 metrics.retriesBySQLState = database.retriesBySQLState
                 // A shard's buffers are megabytes; hand them back to the system rather than
                 // letting each thread's malloc arena keep its high-water mark.
+                rows = nil
                 sp_release_free_memory()
                 try send(.shardLoaded(metrics))
             } catch let failure as PostgresConnection.Failure {

@@ -16,6 +16,8 @@ import Testing
         let counts = try connection.copyIn([("COPY \(schema).a FROM STDIN", Array("1\n2\n3\n".utf8)),
                                             ("COPY \(schema).b FROM STDIN", Array("x\ny\n".utf8))])
         #expect(counts == [3, 2])
+        // A statement that is no COPY is an error, not zero rows.
+        #expect(throws: PostgresConnection.Failure.self) { try connection.copyIn("SELECT 1", data: Array("1\n".utf8)) }
 
         try connection.execute("BEGIN")
         do {
