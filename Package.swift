@@ -26,6 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // The viewer's HTTP server (`serve`). Its default traits (swift-configuration, full
+        // Foundation) are not needed and cost build time.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        // Hummingbird's own dependency; named for its signal names (`serve` stops on SIGINT/SIGTERM).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -97,10 +102,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Reading the archive: the pages of `serve` and `export-html`, escaped by construction;
+        // `search`; the read-only queries over a bounded pool of libpq connections.
+        .target(
+            name: "SkypeViewer",
+            dependencies: [
+                "SkypeSupport",
+                "SkypeExport",
+                "SkypePostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "skype-parallel-load",
             dependencies: [
                 "SkypeSupport",
+                "SkypeViewer",
                 "SkypeExport",
                 "SkypeReport",
                 "SkypePostgres",
@@ -128,6 +148,7 @@ let package = Package(
                 "SkypeReport",
                 "SkypePostgres",
                 "SkypeRuntime",
+                "SkypeViewer",
                 "SyntheticExport",
                 "skype-parallel-load",
                 "skype-export-generator",

@@ -20,9 +20,13 @@ struct SkypeParallelLoad: ParsableCommand {
               skype-parallel-load export.tar.zst
               skype-parallel-load inspect export.tar.zst
               skype-parallel-load verify export.tar.zst
+              skype-parallel-load serve                  # read it in a browser at http://127.0.0.1:8080
+              skype-parallel-load search 'that address'
+              skype-parallel-load export-html --out archive-html
             """,
         version: ToolVersion.current,
-        subcommands: [LoadCommand.self, InspectCommand.self, VerifyCommand.self, ExportMediaCommand.self, MigrateCommand.self, WorkerCommand.self],
+        subcommands: [LoadCommand.self, InspectCommand.self, VerifyCommand.self, ServeCommand.self, SearchCommand.self,
+                      ExportHTMLCommand.self, ExportMediaCommand.self, MigrateCommand.self, WorkerCommand.self],
         defaultSubcommand: LoadCommand.self
     )
 

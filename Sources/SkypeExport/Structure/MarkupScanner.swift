@@ -6,16 +6,16 @@
 /// UTF-8 bytes in place and makes a `String` only for what a token keeps: names are lowercased
 /// as ASCII bytes (`String.lowercased()` consults Unicode tables per character) and text
 /// without `&` is taken as it is.
-struct MarkupScanner {
-    enum Token: Equatable {
+package struct MarkupScanner {
+    package enum Token: Equatable {
         case start(name: String, attributes: [String: String], selfClosing: Bool)
         case end(name: String)
         case text(String)
     }
 
-    typealias Bytes = UnsafeBufferPointer<UInt8>
+    package typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    static func tokens(_ bytes: Bytes) -> [Token] {
+    package static func tokens(_ bytes: Bytes) -> [Token] {
         var tokens: [Token] = []
         var index = 0
         var textStart = 0

@@ -1,0 +1,158 @@
+/// Which messages of a conversation a page holds.
+package enum MessageWindow: Sendable, Equatable {
+    /// The newest messages (the page a conversation opens at).
+    case newest
+    /// The oldest messages.
+    case oldest
+    /// The messages after a cursor (older to newer).
+    case after(MessageCursor)
+    /// The messages before a cursor.
+    case before(MessageCursor)
+    /// The messages from a local date on (`YYYY-MM-DD`).
+    case from(date: String)
+    /// The messages around one (a permalink): half before it, the message and half after.
+    case around(MessageCursor)
+}
+
+/// A page of a conversation: its messages, oldest first, and whether there are more on each side.
+package struct MessagePage: Sendable, Equatable {
+    package var messages: [ArchiveMessage]
+    package var hasOlder: Bool
+    package var hasNewer: Bool
+}
+
+extension ArchiveReader {
+    /// The columns of a message and its structure rows: reactions, quotes, attachments with
+    /// their stored media, the call. Correlated subqueries by the message's key, so a page is
+    /// one round trip whatever it shows.
+    private var messageColumns: String {
+        """
+        m.account, m.conversation_id, m.message_id, m.fingerprint,
+        to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        to_char(m.sent_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS'),
+        m.sender_id, m.sender_name, coalesce(m.message_type, ''), coalesce(m.content, ''), coalesce(m.body_text, ''),
+        to_char(m.edited_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'), to_char(m.deleted_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'),
+        m.is_edited, m.is_deleted,
+        (SELECT json_agg(json_build_object('reaction', r.reaction, 'user', r.user_id) ORDER BY r.reaction, r.reacted_at, r.user_id)
+           FROM $schema.reactions r WHERE r.conversation_id = m.conversation_id AND r.message_id = m.message_id
+            AND r.fingerprint = m.fingerprint AND r.account = m.account),
+        (SELECT json_agg(json_build_object('message_id', q.quoted_message_id, 'conversation_id', q.quoted_conversation_id,
+                'author_name', q.author_name, 'author_id', q.author_id,
+                'quoted_at', to_char(q.quoted_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'), 'text', q.quoted_text) ORDER BY q.position)
+           FROM $schema.quotes q WHERE q.conversation_id = m.conversation_id AND q.message_id = m.message_id
+            AND q.fingerprint = m.fingerprint AND q.account = m.account),
+        (SELECT json_agg(json_build_object('position', a.position, 'kind', a.kind, 'name', coalesce(a.name, f.file_name),
+                'size_bytes', a.size_bytes, 'doc_id', a.doc_id, 'content_type', f.content_type,
+                'has_original', o.archive_entry IS NOT NULL, 'archive_entry', o.archive_entry,
+                'has_thumbnail', EXISTS (SELECT 1 FROM $schema.media_entries t WHERE t.doc_id = a.doc_id AND t.variant = 'thumbnail'))
+                ORDER BY a.position)
+           FROM $schema.attachments a
+           LEFT JOIN $schema.media_files f ON f.doc_id = a.doc_id
+           LEFT JOIN LATERAL (SELECT e.archive_entry FROM $schema.media_entries e
+                               WHERE e.doc_id = a.doc_id AND e.variant = 'original' ORDER BY e.archive_entry LIMIT 1) o ON true
+          WHERE a.conversation_id = m.conversation_id AND a.message_id = m.message_id
+            AND a.fingerprint = m.fingerprint AND a.account = m.account),
+        (SELECT json_build_object('state', k.state,
+                'seconds', (SELECT max(p.duration_seconds) FROM $schema.call_participants p
+                             WHERE p.conversation_id = k.conversation_id AND p.message_id = k.message_id
+                               AND p.fingerprint = k.fingerprint AND p.account = k.account),
+                'participants', (SELECT json_agg(coalesce(nullif(p.name, ''), p.participant_id) ORDER BY p.position)
+                                   FROM $schema.call_participants p
+                                  WHERE p.conversation_id = k.conversation_id AND p.message_id = k.message_id
+                                    AND p.fingerprint = k.fingerprint AND p.account = k.account))
+           FROM $schema.calls k WHERE k.conversation_id = m.conversation_id AND k.message_id = m.message_id
+            AND k.fingerprint = m.fingerprint AND k.account = m.account LIMIT 1)
+        """
+    }
+
+    /// The messages of one window of a conversation, at most `limit`, oldest first.
+    package func messages(account: String, conversation: String, window: MessageWindow, limit: Int) throws -> MessagePage {
+        switch window {
+        case .newest:
+            let rows = try select(account, conversation, "", [], descending: true, limit: limit + 1)
+            return MessagePage(messages: Array(rows.prefix(limit).reversed()), hasOlder: rows.count > limit, hasNewer: false)
+        case .oldest:
+            let rows = try select(account, conversation, "", [], descending: false, limit: limit + 1)
+            return MessagePage(messages: Array(rows.prefix(limit)), hasOlder: false, hasNewer: rows.count > limit)
+        case .after(let cursor):
+            let rows = try select(account, conversation, Self.keyset(">"), Self.parameters(cursor), descending: false, limit: limit + 1)
+            return MessagePage(messages: Array(rows.prefix(limit)), hasOlder: true, hasNewer: rows.count > limit)
+        case .before(let cursor):
+            let rows = try select(account, conversation, Self.keyset("<"), Self.parameters(cursor), descending: true, limit: limit + 1)
+            return MessagePage(messages: Array(rows.prefix(limit).reversed()), hasOlder: rows.count > limit, hasNewer: true)
+        case .from(let date):
+            let condition = "AND m.sent_at >= ($4::date::timestamp AT TIME ZONE $3)"
+            let rows = try select(account, conversation, condition, [date], descending: false, limit: limit + 1)
+            if rows.isEmpty {
+                // A date after the last message: show the newest, as a person expects.
+                return try messages(account: account, conversation: conversation, window: .newest, limit: limit)
+            }
+            let earlier = try select(account, conversation, "AND m.sent_at < ($4::date::timestamp AT TIME ZONE $3)", [date],
+                                     descending: true, limit: 1)
+            return MessagePage(messages: Array(rows.prefix(limit)), hasOlder: !earlier.isEmpty, hasNewer: rows.count > limit)
+        case .around(let cursor):
+            let half = max(1, limit / 2)
+            let older = try select(account, conversation, Self.keyset("<"), Self.parameters(cursor), descending: true, limit: half + 1)
+            let rest = try select(account, conversation, Self.keyset(">="), Self.parameters(cursor), descending: false,
+                                  limit: limit - half + 1)
+            return MessagePage(messages: Array(older.prefix(half).reversed()) + Array(rest.prefix(limit - half)),
+                               hasOlder: older.count > half, hasNewer: rest.count > limit - half)
+        }
+    }
+
+    /// The message with this id (and fingerprint, when given) in a conversation: what a
+    /// permalink or a quote points at. Without a fingerprint, the earliest message with the id.
+    package func cursor(account: String, conversation: String, messageID: String, fingerprint: Int64?) throws -> MessageCursor? {
+        try rows("""
+            SELECT to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), m.message_id, m.fingerprint
+            FROM $schema.messages m
+            WHERE m.conversation_id = $1 AND m.account = $2 AND m.message_id = $3 AND ($4::bigint IS NULL OR m.fingerprint = $4)
+            ORDER BY m.sent_at, m.fingerprint LIMIT 1
+            """, [conversation, account, messageID, fingerprint.map(String.init)]).first.flatMap { row in
+            row.int64(2).map { MessageCursor(sentAt: row.text(0), messageID: row.text(1), fingerprint: $0) }
+        }
+    }
+
+    /// The row comparison of a keyset page. The plain `sent_at` bound beside it is what lets
+    /// the `(conversation_id, sent_at)` index narrow the scan; the row comparison breaks ties.
+    private static func keyset(_ comparison: String) -> String {
+        let bound = comparison.hasPrefix(">") ? ">=" : "<="
+        return """
+            AND m.sent_at \(bound) $4::timestamptz
+            AND (m.sent_at, m.message_id, m.fingerprint) \(comparison) ($4::timestamptz, $5, $6::bigint)
+            """
+    }
+
+    private static func parameters(_ cursor: MessageCursor) -> [String?] {
+        [cursor.sentAt, cursor.messageID, String(cursor.fingerprint)]
+    }
+
+    private func select(_ account: String, _ conversation: String, _ condition: String, _ extra: [String?],
+                        descending: Bool, limit: Int) throws -> [ArchiveMessage] {
+        let order = descending ? "DESC" : "ASC"
+        let limitParameter = "$\(4 + extra.count)"
+        return try rows("""
+            SELECT \(messageColumns)
+            FROM $schema.messages m
+            WHERE m.conversation_id = $1 AND m.account = $2 \(condition)
+            ORDER BY m.sent_at \(order), m.message_id \(order), m.fingerprint \(order)
+            LIMIT \(limitParameter)
+            """, [conversation, account, timeZone] + extra + [String(limit)]).compactMap(Self.message)
+    }
+
+    static func message(_ row: ArchiveRow) -> ArchiveMessage? {
+        guard let fingerprint = row.int64(3) else { return nil }
+        let localTime = row.text(5)
+        var message = ArchiveMessage(
+            account: row.text(0), conversationID: row.text(1), messageID: row.text(2), fingerprint: fingerprint,
+            cursor: MessageCursor(sentAt: row.text(4), messageID: row.text(2), fingerprint: fingerprint),
+            localTime: localTime, localDate: String(localTime.prefix(10)), senderID: row.string(6), senderName: row.string(7),
+            messageType: row.text(8), content: row.text(9), bodyText: row.text(10), editedAt: row.string(11),
+            deletedAt: row.string(12), isEdited: row.bool(13), isDeleted: row.bool(14))
+        message.reactions = row.json(15, as: [ArchiveMessage.Reaction].self) ?? []
+        message.quotes = row.json(16, as: [ArchiveMessage.Quote].self) ?? []
+        message.attachments = row.json(17, as: [ArchiveMessage.Attachment].self) ?? []
+        message.call = row.json(18, as: ArchiveMessage.Call.self)
+        return message
+    }
+}
