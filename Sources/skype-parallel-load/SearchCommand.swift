@@ -42,8 +42,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most hits to show (1-500).", valueName: "n"))
     var limit: Int = 20
 
-    @Option(help: ArgumentHelp("rank (best match first) or newest.", valueName: "order"))
-    var order: String = "rank"
+    @Option(help: ArgumentHelp("newest (first) or rank (best match among the newest 1,000 matches first).", valueName: "order"))
+    var order: String = "newest"
 
     @Option(help: ArgumentHelp("Time zone of the times shown (IANA name). Default: this machine's.", valueName: "zone"))
     var timeZone: String?
@@ -69,15 +69,20 @@ struct SearchCommand: ParsableCommand {
         request.until = until
         request.account = account
         request.limit = limit
-        request.order = SearchRequest.Order(rawValue: order) ?? .rank
+        request.order = SearchRequest.Order(rawValue: order) ?? .newest
         return request
     }
 
     func run() throws {
         let validated = try request().validated()
-        let connection = try PostgresConnection.open(conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
-                                                     applicationName: "skype-parallel-load search")
-        _ = try? connection.execute("SET default_transaction_read_only = on; SET jit = off")
+        let connection: PostgresConnection
+        do {
+            connection = try ReadOnlySession.open(conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
+                                                  applicationName: "skype-parallel-load search", statementTimeoutMilliseconds: 60_000)
+        } catch {
+            printError(error.description)
+            throw ExitCode.failure
+        }
         let reader = ArchiveReader(connection: connection, schema: database.schema, timeZone: timeZone ?? TimeZone.current.identifier)
         let hits: [SearchHit]
         do {

@@ -5,10 +5,10 @@ import Foundation
 package struct SearchRequest: Sendable, Equatable {
     /// How hits are ordered.
     package enum Order: String, Sendable, CaseIterable {
-        /// By `ts_rank`, then newest first.
-        case rank
-        /// Newest first.
+        /// Newest first: the default, as fast on a common word as on a rare one.
         case newest
+        /// By `ts_rank` among the newest ``SearchRequest/rankedWindow`` matches, then newest first.
+        case rank
     }
 
     /// `websearch_to_tsquery` syntax: words, `"a phrase"`, `-word`, `or`.
@@ -20,13 +20,16 @@ package struct SearchRequest: Sendable, Equatable {
     /// Local dates, `YYYY-MM-DD`, both inclusive.
     package var since: String?
     package var until: String?
-    package var order: Order = .rank
+    package var order: Order = .newest
     package var limit: Int = 50
     /// For newest-first pages after the first: the last hit's place.
     package var before: MessageCursor?
 
     /// The longest query accepted, in bytes.
     package static let maximumQueryBytes = 512
+    /// How many of the newest matches `rank` orders: ranking all of a common word's matches
+    /// would cost in proportion to the archive.
+    package static let rankedWindow = 1000
     /// The most hits one request returns.
     package static let maximumLimit = 500
 

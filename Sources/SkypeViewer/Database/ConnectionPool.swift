@@ -102,17 +102,10 @@ package final class ConnectionPool: Sendable {
 
     private func open() throws(ViewerError) -> PostgresConnection {
         do {
-            let connection = try PostgresConnection(conninfo: settings.conninfo, applicationName: settings.applicationName)
-            try connection.execute("""
-                SET default_transaction_read_only = on;
-                SET statement_timeout = \(max(1, settings.statementTimeoutMilliseconds));
-                SET jit = off;
-                SET TimeZone = 'UTC'
-                """)
-            return connection
+            return try ReadOnlySession.open(conninfo: settings.conninfo, applicationName: settings.applicationName,
+                                            statementTimeoutMilliseconds: settings.statementTimeoutMilliseconds)
         } catch {
-            throw ViewerError(.unavailable, "the database is not reachable: \(error.message)",
-                              hint: "The viewer reconnects by itself; try again in a moment")
+            throw ViewerError(.unavailable, error.message, hint: "The viewer reconnects by itself; try again in a moment")
         }
     }
 }

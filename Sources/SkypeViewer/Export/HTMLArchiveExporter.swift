@@ -60,13 +60,7 @@ package struct HTMLArchiveExporter {
         guard (1...100_000).contains(settings.messagesPerPage) else {
             throw ViewerError(.badRequest, "--messages-per-page must be 1 to 100000")
         }
-        let connection: PostgresConnection
-        do {
-            connection = try PostgresConnection(conninfo: settings.conninfo, applicationName: "skype-parallel-load export-html")
-            try connection.execute("SET default_transaction_read_only = on; SET jit = off; SET TimeZone = 'UTC'")
-        } catch {
-            throw ViewerError(.unavailable, "cannot connect to PostgreSQL: \(error.message)")
-        }
+        let connection = try ReadOnlySession.open(conninfo: settings.conninfo, applicationName: "skype-parallel-load export-html")
         let reader = ArchiveReader(connection: connection, schema: settings.schema, timeZone: settings.timeZone)
         let folder = ExportFolder(root: settings.outputDirectory, fileMode: mode_t(settings.fileMode & 0o777))
         try folder.makeDirectory("conversations")

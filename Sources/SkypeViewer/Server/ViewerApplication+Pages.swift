@@ -91,14 +91,15 @@ extension ViewerApplication {
         search.account = request.parameter("account")
         search.since = request.parameter("since")
         search.until = request.parameter("until")
-        search.order = request.parameter("order").flatMap(SearchRequest.Order.init(rawValue:)) ?? .rank
+        search.order = request.parameter("order").flatMap(SearchRequest.Order.init(rawValue:)) ?? .newest
         search.limit = 50
         if let before = request.parameter("before") {
             guard let cursor = MessageCursor(token: before) else { throw ViewerError(.badRequest, "the before position is malformed") }
             search.before = cursor
         }
         let accounts = try await read { reader in try reader.accounts() }
-        if search.query.trimmingCharacters(in: .whitespaces).isEmpty {
+        if search.query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            search.query = ""
             return .page(SearchPage(request: search, hits: [], accounts: accounts).render(in: layout))
         }
         let validated: SearchRequest
