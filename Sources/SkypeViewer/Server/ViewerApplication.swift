@@ -37,6 +37,10 @@ package struct ViewerApplication: Sendable {
         if request.path == "/static/viewer.css" {
             return ViewerResponse(headers: [("Content-Type", "text/css; charset=utf-8")], body: .bytes(Array(Stylesheet.css.utf8)))
         }
+        if request.path == "/favicon.ico" {
+            // Browsers ask for it on every page; "no content" keeps a 404 out of their consoles.
+            return ViewerResponse(status: 204, body: .bytes([]))
+        }
         guard access.allows(request) else {
             var response = ViewerResponse.page(LoginPage(failed: false).render(in: layout), status: 401)
             response.headers.append(("WWW-Authenticate", "Bearer"))

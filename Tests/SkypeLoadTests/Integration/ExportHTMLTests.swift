@@ -66,7 +66,7 @@ import Testing
         // Private by default: files 0600, folders 0700.
         for file in files {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: out + "/" + file, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: out + "/" + file, isDirectory: &isFolder)
             #expect(Self.mode(out + "/" + file) == (isFolder.boolValue ? 0o700 : 0o600), "\(file)")
         }
         #expect(Self.mode(out) == 0o700)
