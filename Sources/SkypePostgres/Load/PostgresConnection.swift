@@ -6,6 +6,11 @@ package final class PostgresConnection {
     private var connection: OpaquePointer?
     /// Masks the connection string's secrets in every message of this connection.
     private let redaction: ConnectionString
+    /// The statements ``executePrepared(_:_:)`` prepared on this session, by their SQL.
+    private var preparedStatements: [String: String] = [:]
+    /// At most this many prepared statements per session: the viewer's queries are a few
+    /// dozen texts, so more means SQL built from data, which must not grow the server's memory.
+    private static let preparedStatementLimit = 128
 
     /// A failed statement or connection attempt.
     package struct Failure: Error, CustomStringConvertible, Sendable {
@@ -132,6 +137,30 @@ package final class PostgresConnection {
         let pointers = cValues.map { UnsafePointer($0) }
         let result = PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         return try check(result)
+    }
+
+    /// Runs one statement as ``execute(_:_:)`` does, prepared once per session and reused:
+    /// the statements a viewer sends on every page are parsed and, once PostgreSQL settles on
+    /// a generic plan, planned only once. For statements run many times with other values.
+    @discardableResult
+    package func executePrepared(_ sql: String, _ parameters: [String?]) throws(Failure) -> QueryResult {
+        let name: String
+        if let known = preparedStatements[sql] {
+            name = known
+        } else {
+            if preparedStatements.count >= Self.preparedStatementLimit {
+                try execute("DEALLOCATE ALL")
+                preparedStatements.removeAll()
+            }
+            let candidate = "spl_\(preparedStatements.count)"
+            _ = try check(PQprepare(connection, candidate, sql, Int32(parameters.count), nil))
+            preparedStatements[sql] = candidate
+            name = candidate
+        }
+        let cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { cValues.forEach { free($0) } }
+        let pointers = cValues.map { UnsafePointer($0) }
+        return try check(PQexecPrepared(connection, name, Int32(parameters.count), pointers, nil, nil, 0))
     }
 
     /// Runs one statement whose parameters and results travel in binary: `bytea` values as

@@ -22,7 +22,7 @@ package struct ArchiveReader {
     func rows(_ sql: String, _ parameters: [String?]) throws -> [ArchiveRow] {
         let statement = sql.replacingOccurrences(of: "$schema", with: schema)
         do {
-            return try connection.execute(statement, parameters).rows.map(ArchiveRow.init)
+            return try connection.executePrepared(statement, parameters).rows.map(ArchiveRow.init)
         } catch {
             throw ViewerError(failure: error)
         }

@@ -96,7 +96,7 @@ package struct HTMLArchiveExporter {
         let index = ConversationListPage(accounts: accounts, conversations: all) { conversation in
             .local("conversations/" + Self.folderName(conversation) + "/index.html")
         }
-        try folder.write("index.html", Array(index.render(in: PageLayout(links: ExportIndexLinks(), isServed: false)).description.utf8))
+        try folder.write("index.html", index.render(in: PageLayout(links: ExportIndexLinks(), isServed: false)).utf8)
         return summary
     }
 
@@ -138,14 +138,14 @@ package struct HTMLArchiveExporter {
             if next?.messages.isEmpty == false { navigation.newer = .local(ExportLinks.pageFile(number + 1)) }
             let view = ConversationPage(conversation: conversation, messages: page.messages, navigation: navigation)
             let html = view.render(in: PageLayout(links: links, isServed: false))
-            try folder.write(directory + "/" + links.pageFile, Array(html.description.utf8))
+            try folder.write(directory + "/" + links.pageFile, html.utf8)
             pages.append((links.pageFile, page.messages[0].localTime, page.messages[page.messages.count - 1].localTime, page.messages.count))
             summary.pages += 1
             summary.messages += page.messages.count
             guard let next else { break }
             page = next
         }
-        try folder.write(directory + "/index.html", Array(pageList(conversation, pages).description.utf8))
+        try folder.write(directory + "/index.html", pageList(conversation, pages).utf8)
         try folder.write(directory + "/.complete", Array(mark.utf8))
         summary.conversations += 1
     }

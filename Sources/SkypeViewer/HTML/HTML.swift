@@ -5,33 +5,38 @@
 /// from data), attribute values are escaped, and URL attributes take a ``SafeURL``, whose
 /// schemes are checked. There is no way to append a `String` unescaped.
 package struct HTML: Sendable, CustomStringConvertible {
-    private(set) var markup: String = ""
+    // UTF-8 bytes rather than a String: appending to a byte array is a copy, where appending
+    // small Strings to a String checked and grew it each time (most of a page's render time).
+    private(set) var bytes: [UInt8] = []
 
     package init() {}
 
-    /// The markup as text, to send or write.
-    package var description: String { markup }
+    /// The markup as text.
+    package var description: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The markup as UTF-8, to send or write.
+    package var utf8: [UInt8] { bytes }
 
     /// Escaped text: `&`, `<`, `>`, `"` and `'` become entities, so text can sit in an element or an attribute.
     package mutating func text(_ text: some StringProtocol) {
-        Self.escape(text, into: &markup)
+        Self.escape(text, into: &bytes)
     }
 
     /// Markup written in this source code (a literal: a doctype, an entity, a fixed fragment).
     package mutating func raw(_ literal: StaticString) {
-        markup += literal.description
+        append(literal)
     }
 
     /// Markup built by another `HTML` value.
     package mutating func append(_ other: HTML) {
-        markup += other.markup
+        bytes += other.bytes
     }
 
     /// An element with its attributes and its content, written by `content`.
     package mutating func element(_ name: StaticString, _ attributes: [Attribute] = [], _ content: (inout HTML) -> Void = { _ in }) {
         open(name, attributes)
         content(&self)
-        markup += "</" + name.description + ">"
+        close(name)
     }
 
     /// An element with text content.
@@ -47,21 +52,31 @@ package struct HTML: Sendable, CustomStringConvertible {
     /// A start tag without its end, for the few elements whose content is written across
     /// several calls (``close(_:)`` ends it).
     package mutating func open(_ name: StaticString, _ attributes: [Attribute] = []) {
-        markup += "<" + name.description
+        bytes.append(UInt8(ascii: "<"))
+        append(name)
         for attribute in attributes {
-            markup += " " + attribute.name.description
+            bytes.append(UInt8(ascii: " "))
+            append(attribute.name)
             if let value = attribute.value {
-                markup += "=\""
-                Self.escape(value, into: &markup)
-                markup += "\""
+                bytes.append(UInt8(ascii: "="))
+                bytes.append(UInt8(ascii: "\""))
+                Self.escape(value, into: &bytes)
+                bytes.append(UInt8(ascii: "\""))
             }
         }
-        markup += ">"
+        bytes.append(UInt8(ascii: ">"))
     }
 
     /// The end tag of an element begun with ``open(_:_:)``.
     package mutating func close(_ name: StaticString) {
-        markup += "</" + name.description + ">"
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        append(name)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    private mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// One attribute: a name from this source code and a value that will be escaped.
@@ -94,28 +109,16 @@ package struct HTML: Sendable, CustomStringConvertible {
     /// Escapes for both element content and quoted attribute values. It reads UTF-8 bytes, not
     /// `Character`s: a quote followed by a combining mark is one `Character` that is not `"`,
     /// and would slip through a comparison of characters.
-    static func escape(_ text: some StringProtocol, into output: inout String) {
-        var bytes: [UInt8] = []
-        var needsEscape = false
-        for byte in text.utf8 where byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
-            needsEscape = true
-            break
-        }
-        guard needsEscape else {
-            output += text
-            return
-        }
-        bytes.reserveCapacity(text.utf8.count + 16)
+    static func escape(_ text: some StringProtocol, into output: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
-            case 0x26: bytes += "&amp;".utf8
-            case 0x3C: bytes += "&lt;".utf8
-            case 0x3E: bytes += "&gt;".utf8
-            case 0x22: bytes += "&quot;".utf8
-            case 0x27: bytes += "&#39;".utf8
-            default: bytes.append(byte)
+            case 0x26: output += "&amp;".utf8
+            case 0x3C: output += "&lt;".utf8
+            case 0x3E: output += "&gt;".utf8
+            case 0x22: output += "&quot;".utf8
+            case 0x27: output += "&#39;".utf8
+            default: output.append(byte)
             }
         }
-        output += String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -10,15 +10,26 @@ package struct SafeURL: Sendable, Equatable {
     /// every byte outside the unreserved set percent-encoded. `path` is written in our code:
     /// it must start with `/`, `./` or `../`, or be a plain relative name.
     package static func local(_ path: String, _ query: [(String, String)] = [], fragment: String? = nil) -> SafeURL {
-        var string = encode(path, keeping: pathBytes)
-        if !query.isEmpty {
-            string += "?" + query.map { encode($0.0, keeping: unreserved) + "=" + encode($0.1, keeping: unreserved) }
-                .joined(separator: "&")
+        // Built as bytes: a page holds hundreds of these links, and appending scalars to a
+        // String one by one was most of the time it took to render one.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(path.utf8.count + query.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count * 3 + 2 } + 32)
+        encode(path, keeping: pathBytes, into: &bytes)
+        for (index, item) in query.enumerated() {
+            bytes.append(index == 0 ? UInt8(ascii: "?") : UInt8(ascii: "&"))
+            encode(item.0, keeping: unreserved, into: &bytes)
+            bytes.append(UInt8(ascii: "="))
+            encode(item.1, keeping: unreserved, into: &bytes)
         }
-        if let fragment { string += "#" + encode(fragment, keeping: unreserved) }
+        if let fragment {
+            bytes.append(UInt8(ascii: "#"))
+            encode(fragment, keeping: unreserved, into: &bytes)
+        }
         // A relative name with a colon before any slash would read as a scheme: make it ./name.
-        if let colon = string.firstIndex(of: ":"), !string[..<colon].contains("/") { string = "./" + string }
-        return SafeURL(string: string)
+        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")), !bytes[..<colon].contains(UInt8(ascii: "/")) {
+            bytes.insert(contentsOf: "./".utf8, at: 0)
+        }
+        return SafeURL(string: String(decoding: bytes, as: UTF8.self))
     }
 
     /// A link from the archive, if its scheme is one a viewer may follow; nil otherwise.
@@ -30,35 +41,49 @@ package struct SafeURL: Sendable, Equatable {
         let scheme = cleaned[..<colon].lowercased()
         guard ["http", "https", "mailto"].contains(scheme) else { return nil }
         // Bytes a URL never holds raw are encoded; the rest is kept as the sender wrote it.
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(cleaned.utf8.count)
         for byte in cleaned.utf8 {
             if byte >= 0x80 || byte == 0x22 || byte == 0x27 || byte == 0x3C || byte == 0x3E || byte == 0x5C || byte == 0x60 {
-                output += percent(byte)
+                appendPercent(byte, to: &output)
             } else {
-                output.unicodeScalars.append(Unicode.Scalar(byte))
+                output.append(byte)
             }
         }
-        return SafeURL(string: output)
+        return SafeURL(string: String(decoding: output, as: UTF8.self))
     }
 
-    private static let unreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
-    private static let pathBytes: Set<UInt8> = unreserved.union("/".utf8)
+    /// Which bytes stay as they are, indexed by byte.
+    package typealias ByteClass = [Bool]
+
+    private static let unreserved: ByteClass = byteClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let pathBytes: ByteClass = byteClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// The table that keeps the bytes of `kept` and encodes every other.
+    package static func byteClass(_ kept: String) -> ByteClass {
+        var table = ByteClass(repeating: false, count: 256)
+        for byte in kept.utf8 { table[Int(byte)] = true }
+        return table
+    }
 
     /// Percent-encodes every byte of `text` not in `keeping`.
-    package static func encode(_ text: String, keeping: Set<UInt8>) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if keeping.contains(byte) { output.unicodeScalars.append(Unicode.Scalar(byte)) } else { output += percent(byte) }
-        }
-        return output
+    package static func encode(_ text: String, keeping: ByteClass) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        encode(text, keeping: keeping, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func percent(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF".unicodeScalars)
-        var text = "%"
-        text.unicodeScalars.append(digits[Int(byte >> 4)])
-        text.unicodeScalars.append(digits[Int(byte & 0x0F)])
-        return text
+    private static func encode(_ text: String, keeping: ByteClass, into bytes: inout [UInt8]) {
+        for byte in text.utf8 {
+            if keeping[Int(byte)] { bytes.append(byte) } else { appendPercent(byte, to: &bytes) }
+        }
+    }
+
+    private static func appendPercent(_ byte: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "%"))
+        bytes.append(hexDigits[Int(byte >> 4)])
+        bytes.append(hexDigits[Int(byte & 0x0F)])
     }
 }

@@ -30,7 +30,7 @@ extension ViewerApplication {
         return ViewerResponse(headers: headers, body: .stream(length: media.sizeBytes, pieces: pieces, piece: piece))
     }
 
-    private static let filenameBytes = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+    private static let filenameBytes = SafeURL.byteClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// How many pieces the file is read in, and how to read each: a chunk from the database,
     /// or 1 MiB of the file under `--media-dir` (opened without following a symlink).
@@ -60,7 +60,7 @@ extension ViewerApplication {
         let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { throw ViewerError(.notFound, "the media file \(name) is not in --media-dir") }
         defer { Glibc.close(descriptor) }
-        var status = stat()
+        var status = Glibc.stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
             throw ViewerError(.failed, "\(name) in --media-dir is not a regular file")
         }

@@ -46,7 +46,7 @@ package struct ViewerResponse: Sendable {
     /// The whole body, for tests and small responses (a stream is read to its end).
     package func collectedBody() async throws -> [UInt8] {
         switch body {
-        case .html(let html): return Array(html.description.utf8)
+        case .html(let html): return html.utf8
         case .bytes(let bytes): return bytes
         case .stream(_, let pieces, let piece):
             var bytes: [UInt8] = []

@@ -65,7 +65,7 @@ package struct ViewerServer: Sendable {
         if head { return Response(status: status, headers: fields) }
         switch response.body {
         case .html(let html):
-            return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html.description)))
+            return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: html.utf8)))
         case .bytes(let bytes):
             return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .stream(let length, let pieces, let piece):
