@@ -49,6 +49,7 @@ struct ExportHTMLCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try validateTimeZone(timeZone)
         guard let value = UInt32(mode, radix: 8), value <= 0o777, value & 0o600 == 0o600 else {
             throw ValidationError("--mode takes an octal file mode that you can read and write, such as 0600 or 0644, not \(mode)")
         }

@@ -52,6 +52,7 @@ struct SearchCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try validateTimeZone(timeZone)
         guard database.schema.utf8.count <= 63, !database.schema.isEmpty else { throw ValidationError("--schema must be 1 to 63 bytes long") }
         guard SearchRequest.Order(rawValue: order) != nil else { throw ValidationError("--order is rank or newest, not \(order)") }
         do {

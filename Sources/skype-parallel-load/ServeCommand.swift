@@ -47,13 +47,16 @@ struct ServeCommand: ParsableCommand {
     var logLevel: String = "notice"
 
     func validate() throws {
+        try validateTimeZone(timeZone)
         guard let address = ListenAddress(listen) else {
             throw ValidationError("--listen takes HOST:PORT or [IPv6]:PORT, not \(listen)")
         }
         if !address.isLoopback && authTokenFile == nil {
             throw ValidationError("--listen \(listen) is reachable from other machines: pass --auth-token-file FILE, or listen on 127.0.0.1")
         }
-        guard statementTimeout > 0 else { throw ValidationError("--statement-timeout must be positive") }
+        guard statementTimeout > 0, statementTimeout <= 86_400 else {
+            throw ValidationError("--statement-timeout takes seconds, more than 0 and at most 86400")
+        }
         _ = try viewerConfiguration()
     }
 

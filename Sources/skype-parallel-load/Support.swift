@@ -71,3 +71,12 @@ func show<Report: Encodable>(_ report: Report, text: String, asJSON: Bool) throw
         print(text, terminator: "")
     }
 }
+
+/// `--time-zone`, checked: a name the viewer's queries would hand to PostgreSQL, which answers
+/// an unknown one with an error on every page. Nil stays nil (this machine's zone).
+func validateTimeZone(_ name: String?) throws {
+    guard let name else { return }
+    guard name.utf8.count <= 64, TimeZone(identifier: name) != nil else {
+        throw ValidationError("--time-zone takes an IANA name such as Europe/Berlin or UTC, not \(name.prefix(64))")
+    }
+}

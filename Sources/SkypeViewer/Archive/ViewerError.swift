@@ -5,7 +5,7 @@ package import SkypePostgres
 package struct ViewerError: Error, CustomStringConvertible, Sendable {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Hashable, Sendable {
-            case badRequest, unauthorized, notFound, methodNotAllowed, tooLarge, unavailable, timeout, busy, failed
+            case badRequest, unauthorized, notFound, methodNotAllowed, tooLarge, misdirected, unavailable, timeout, busy, failed
         }
         fileprivate let base: Base
 
@@ -19,6 +19,8 @@ package struct ViewerError: Error, CustomStringConvertible, Sendable {
         package static let methodNotAllowed = Code(base: .methodNotAllowed)
         /// A request line or body over its limit.
         package static let tooLarge = Code(base: .tooLarge)
+        /// A request for another host name than the viewer's (a DNS rebinding attempt).
+        package static let misdirected = Code(base: .misdirected)
         /// The database cannot be reached (down, restarting, refusing connections).
         package static let unavailable = Code(base: .unavailable)
         /// A statement ran past the viewer's statement timeout and was cancelled.
@@ -38,6 +40,7 @@ package struct ViewerError: Error, CustomStringConvertible, Sendable {
             case .notFound: 404
             case .methodNotAllowed: 405
             case .tooLarge: 413
+            case .misdirected: 421
             case .unavailable, .busy: 503
             case .timeout: 504
             case .failed: 500

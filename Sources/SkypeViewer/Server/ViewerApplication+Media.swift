@@ -57,7 +57,8 @@ extension ViewerApplication {
     }
 
     private static func readPiece(_ path: String, offset: Int, count: Int, name: String) throws -> [UInt8] {
-        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO planted in the folder must not block a thread at open.
+        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw ViewerError(.notFound, "the media file \(name) is not in --media-dir") }
         defer { Glibc.close(descriptor) }
         var status = Glibc.stat()

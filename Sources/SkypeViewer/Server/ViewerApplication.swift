@@ -5,12 +5,14 @@ package struct ViewerApplication: Sendable {
     package let configuration: ViewerConfiguration
     package let pool: ConnectionPool
     let access: AccessControl
+    let hostCheck: HostCheck
     let layout = PageLayout(links: ServerLinks(), isServed: true)
 
     package init(configuration: ViewerConfiguration, pool: ConnectionPool) {
         self.configuration = configuration
         self.pool = pool
         access = AccessControl(token: configuration.authToken)
+        hostCheck = HostCheck(listen: configuration.listen, hasToken: configuration.authToken != nil)
     }
 
     /// Answers one request; every failure becomes an error page with its status.
@@ -30,6 +32,10 @@ package struct ViewerApplication: Sendable {
     }
 
     private func route(_ request: ViewerRequest) async throws -> ViewerResponse {
+        guard hostCheck.allows(request.host) else {
+            throw ViewerError(.misdirected, "this viewer answers to 127.0.0.1 and localhost only, not \(request.host?.prefix(100) ?? "")",
+                              hint: "Open http://127.0.0.1 on the viewer's port, or start it with --auth-token-file to reach it by another name")
+        }
         if request.path == "/login" { return try login(request) }
         guard request.method == "GET" || request.method == "HEAD" else {
             throw ViewerError(.methodNotAllowed, "the archive is read-only: \(request.method.prefix(16)) is not accepted")

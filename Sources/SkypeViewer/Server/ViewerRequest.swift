@@ -9,6 +9,8 @@ package struct ViewerRequest: Sendable {
     package var authorization: String?
     package var cookie: String?
     package var forwardedProto: String?
+    /// `Host` (HTTP/1) or `:authority` (HTTP/2), when sent.
+    package var host: String?
     /// The body of the login form (the only request with one), at most ``maximumBodyBytes``.
     package var body: [UInt8]
 
@@ -17,8 +19,9 @@ package struct ViewerRequest: Sendable {
     package static let maximumBodyBytes = 4096
 
     package init(method: String = "GET", target: String, authorization: String? = nil, cookie: String? = nil,
-                 forwardedProto: String? = nil, body: [UInt8] = []) {
+                 forwardedProto: String? = nil, host: String? = nil, body: [UInt8] = []) {
         self.method = method
+        self.host = host
         self.authorization = authorization
         self.cookie = cookie
         self.forwardedProto = forwardedProto

@@ -25,7 +25,7 @@ package struct ViewerServer: Sendable {
         // Every method and path goes to the viewer's own routing: it answers 404 and 405 itself.
         router.on("**", method: .get) { request, _ in try await Self.respond(application, request) }
         router.on("/", method: .get) { request, _ in try await Self.respond(application, request) }
-        for method in [HTTPRequest.Method.head, .post, .put, .delete, .patch, .options] {
+        for method in [HTTPRequest.Method.head, .post, .put, .delete, .patch, .options, .trace] {
             router.on("**", method: method) { request, _ in try await Self.respond(application, request) }
             router.on("/", method: method) { request, _ in try await Self.respond(application, request) }
         }
@@ -52,7 +52,8 @@ package struct ViewerServer: Sendable {
         let viewerRequest = ViewerRequest(
             method: request.method.rawValue, target: target, authorization: request.headers[.authorization],
             cookie: request.headers[values: .cookie].joined(separator: "; "),
-            forwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!], body: body)
+            forwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!],
+            host: request.head.authority, body: body)
         return Self.response(await application.respond(to: viewerRequest), head: request.method == .head)
     }
 

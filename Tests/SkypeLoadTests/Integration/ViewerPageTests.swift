@@ -125,6 +125,30 @@ import Testing
         #expect(try await fixture.get("/health").body == "ok\n")
     }
 
+    @Test func anotherHostNameIsRefusedWithoutAToken() async throws {
+        // DNS rebinding: another site's name resolved to 127.0.0.1 reaches the viewer with that
+        // name in Host; only loopback names and the listen address are answered.
+        let fixture = try ViewerFixture.get()
+        for host in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST", "[::1]:8080", "127.0.0.2"] {
+            let response = await fixture.application.respond(to: ViewerRequest(target: "/", host: host))
+            #expect(response.status == 200, "Host: \(host)")
+        }
+        for host in ["rebind.example:8080", "127.0.0.1.example", "[::2]:8080", "0.0.0.0:8080"] {
+            let response = await fixture.application.respond(to: ViewerRequest(target: "/", host: host))
+            #expect(response.status == 421, "Host: \(host)")
+            let body = String(decoding: try await response.collectedBody(), as: UTF8.self)
+            #expect(!body.contains("live:owner"), "nothing of the archive in the refusal")
+            #expect(response.header("Content-Security-Policy") != nil)
+        }
+        // With a token, the token is the defence: a proxy's name is answered (after sign-in).
+        let guarded = ViewerFixture.makeApplication(db: fixture.db) { $0.authToken = "correct-horse-battery-staple" }
+        let signedIn = await guarded.respond(to: ViewerRequest(target: "/", authorization: "Bearer correct-horse-battery-staple",
+                                                               host: "skype.example.org"))
+        #expect(signedIn.status == 200)
+        let anonymous = await guarded.respond(to: ViewerRequest(target: "/", host: "skype.example.org"))
+        #expect(anonymous.status == 401)
+    }
+
     /// The target of the first link whose text is `label`, entities decoded.
     static func link(in body: String, labelled label: String) -> String? {
         guard let end = body.range(of: ">\(label)</a>") else { return nil }
