@@ -15,7 +15,7 @@ package struct ViewerServer: Sendable {
         self.logger = logger
     }
 
-    /// Serves until a signal stops it; `onListening` gets the bound port (for `--listen :0`).
+    /// Serves until a signal stops it; `onListening` gets the bound port (for `--listen 127.0.0.1:0`).
     package func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try configuration.validate()
         let pool = ConnectionPool(settings: configuration.pool)
