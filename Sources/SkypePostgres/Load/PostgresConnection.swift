@@ -132,11 +132,7 @@ package final class PostgresConnection {
     /// Runs one statement with text parameters sent separately from the SQL (never spliced in).
     @discardableResult
     package func execute(_ sql: String, _ parameters: [String?]) throws(Failure) -> QueryResult {
-        let cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
-        defer { cValues.forEach { free($0) } }
-        let pointers = cValues.map { UnsafePointer($0) }
-        let result = PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
-        return try check(result)
+        try check(Self.withCStrings(parameters) { PQexecParams(connection, sql, Int32(parameters.count), nil, $0, nil, nil, 0) })
     }
 
     /// Runs one statement as ``execute(_:_:)`` does, prepared once per session and reused:
@@ -157,10 +153,14 @@ package final class PostgresConnection {
             preparedStatements[sql] = candidate
             name = candidate
         }
+        return try check(Self.withCStrings(parameters) { PQexecPrepared(connection, name, Int32(parameters.count), $0, nil, nil, 0) })
+    }
+
+    /// Text parameters as libpq takes them (NULL for nil), valid for the call of `body` only.
+    private static func withCStrings<T>(_ parameters: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
         let cValues: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { cValues.forEach { free($0) } }
-        let pointers = cValues.map { UnsafePointer($0) }
-        return try check(PQexecPrepared(connection, name, Int32(parameters.count), pointers, nil, nil, 0))
+        return body(cValues.map { UnsafePointer($0) })
     }
 
     /// Runs one statement whose parameters and results travel in binary: `bytea` values as

@@ -227,14 +227,8 @@ package struct HTMLArchiveExporter {
                                   hint: "Pass --media-dir with the folder the load wrote to")
             }
             let path = try ViewerApplication.contentPath(relative, in: mediaDirectory)
-            // O_NONBLOCK: a FIFO planted in the folder must not hang the export at open.
-            let source = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-            guard source >= 0 else { throw ViewerError(.notFound, "the media file \(relative) is not in --media-dir") }
+            let source = try ViewerApplication.openContentFile(path, name: relative)
             defer { Glibc.close(source) }
-            var status = Glibc.stat()
-            guard fstat(source, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-                throw ViewerError(.failed, "\(relative) in --media-dir is not a regular file")
-            }
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
                 let count = buffer.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }

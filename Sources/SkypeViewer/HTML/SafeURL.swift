@@ -56,12 +56,13 @@ package struct SafeURL: Sendable, Equatable {
     /// Which bytes stay as they are, indexed by byte.
     package typealias ByteClass = [Bool]
 
-    private static let unreserved: ByteClass = byteClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-    private static let pathBytes: ByteClass = byteClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+    private static let unreservedCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    /// RFC 3986's unreserved bytes: what a query value or a header's `filename*` keeps as it is.
+    package static let unreserved: ByteClass = byteClass(unreservedCharacters)
+    private static let pathBytes: ByteClass = byteClass(unreservedCharacters + "/")
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
-    /// The table that keeps the bytes of `kept` and encodes every other.
-    package static func byteClass(_ kept: String) -> ByteClass {
+    private static func byteClass(_ kept: String) -> ByteClass {
         var table = ByteClass(repeating: false, count: 256)
         for byte in kept.utf8 { table[Int(byte)] = true }
         return table

@@ -1,14 +1,13 @@
 /// The defence against DNS rebinding: a page of another site whose name is made to resolve to
 /// 127.0.0.1 reaches a loopback viewer from the reader's own browser, with that site's name in
-/// `Host`. A viewer without a token answers only requests addressed to a loopback name or to
-/// the address it listens on; with a token, the token is the defence (the other site's origin
-/// never holds the cookie) and any name is answered, as a reverse proxy needs.
+/// `Host`. A viewer without a token (it listens on loopback: the configuration refuses any
+/// other address without one) answers only requests addressed to a loopback name. With a
+/// token, the token is the defence (the other site's origin never holds the cookie) and any
+/// name is answered, as a reverse proxy needs.
 package struct HostCheck: Sendable {
-    let listenHost: String
     let isEnabled: Bool
 
-    package init(listen: ListenAddress, hasToken: Bool) {
-        listenHost = listen.host.lowercased()
+    package init(hasToken: Bool) {
         isEnabled = !hasToken
     }
 
@@ -16,9 +15,7 @@ package struct HostCheck: Sendable {
     /// without one is: browsers always send it, and rebinding needs a browser.
     package func allows(_ authority: String?) -> Bool {
         guard isEnabled, let authority else { return true }
-        let name = Self.hostName(authority).lowercased()
-        if name == listenHost && listenHost != "0.0.0.0" && listenHost != "::" { return true }
-        return ListenAddress(host: name, port: 0).isLoopback
+        return ListenAddress(host: Self.hostName(authority).lowercased(), port: 0).isLoopback
     }
 
     /// The name of `host[:port]` or `[v6]:port`.

@@ -23,14 +23,12 @@ extension ViewerApplication {
         let inline = type != "application/octet-stream"
         let headers: [(String, String)] = [
             ("Content-Type", type),
-            ("Content-Disposition", (inline ? "inline" : "attachment") + "; filename*=UTF-8''" + SafeURL.encode(name, keeping: Self.filenameBytes)),
+            ("Content-Disposition", (inline ? "inline" : "attachment") + "; filename*=UTF-8''" + SafeURL.encode(name, keeping: SafeURL.unreserved)),
             ("Content-Security-Policy", "default-src 'none'; sandbox"),
         ]
         let (pieces, piece) = try reader(for: media)
         return ViewerResponse(headers: headers, body: .stream(length: media.sizeBytes, pieces: pieces, piece: piece))
     }
-
-    private static let filenameBytes = SafeURL.byteClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// How many pieces the file is read in, and how to read each: a chunk from the database,
     /// or 1 MiB of the file under `--media-dir` (opened without following a symlink).
@@ -56,15 +54,23 @@ extension ViewerApplication {
         }
     }
 
-    private static func readPiece(_ path: String, offset: Int, count: Int, name: String) throws -> [UInt8] {
-        // O_NONBLOCK: a FIFO planted in the folder must not block a thread at open.
+    /// Opens a file under `--media-dir` (`path` from ``contentPath(_:in:)``) for reading: never
+    /// through a symlink, and only a regular file. `O_NONBLOCK`: a FIFO planted in the folder
+    /// must not block a thread at open. The caller closes the descriptor.
+    static func openContentFile(_ path: String, name: String) throws -> Int32 {
         let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw ViewerError(.notFound, "the media file \(name) is not in --media-dir") }
-        defer { Glibc.close(descriptor) }
         var status = Glibc.stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            Glibc.close(descriptor)
             throw ViewerError(.failed, "\(name) in --media-dir is not a regular file")
         }
+        return descriptor
+    }
+
+    private static func readPiece(_ path: String, offset: Int, count: Int, name: String) throws -> [UInt8] {
+        let descriptor = try openContentFile(path, name: name)
+        defer { Glibc.close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {

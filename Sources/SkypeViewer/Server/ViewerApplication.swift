@@ -12,7 +12,7 @@ package struct ViewerApplication: Sendable {
         self.configuration = configuration
         self.pool = pool
         access = AccessControl(token: configuration.authToken)
-        hostCheck = HostCheck(listen: configuration.listen, hasToken: configuration.authToken != nil)
+        hostCheck = HostCheck(hasToken: configuration.authToken != nil)
     }
 
     /// Answers one request; every failure becomes an error page with its status.
