@@ -10,8 +10,8 @@ package struct ErrorPage: Sendable {
         layout.page(title: title) { html in
             html.element("h1", text: title)
             html.element("div", [.class("error")]) { html in
-                html.element("p", text: error.message.prefix(1).uppercased() + error.message.dropFirst() + ".")
-                if let hint = error.hint { html.element("p", [.class("quiet")], text: hint + ".") }
+                html.element("p", text: Self.sentence(error.message.prefix(1).uppercased() + error.message.dropFirst()))
+                if let hint = error.hint { html.element("p", [.class("quiet")], text: Self.sentence(hint)) }
             }
         }
     }
@@ -25,7 +25,13 @@ package struct ErrorPage: Sendable {
         case .timeout: "Too slow"
         case .methodNotAllowed: "Not allowed"
         case .tooLarge: "Request too large"
+        case .misdirected: "Wrong address"
         default: "Something went wrong"
         }
+    }
+
+    /// A full stop after the text, unless libpq's message already ends one ("connections?").
+    private static func sentence(_ text: String) -> String {
+        text.last.map { ".?!".contains($0) } == true ? text : text + "."
     }
 }
