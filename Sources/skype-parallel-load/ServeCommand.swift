@@ -37,6 +37,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Messages per conversation page (1-1000).", valueName: "n"))
     var pageSize: Int = 100
 
+    @Option(help: ArgumentHelp("Conversations per page of the list at / (1-1000).", valueName: "n"))
+    var conversationsPerPage: Int = 200
+
     @Option(help: ArgumentHelp("PostgreSQL connections the viewer keeps (1-64).", valueName: "n"))
     var connections: Int = 4
 
@@ -69,6 +72,7 @@ struct ServeCommand: ParsableCommand {
         configuration.mediaDirectory = mediaDir
         configuration.timeZone = timeZone ?? TimeZone.current.identifier
         configuration.pageSize = pageSize
+        configuration.conversationsPerPage = conversationsPerPage
         configuration.pool.size = connections
         configuration.pool.statementTimeoutMilliseconds = Int(statementTimeout * 1000)
         if let authTokenFile {

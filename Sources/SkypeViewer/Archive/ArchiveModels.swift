@@ -22,6 +22,11 @@ package struct ConversationSummary: Sendable, Equatable {
     package var lastMessageAt: String?
     /// Where the list goes on: this row's position in the order (last activity).
     package var cursor: String
+
+    /// The kind as words: `one to one`, `own list`.
+    package var kindLabel: String {
+        String(decoding: kind.utf8.map { $0 == UInt8(ascii: "_") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+    }
 }
 
 /// One message, with everything the page shows of it.
@@ -105,7 +110,7 @@ package struct ArchiveMessage: Sendable, Equatable {
 
     /// An MRI as a person reads it: `8:live:ann` is `live:ann`.
     package static func readableID(_ id: String) -> String {
-        id.hasPrefix("8:") ? String(id.dropFirst(2)) : id
+        id.utf8.starts(with: "8:".utf8) ? String(decoding: id.utf8.dropFirst(2), as: UTF8.self) : id
     }
 }
 

@@ -20,11 +20,34 @@ package struct ArchiveReader {
 
     /// Runs `sql` with `$schema` replaced by the quoted schema and its parameters bound.
     func rows(_ sql: String, _ parameters: [String?]) throws -> [ArchiveRow] {
-        let statement = sql.replacingOccurrences(of: "$schema", with: schema)
+        let statement = Self.substitute(schema: schema, in: sql)
         do {
             return try connection.executePrepared(statement, parameters).rows.map(ArchiveRow.init)
         } catch {
             throw ViewerError(failure: error)
+        }
+    }
+
+    /// `sql` with every `$schema` replaced by `schema`. Bytes, not Foundation's
+    /// `replacingOccurrences`, which took a tenth of a page's time on statements this long.
+    static func substitute(schema: String, in sql: String) -> String {
+        let marker = Array("$schema".utf8)
+        var sql = sql
+        return sql.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 64)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == marker[0], index + marker.count <= bytes.count,
+                   UnsafeBufferPointer(rebasing: bytes[index..<(index + marker.count)]).elementsEqual(marker) {
+                    output.append(contentsOf: schema.utf8)
+                    index += marker.count
+                } else {
+                    output.append(bytes[index])
+                    index += 1
+                }
+            }
+            return String(decoding: output, as: UTF8.self)
         }
     }
 
@@ -40,34 +63,44 @@ package struct ArchiveReader {
     /// or id contains `filter` (case-insensitive), from `after` (a previous page's last cursor).
     package func conversations(account: String? = nil, filter: String = "", after: String? = nil,
                                limit: Int) throws -> [ConversationSummary] {
-        // The cursor orders conversations without a message last: coalesce to -infinity.
+        // The cursor orders conversations without a message last: coalesce to -infinity. The
+        // participants come from the primary key's order (DISTINCT without a sort), only for
+        // the page's conversations: sorting text there was most of the statement's time.
         try rows("""
-            SELECT c.account, c.id, c.title, c.kind, c.message_count,
-                   to_char(c.first_message_at AT TIME ZONE $1, 'YYYY-MM-DD'),
-                   to_char(c.last_message_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI'),
-                   (SELECT count(DISTINCT p.participant_id) FROM $schema.participants p
-                     WHERE p.conversation_id = c.id AND p.account = c.account),
-                   (SELECT string_agg(x.participant_id, E'\\n') FROM (
-                      SELECT DISTINCT p.participant_id FROM $schema.participants p
-                       WHERE p.conversation_id = c.id AND p.account = c.account AND p.participant_id <> c.account
-                       ORDER BY 1 LIMIT 4) x),
-                   coalesce(to_char(c.last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '-infinity')
-                     || '_' || c.account || E'\\x01' || c.id
-            FROM $schema.conversations c
-            WHERE ($2::text IS NULL OR c.account = $2)
-              AND ($3 = '' OR strpos(lower(c.title), lower($3)) > 0 OR strpos(lower(c.id), lower($3)) > 0)
-              AND ($4::text IS NULL OR
-                   (coalesce(c.last_message_at, '-infinity'), c.account, c.id) <
-                   (split_part($4, '_', 1)::timestamptz, split_part(substr($4, strpos($4, '_') + 1), E'\\x01', 1),
-                    substr($4, strpos($4, E'\\x01') + 1)))
-            ORDER BY coalesce(c.last_message_at, '-infinity') DESC, c.account DESC, c.id DESC
-            LIMIT $5
+            WITH page AS (
+              SELECT c.account, c.id, c.title, c.kind, c.message_count, c.first_message_at, c.last_message_at
+              FROM $schema.conversations c
+              WHERE ($2::text IS NULL OR c.account = $2)
+                AND ($3 = '' OR strpos(lower(c.title), lower($3)) > 0 OR strpos(lower(c.id), lower($3)) > 0)
+                AND ($4::text IS NULL OR
+                     (coalesce(c.last_message_at, '-infinity'), c.account, c.id) <
+                     (split_part($4, '_', 1)::timestamptz, split_part(substr($4, strpos($4, '_') + 1), E'\\x01', 1),
+                      substr($4, strpos($4, E'\\x01') + 1)))
+              ORDER BY coalesce(c.last_message_at, '-infinity') DESC, c.account DESC, c.id DESC
+              LIMIT $5)
+            SELECT page.account, page.id, page.title, page.kind, page.message_count,
+                   to_char(page.first_message_at AT TIME ZONE $1, 'YYYY-MM-DD'),
+                   to_char(page.last_message_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI'),
+                   people.count, array_to_string(people.names, E'\\n'),
+                   coalesce(to_char(page.last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '-infinity')
+                     || '_' || page.account || E'\\x01' || page.id
+            FROM page LEFT JOIN LATERAL (
+              SELECT count(*) AS count,
+                     (array_agg(x.participant_id) FILTER (WHERE x.participant_id <> page.account))[1:4] AS names
+              FROM (SELECT DISTINCT p.participant_id FROM $schema.participants p
+                     WHERE p.conversation_id = page.id AND p.account = page.account) x) people ON true
+            ORDER BY coalesce(page.last_message_at, '-infinity') DESC, page.account DESC, page.id DESC
             """, [timeZone, account, filter, after, String(limit)]).map { row in
             ConversationSummary(account: row.text(0), id: row.text(1), title: row.text(2), kind: row.text(3),
                                 messageCount: row.int(4) ?? 0, participantCount: row.int(7) ?? 0,
-                                participants: row.string(8).map { $0.split(separator: "\n").map(String.init) } ?? [],
+                                participants: row.string(8).map(Self.lines) ?? [],
                                 firstMessageAt: row.string(5), lastMessageAt: row.string(6), cursor: row.text(9))
         }
+    }
+
+    /// The lines of `text`, split on bytes: splitting on `Character`s was a sixth of `/`'s time.
+    private static func lines(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// One conversation's summary, or nil if the archive has no such conversation.

@@ -110,15 +110,29 @@ package struct HTML: Sendable, CustomStringConvertible {
     /// `Character`s: a quote followed by a combining mark is one `Character` that is not `"`,
     /// and would slip through a comparison of characters.
     static func escape(_ text: some StringProtocol, into output: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case 0x26: output += "&amp;".utf8
-            case 0x3C: output += "&lt;".utf8
-            case 0x3E: output += "&gt;".utf8
-            case 0x22: output += "&quot;".utf8
-            case 0x27: output += "&#39;".utf8
-            default: output.append(byte)
-            }
+        // Most text has nothing to escape: copy the runs between special bytes whole.
+        if text.utf8.withContiguousStorageIfAvailable({ escape($0, into: &output) }) == nil {
+            var copy = String(text)
+            copy.withUTF8 { escape($0, into: &output) }
         }
+    }
+
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        var runStart = 0
+        for index in bytes.indices {
+            let entity: StaticString
+            switch bytes[index] {
+            case 0x26: entity = "&amp;"
+            case 0x3C: entity = "&lt;"
+            case 0x3E: entity = "&gt;"
+            case 0x22: entity = "&quot;"
+            case 0x27: entity = "&#39;"
+            default: continue
+            }
+            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            entity.withUTF8Buffer { output.append(contentsOf: $0) }
+            runStart = index + 1
+        }
+        if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 }

@@ -77,8 +77,18 @@ package struct SafeURL: Sendable, Equatable {
     }
 
     private static func encode(_ text: String, keeping: ByteClass, into bytes: inout [UInt8]) {
-        for byte in text.utf8 {
-            if keeping[Int(byte)] { bytes.append(byte) } else { appendPercent(byte, to: &bytes) }
+        var text = text
+        text.withUTF8 { input in
+            keeping.withUnsafeBufferPointer { kept in
+                // Copy the runs of kept bytes whole; most of a link's text is one run.
+                var runStart = 0
+                for index in input.indices where !kept[Int(input[index])] {
+                    if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index])) }
+                    appendPercent(input[index], to: &bytes)
+                    runStart = index + 1
+                }
+                if runStart < input.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart...])) }
+            }
         }
     }
 

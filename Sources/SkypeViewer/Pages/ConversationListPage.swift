@@ -93,7 +93,7 @@ package struct ConversationListPage: Sendable {
             html.element("td", [.class("title")]) { html in
                 html.element("a", [.href(conversationLink(conversation)), .title(conversation.id)], text: conversation.title)
             }
-            html.element("td", text: conversation.kind.replacingOccurrences(of: "_", with: " "))
+            html.element("td", text: conversation.kindLabel)
             if showAccount { html.element("td", text: ArchiveMessage.readableID(conversation.account)) }
             html.element("td") { html in
                 html.text(String(conversation.participantCount))

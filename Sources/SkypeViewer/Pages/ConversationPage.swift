@@ -59,7 +59,7 @@ package struct ConversationPage: Sendable {
     }
 
     private var summary: String {
-        var parts = [conversation.kind.replacingOccurrences(of: "_", with: " "), "\(conversation.messageCount) messages"]
+        var parts = [conversation.kindLabel, "\(conversation.messageCount) messages"]
         if let first = conversation.firstMessageAt, let last = conversation.lastMessageAt { parts.append("\(first) to \(last)") }
         if !conversation.account.isEmpty { parts.append("account " + ArchiveMessage.readableID(conversation.account)) }
         return parts.joined(separator: " · ")

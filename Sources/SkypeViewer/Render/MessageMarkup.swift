@@ -14,8 +14,13 @@ package enum MessageMarkup {
 
     /// Renders `content`; `skipQuotes` leaves out `<quote>` elements (when the quotes table holds them).
     package static func render(_ content: String, skipQuotes: Bool, into html: inout HTML) {
+        if content.isEmpty { return }
+        // Plain text (most messages) is one text token: escape it without tokenizing.
+        if !content.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+            html.text(content)
+            return
+        }
         var bytes = Array(content.utf8)
-        if bytes.isEmpty { return }
         bytes.withUnsafeMutableBufferPointer { buffer in
             render(MarkupScanner.tokens(UnsafeBufferPointer(buffer)), skipQuotes: skipQuotes, into: &html)
         }

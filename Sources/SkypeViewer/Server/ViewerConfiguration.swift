@@ -14,8 +14,8 @@ package struct ViewerConfiguration: Sendable {
     package var timeZone: String = "UTC"
     /// Messages per conversation page. Default 100 (at most 1,000).
     package var pageSize: Int = 100
-    /// Conversations per page of the list. Default 500.
-    package var conversationsPerPage: Int = 500
+    /// Conversations per page of the list. Default 200 (at most 1,000); the filter finds the rest.
+    package var conversationsPerPage: Int = 200
     /// The connection pool: its size, queue and statement timeout.
     package var pool: ConnectionPool.Settings
 
@@ -41,6 +41,9 @@ package struct ViewerConfiguration: Sendable {
                               hint: "Write a long random token to the file, such as the output of: openssl rand -hex 32")
         }
         guard (1...1000).contains(pageSize) else { throw ViewerError(.badRequest, "--page-size must be 1 to 1000") }
+        guard (1...1000).contains(conversationsPerPage) else {
+            throw ViewerError(.badRequest, "--conversations-per-page must be 1 to 1000")
+        }
         guard (1...64).contains(pool.size) else { throw ViewerError(.badRequest, "--connections must be 1 to 64") }
     }
 }
