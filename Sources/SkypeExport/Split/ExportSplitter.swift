@@ -176,10 +176,13 @@ public final class ExportSplitter {
             self.mark = self.position
             defer { self.mark = nil }
             let stepOver = self.onOversizedMessage != nil
-            guard try self.skipValue(limit: self.configuration.maximumValueBytes, stepOverIfLarger: stepOver) else {
+            let skipped = try self.skipValue(limit: self.configuration.maximumValueBytes, stepOver: stepOver)
+            guard skipped == .kept else {
+                let (reason, detail) = skipped == .tooLarge
+                    ? (RejectReason.valueTooLarge, "larger than --max-value-bytes \(self.configuration.maximumValueBytes)")
+                    : (RejectReason.invalidJSON, "nesting deeper than \(JSONParser.maximumDepth)")
                 self.oversized.append(RejectRecord(offset: offset, length: Int(self.jsonOffset - offset), conversation: "",
-                                                   messageIndex: index, reason: RejectReason.valueTooLarge.rawValue, raw: nil,
-                                                   detail: "larger than --max-value-bytes \(self.configuration.maximumValueBytes)"))
+                                                   messageIndex: index, reason: reason.rawValue, raw: nil, detail: detail))
                 index += 1
                 self.summary.messages += 1
                 return
@@ -268,20 +271,31 @@ public final class ExportSplitter {
         return value?.text
     }
 
+    /// What stepping over a value found.
+    private enum Skipped {
+        /// The value is in the window, from `mark` to `position`.
+        case kept
+        /// Larger than its limit: stepped over, its bytes not kept.
+        case tooLarge
+        /// Nested deeper than the parser reads (``JSONParser/maximumDepth``): stepped over.
+        case tooDeep
+    }
+
     /// Steps over one value. Containers are checked for balanced brackets and closed strings
     /// only; the worker's parser checks each message fully.
-    /// - Returns: false when the value was larger than `limit` and `stepOverIfLarger` let it be
-    ///   stepped over (its bytes were not kept); otherwise a larger value is an error.
+    /// - Parameter stepOver: whether a value larger than `limit` or nested deeper than the
+    ///   parser reads is stepped over (a message: it becomes a reject line) rather than an error.
+    /// - Returns: whether the value's bytes are in the window.
     @discardableResult
-    private func skipValue(limit: Int = Int.max, stepOverIfLarger: Bool = false) throws -> Bool {
+    private func skipValue(limit: Int = Int.max, stepOver: Bool = false) throws -> Skipped {
         guard let first = try nextNonWhitespace() else { throw truncated("a value") }
         let valueStart = jsonOffset
         switch first {
         case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""):
-            return try skipContainerOrString(limit: limit, valueStart: valueStart, stepOverIfLarger: stepOverIfLarger)
+            return try skipContainerOrString(limit: limit, valueStart: valueStart, stepOver: stepOver)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             try skipScalar()
-            return true
+            return .kept
         default:
             throw syntaxError("unexpected character «\(JSONParser.printable(first))» where a value belongs")
         }
@@ -305,8 +319,16 @@ public final class ExportSplitter {
     }
 
     /// The hot loop: a byte scan that tracks strings, escapes and a stack of open brackets.
-    private func skipContainerOrString(limit: Int, valueStart: Int64, stepOverIfLarger: Bool) throws -> Bool {
+    /// The stack stops at the parser's depth limit, so no value, however deep, costs more
+    /// memory than that: beyond it a message's brackets are only counted, and any other value
+    /// is an error.
+    private func skipContainerOrString(limit: Int, valueStart: Int64, stepOver: Bool) throws -> Skipped {
         var stack: [UInt8] = []
+        let maximumDepth = JSONParser.maximumDepth
+        stack.reserveCapacity(16)
+        // Brackets open beyond the stack: counted, not matched (the message is rejected anyway).
+        var excess = 0
+        var tooDeep = false
         var fits = true
         var inString = false
         var escaped = false
@@ -335,30 +357,44 @@ public final class ExportSplitter {
                         escaped = true
                     } else if byte == 0x22 {
                         inString = false
-                        if stack.isEmpty { position = index; return try endsWithin(limit, valueStart, fits, stepOverIfLarger) }
+                        if stack.isEmpty { position = index; return try endsWithin(limit, valueStart, fits, stepOver) }
                     }
                     continue
                 }
                 switch byte {
                 case 0x22:
                     inString = true
-                case UInt8(ascii: "{"):
-                    stack.append(UInt8(ascii: "}"))
-                case UInt8(ascii: "["):
-                    stack.append(UInt8(ascii: "]"))
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    if stack.count < maximumDepth {
+                        stack.append(byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+                    } else if stepOver {
+                        excess += 1
+                        tooDeep = true
+                    } else {
+                        position = index - 1
+                        throw syntaxError("a value nested deeper than \(maximumDepth) levels (no Skype export nests so deep)")
+                    }
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if excess > 0 {
+                        excess -= 1
+                        continue
+                    }
                     guard stack.last == byte else {
                         position = index - 1
                         throw syntaxError("a «\(JSONParser.printable(byte))» closes nothing that is open")
                     }
                     stack.removeLast()
-                    if stack.isEmpty { position = index; return try endsWithin(limit, valueStart, fits, stepOverIfLarger) }
+                    if stack.isEmpty {
+                        position = index
+                        let outcome = try endsWithin(limit, valueStart, fits, stepOver)
+                        return tooDeep && outcome == .kept ? .tooDeep : outcome
+                    }
                 default:
                     break
                 }
             }
             position = index
-            if fits && stepOverIfLarger && jsonOffset - valueStart > Int64(limit) {
+            if fits && stepOver && jsonOffset - valueStart > Int64(limit) {
                 // Read on to its end without keeping it: the window no longer holds the value.
                 fits = false
                 mark = nil
@@ -375,12 +411,12 @@ public final class ExportSplitter {
 
     /// At the end of a value: whether it fit in `limit` (a value that ends inside the window
     /// was not measured on the way).
-    private func endsWithin(_ limit: Int, _ valueStart: Int64, _ fits: Bool, _ stepOverIfLarger: Bool) throws -> Bool {
-        guard fits, jsonOffset - valueStart > Int64(limit) else { return fits }
-        guard stepOverIfLarger else {
+    private func endsWithin(_ limit: Int, _ valueStart: Int64, _ fits: Bool, _ stepOver: Bool) throws -> Skipped {
+        guard fits, jsonOffset - valueStart > Int64(limit) else { return fits ? .kept : .tooLarge }
+        guard stepOver else {
             throw LoadError(.messageTooLarge, "a value is larger than \(limit) bytes", location: here(offset: valueStart),
                             hint: "Raise --max-value-bytes if this export really holds such a message")
         }
-        return false
+        return .tooLarge
     }
 }

@@ -187,3 +187,57 @@ extension ExportSplitterTests {
         #expect(conversation.members == ["8:live:a"])
     }
 }
+
+/// Security review finding 1: a skipped value's brackets took one byte of memory each, without
+/// a limit, so a 62 KB `.json.zst` of `[` under an unknown key took gigabytes.
+extension ExportSplitterTests {
+    func split(_ json: String, rejects: inout [RejectRecord]) throws -> Split {
+        var configuration = SplitterConfiguration()
+        configuration.spillDirectory = FileManager.default.temporaryDirectory.path
+        var shards: [Shard] = []
+        let splitter = ExportSplitter(source: MemoryByteSource(json, chunk: 4096), configuration: configuration,
+                                      location: .init(file: "test.json")) { shards.append($0) }
+        var found: [RejectRecord] = []
+        splitter.onOversizedMessage = { found.append($0) }
+        defer { rejects = found }
+        let summary = try splitter.run()
+        return Split(shards: shards, summary: summary)
+    }
+
+    @Test func aDeeplyNestedUnknownValueIsAnErrorAtItsOffset() throws {
+        let depth = 200_000
+        let json = #"{"userId":"8:me","x":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            + #","conversations":[]}"#
+        var rejects: [RejectRecord] = []
+        let error = try #require(throws: LoadError.self) { try split(json, rejects: &rejects) }
+        #expect(error.code == .inputCorrupt)
+        #expect(error.message.contains("nested deeper than \(JSONParser.maximumDepth)"))
+        // Where: the bracket that went one level too deep.
+        #expect(error.location.offset == Int64(#"{"userId":"8:me","x":"#.utf8.count + JSONParser.maximumDepth))
+    }
+
+    @Test func aMessageNestedTooDeepIsRejectedAndTheOthersLoad() throws {
+        let deep = #"{"id":"2","a":"# + String(repeating: "{\"b\":[", count: 400) + "1" + String(repeating: "]}", count: 400) + "}"
+        let json = #"{"conversations":[{"id":"8:a","MessageList":[\#(Self.message(1)),\#(deep),\#(Self.message(3))]}]}"#
+        var rejects: [RejectRecord] = []
+        let result = try split(json, rejects: &rejects)
+        #expect(result.messages.map(\.3) == [Self.message(1), Self.message(3)])
+        #expect(result.summary.messages == 3)
+        #expect(rejects.map(\.reason) == [RejectReason.invalidJSON.rawValue])
+        #expect(rejects.first?.messageIndex == 1 && rejects.first?.conversation == "8:a")
+        #expect(rejects.first?.detail?.contains("nesting deeper than") == true)
+    }
+
+    @Test func aMessageAtTheDepthLimitReachesTheParser() throws {
+        // The message object itself is one level: 511 more arrays make 512, which the parser reads.
+        let nested = String(repeating: "[", count: JSONParser.maximumDepth - 1) + String(repeating: "]", count: JSONParser.maximumDepth - 1)
+        let message = #"{"id":"1","a":\#(nested)}"#
+        let json = #"{"conversations":[{"id":"8:a","MessageList":[\#(message)]}]}"#
+        var rejects: [RejectRecord] = []
+        let result = try split(json, rejects: &rejects)
+        #expect(rejects.isEmpty)
+        #expect(result.messages.map(\.3) == [message])
+        var repairs = RepairCounts()
+        #expect((try? Array(message.utf8).withUnsafeBytes { try JSONParser.parse($0, repairs: &repairs) }) != nil)
+    }
+}
