@@ -55,28 +55,23 @@ package struct ArchiveMessage: Sendable, Equatable {
     package var call: Call?
 
     /// A reaction and who gave it.
-    package struct Reaction: Sendable, Equatable, Decodable {
+    package struct Reaction: Sendable, Equatable {
         package var reaction: String
         package var user: String
     }
 
     /// A quoted message inside a reply.
-    package struct Quote: Sendable, Equatable, Decodable {
+    package struct Quote: Sendable, Equatable {
         package var messageID: String?
         package var conversationID: String?
         package var authorName: String?
         package var authorID: String?
         package var quotedAt: String?
         package var text: String?
-
-        enum CodingKeys: String, CodingKey {
-            case messageID = "message_id", conversationID = "conversation_id", authorName = "author_name"
-            case authorID = "author_id", quotedAt = "quoted_at", text
-        }
     }
 
     /// A file, photo, video or voice message, and the stored media it can be shown from.
-    package struct Attachment: Sendable, Equatable, Decodable {
+    package struct Attachment: Sendable, Equatable {
         package var position: Int
         package var kind: String?
         package var name: String?
@@ -88,15 +83,10 @@ package struct ArchiveMessage: Sendable, Equatable {
         package var hasThumbnail: Bool
         /// The entry name of the original (`media/<doc>.1.jpg`), for its extension.
         package var archiveEntry: String?
-
-        enum CodingKeys: String, CodingKey {
-            case position, kind, name, sizeBytes = "size_bytes", docID = "doc_id", contentType = "content_type"
-            case hasOriginal = "has_original", hasThumbnail = "has_thumbnail", archiveEntry = "archive_entry"
-        }
     }
 
     /// A call event: its state and its longest participant's duration.
-    package struct Call: Sendable, Equatable, Decodable {
+    package struct Call: Sendable, Equatable {
         package var state: String?
         package var seconds: Double?
         package var participants: [String]?

@@ -36,49 +36,41 @@ extension ArchiveReader {
         """
     }
 
-    /// The reactions, quotes, attachments and calls of a page's messages, one aggregate per
-    /// message and kind. One scan of each table's rows for the conversation, filtered by the
-    /// page's message ids, costs a fraction of four correlated subqueries per message.
+    /// The reactions, quotes, attachments and calls (a row per participant) of a page's
+    /// messages, one row each, in the order a page shows them (`ordinal` within each kind). One scan of
+    /// each table by the page's message ids costs a fraction of four correlated subqueries per
+    /// message, and plain columns a fraction of JSON aggregates decoded again here.
     private var structureRows: String {
         """
         SELECT 'r', r.message_id, r.fingerprint,
-               json_agg(json_build_object('reaction', r.reaction, 'user', r.user_id) ORDER BY r.reaction, r.reacted_at, r.user_id)
+               row_number() OVER (ORDER BY r.message_id, r.fingerprint, r.reaction, r.reacted_at, r.user_id),
+               r.reaction, r.user_id, NULL, NULL, NULL, NULL, NULL, NULL
           FROM $schema.reactions r
          WHERE r.conversation_id = $1 AND r.account = $2 AND r.message_id = ANY($4::text[])
-         GROUP BY r.message_id, r.fingerprint
         UNION ALL
-        SELECT 'q', q.message_id, q.fingerprint,
-               json_agg(json_build_object('message_id', q.quoted_message_id, 'conversation_id', q.quoted_conversation_id,
-                   'author_name', q.author_name, 'author_id', q.author_id,
-                   'quoted_at', to_char(q.quoted_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'), 'text', q.quoted_text) ORDER BY q.position)
+        SELECT 'q', q.message_id, q.fingerprint, row_number() OVER (ORDER BY q.message_id, q.fingerprint, q.position),
+               q.quoted_message_id, q.quoted_conversation_id, q.author_name, q.author_id,
+               to_char(q.quoted_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'), q.quoted_text, NULL, NULL
           FROM $schema.quotes q
          WHERE q.conversation_id = $1 AND q.account = $2 AND q.message_id = ANY($4::text[])
-         GROUP BY q.message_id, q.fingerprint
         UNION ALL
-        SELECT 'a', a.message_id, a.fingerprint,
-               json_agg(json_build_object('position', a.position, 'kind', a.kind, 'name', coalesce(a.name, f.file_name),
-                   'size_bytes', a.size_bytes, 'doc_id', a.doc_id, 'content_type', f.content_type,
-                   'has_original', o.archive_entry IS NOT NULL, 'archive_entry', o.archive_entry,
-                   'has_thumbnail', EXISTS (SELECT 1 FROM $schema.media_entries t WHERE t.doc_id = a.doc_id AND t.variant = 'thumbnail'))
-                   ORDER BY a.position)
+        SELECT 'a', a.message_id, a.fingerprint, row_number() OVER (ORDER BY a.message_id, a.fingerprint, a.position),
+               a.position::text, a.kind, coalesce(a.name, f.file_name), a.size_bytes::text, a.doc_id, f.content_type,
+               o.archive_entry,
+               EXISTS (SELECT 1 FROM $schema.media_entries t WHERE t.doc_id = a.doc_id AND t.variant = 'thumbnail')::text
           FROM $schema.attachments a
           LEFT JOIN $schema.media_files f ON f.doc_id = a.doc_id
           LEFT JOIN LATERAL (SELECT e.archive_entry FROM $schema.media_entries e
                               WHERE e.doc_id = a.doc_id AND e.variant = 'original' ORDER BY e.archive_entry LIMIT 1) o ON true
          WHERE a.conversation_id = $1 AND a.account = $2 AND a.message_id = ANY($4::text[])
-         GROUP BY a.message_id, a.fingerprint
         UNION ALL
-        SELECT 'c', k.message_id, k.fingerprint,
-               json_build_object('state', k.state,
-                   'seconds', (SELECT max(p.duration_seconds) FROM $schema.call_participants p
-                                WHERE p.conversation_id = k.conversation_id AND p.message_id = k.message_id
-                                  AND p.fingerprint = k.fingerprint AND p.account = k.account),
-                   'participants', (SELECT json_agg(coalesce(nullif(p.name, ''), p.participant_id) ORDER BY p.position)
-                                      FROM $schema.call_participants p
-                                     WHERE p.conversation_id = k.conversation_id AND p.message_id = k.message_id
-                                       AND p.fingerprint = k.fingerprint AND p.account = k.account))
+        SELECT 'c', k.message_id, k.fingerprint, row_number() OVER (ORDER BY k.message_id, k.fingerprint, p.position),
+               k.state, coalesce(nullif(p.name, ''), p.participant_id), p.duration_seconds::text, NULL, NULL, NULL, NULL, NULL
           FROM $schema.calls k
+          LEFT JOIN $schema.call_participants p ON p.conversation_id = k.conversation_id AND p.message_id = k.message_id
+                                               AND p.fingerprint = k.fingerprint AND p.account = k.account
          WHERE k.conversation_id = $1 AND k.account = $2 AND k.message_id = ANY($4::text[])
+        ORDER BY 1, 4
         """
     }
 
@@ -184,13 +176,32 @@ extension ArchiveReader {
         for row in try rows(structureRows, [conversation, account, timeZone, identifiers]) {
             guard let fingerprint = row.int64(2), let matches = positions[row.text(1)] else { continue }
             for position in matches where messages[position].fingerprint == fingerprint {
-                switch row.text(0) {
-                case "r": messages[position].reactions = row.json(3, as: [ArchiveMessage.Reaction].self) ?? []
-                case "q": messages[position].quotes = row.json(3, as: [ArchiveMessage.Quote].self) ?? []
-                case "a": messages[position].attachments = row.json(3, as: [ArchiveMessage.Attachment].self) ?? []
-                default: messages[position].call = row.json(3, as: ArchiveMessage.Call.self)
-                }
+                Self.attach(row, to: &messages[position])
             }
+        }
+    }
+
+    /// One structure row (columns 4 on: its values) added to its message.
+    private static func attach(_ row: ArchiveRow, to message: inout ArchiveMessage) {
+        switch row.text(0) {
+        case "r":
+            message.reactions.append(.init(reaction: row.text(4), user: row.text(5)))
+        case "q":
+            message.quotes.append(.init(messageID: row.string(4), conversationID: row.string(5), authorName: row.string(6),
+                                        authorID: row.string(7), quotedAt: row.string(8), text: row.string(9)))
+        case "a":
+            message.attachments.append(.init(position: row.int(4) ?? 0, kind: row.string(5), name: row.string(6),
+                                             sizeBytes: row.int64(7), docID: row.string(8), contentType: row.string(9),
+                                             hasOriginal: row.string(10) != nil, hasThumbnail: row.text(11) == "true",
+                                             archiveEntry: row.string(10)))
+        case "c":
+            // One row per participant of the call (or one without, for a call nobody is listed in).
+            var call = message.call ?? .init(state: row.string(4), seconds: nil, participants: nil)
+            if let name = row.string(5) { call.participants = (call.participants ?? []) + [name] }
+            if let seconds = row.string(6).flatMap(Double.init) { call.seconds = max(call.seconds ?? seconds, seconds) }
+            message.call = call
+        default:
+            break
         }
     }
 }

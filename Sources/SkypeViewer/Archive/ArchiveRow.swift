@@ -3,9 +3,6 @@ import Foundation
 /// Typed reads of one result row (libpq gives text), so that the queries' callers never chain
 /// optionals through `Int(String)`.
 struct ArchiveRow {
-    // One decoder for every row: making one per value showed in a page's profile.
-    private static let decoder = JSONDecoder()
-
     let values: [String?]
 
     func string(_ column: Int) -> String? {
@@ -26,11 +23,5 @@ struct ArchiveRow {
 
     func bool(_ column: Int) -> Bool {
         string(column) == "t"
-    }
-
-    /// A `json` column decoded into `type`; nil for NULL or for JSON of another shape.
-    func json<T: Decodable>(_ column: Int, as type: T.Type) -> T? {
-        guard let text = string(column) else { return nil }
-        return try? Self.decoder.decode(type, from: Data(text.utf8))
     }
 }
