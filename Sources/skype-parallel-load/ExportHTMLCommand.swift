@@ -54,7 +54,6 @@ struct ExportHTMLCommand: ParsableCommand {
             throw ValidationError("--mode takes an octal file mode that you can read and write, such as 0600 or 0644, not \(mode)")
         }
         guard (1...100_000).contains(messagesPerPage) else { throw ValidationError("--messages-per-page must be 1 to 100000") }
-        guard !database.schema.isEmpty, database.schema.utf8.count <= 63 else { throw ValidationError("--schema must be 1 to 63 bytes long") }
     }
 
     func run() throws {

@@ -53,7 +53,6 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         try validateTimeZone(timeZone)
-        guard database.schema.utf8.count <= 63, !database.schema.isEmpty else { throw ValidationError("--schema must be 1 to 63 bytes long") }
         guard SearchRequest.Order(rawValue: order) != nil else { throw ValidationError("--order is rank or newest, not \(order)") }
         do {
             _ = try request().validated()

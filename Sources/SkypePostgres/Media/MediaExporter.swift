@@ -33,6 +33,7 @@ package struct MediaExporter {
     }
 
     package func run() throws -> Summary {
+        try SchemaName.validate(schema)
         let connection = try PostgresConnection.open(conninfo: conninfo, applicationName: "skype-parallel-load export-media")
         let statements = MediaStatements(schema: schema)
         let reader = MediaReader(connection: connection, statements: statements, mediaDirectory: mediaDirectory)

@@ -32,6 +32,7 @@ extension IndexDeferral {
     /// - Throws: the first failure (``StopControl/Stopped`` after a stop); what was built stays
     ///   built, the rest stays recorded as deferred.
     package func rebuild(conninfo: String, options: BuildOptions) throws -> [String: Double] {
+        try SchemaName.validate(schema)
         let name = "skype-parallel-load index build"
         let coordinator = RetryingConnection(conninfo: conninfo, applicationName: name, policy: options.retry, stop: options.stop)
         let pending = try coordinator.run { try self.pending($0) }

@@ -35,6 +35,7 @@ package struct Migrator {
     /// Brings the schema up to date and, on Citus, lays it out (``CitusLayout``), all in one
     /// transaction.
     package func run(_ connection: PostgresConnection) throws -> Outcome {
+        try SchemaName.validate(schema)
         let quoted = PostgresConnection.quoteIdentifier(schema)
         do {
             try connection.execute(LockTimeout.begin)

@@ -24,6 +24,7 @@ package struct Verifier {
     }
 
     package func run() throws -> VerificationReport {
+        try SchemaName.validate(schema)
         let media = MediaVerifier()
         let (expected, rejected, account) = try tallyExport(media: media)
         let actual = try tallyDatabase(conversations: Set(expected.keys), account: account)

@@ -88,6 +88,6 @@ package struct LoadConfiguration: Sendable {
             throw invalid("--connections-per-worker must be between 1 and 16")
         }
         guard splitter.shardBytes >= 1024 else { throw invalid("--shard-size must be at least 1 KiB") }
-        guard !schema.isEmpty && schema.utf8.count <= 63 else { throw invalid("--schema must be 1 to 63 bytes long") }
+        try SchemaName.validate(schema)
     }
 }

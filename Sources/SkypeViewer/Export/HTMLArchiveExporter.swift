@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SkypePostgres
+import SkypeSupport
 import SkypeExport
 
 /// `export-html`: the archive as static pages that open from `file://` with no server:
@@ -59,6 +60,11 @@ package struct HTMLArchiveExporter {
     package func run(progress: (Progress) -> Void = { _ in }) throws -> Summary {
         guard (1...100_000).contains(settings.messagesPerPage) else {
             throw ViewerError(.badRequest, "--messages-per-page must be 1 to 100000")
+        }
+        do {
+            try SchemaName.validate(settings.schema)
+        } catch {
+            throw ViewerError(.badRequest, error.message, hint: error.hint)
         }
         let connection = try ReadOnlySession.open(conninfo: settings.conninfo, applicationName: "skype-parallel-load export-html")
         let reader = ArchiveReader(connection: connection, schema: settings.schema, timeZone: settings.timeZone)

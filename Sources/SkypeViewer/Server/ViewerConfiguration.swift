@@ -1,3 +1,6 @@
+import SkypePostgres
+import SkypeSupport
+
 /// Everything `serve` needs, built at the edge from flags and the environment.
 package struct ViewerConfiguration: Sendable {
     /// libpq connection string or URL; empty lets libpq use the PG* variables.
@@ -29,8 +32,10 @@ package struct ViewerConfiguration: Sendable {
 
     /// Checks what can be checked before binding: a usage error (exit 64) when it fails.
     package func validate() throws(ViewerError) {
-        guard !schema.isEmpty, schema.utf8.count <= 63 else {
-            throw ViewerError(.badRequest, "--schema must be 1 to 63 bytes long (PostgreSQL truncates longer names)")
+        do {
+            try SchemaName.validate(schema)
+        } catch {
+            throw ViewerError(.badRequest, error.message, hint: error.hint)
         }
         if !listen.isLoopback && authToken == nil {
             throw ViewerError(.badRequest, "--listen \(listen) is reachable from other machines, and the archive is private",
