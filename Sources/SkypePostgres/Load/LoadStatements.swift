@@ -208,6 +208,13 @@ package struct LoadStatements {
                 """)
     }
 
+    /// Runs left `running` by a coordinator that died (SIGKILL, a lost machine): run only with
+    /// the schema lock held, when no other load can be running, so that monitoring never sees a
+    /// phantom load. Their end is unknown: `finished_at` stays empty.
+    package var abandonStaleRuns: String {
+        "UPDATE \(schema).load_runs SET status = 'abandoned' WHERE status = 'running' RETURNING id"
+    }
+
     package var startRun: String {
         """
         INSERT INTO \(schema).load_runs (export_path, workers, status, tool_version)

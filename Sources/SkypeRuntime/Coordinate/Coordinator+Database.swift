@@ -66,12 +66,26 @@ extension Coordinator {
         if recovered > 0 { logger.info("citus: finished \(recovered) prepared transactions left by an earlier crash") }
     }
 
+    /// Records this load in `load_runs`, first marking `abandoned` the runs a dead coordinator
+    /// left `running` (the schema lock is held: no other load is running).
     func startRun() throws -> Int64 {
         let statements = LoadStatements(schema: configuration.schema)
-        let result = try withDatabase("cannot record the load run") { connection in
-            // Several exports: one run, every path on a line of its own.
-            try connection.execute(statements.startRun, [configuration.exports.joined(separator: "\n"), String(configuration.workers),
-                                                         ToolVersion.current])
+        let (result, abandoned) = try withDatabase("cannot record the load run") { connection in
+            try connection.execute("BEGIN")
+            do {
+                let abandoned = try connection.execute(statements.abandonStaleRuns).rows.compactMap { $0.first ?? nil }
+                // Several exports: one run, every path on a line of its own.
+                let result = try connection.execute(statements.startRun, [configuration.exports.joined(separator: "\n"),
+                                                                          String(configuration.workers), ToolVersion.current])
+                try connection.execute("COMMIT")
+                return (result, abandoned)
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+        if !abandoned.isEmpty {
+            logger.info("marked load run \(abandoned.joined(separator: ", ")) abandoned: it was left running by a load that stopped without finishing")
         }
         guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
             throw LoadError(.database, "the load_runs insert returned no id")
