@@ -1,4 +1,5 @@
 import Foundation
+import SkypeSupport
 
 /// Drops the secondary indexes of `messages` before a bulk load and builds them again after it,
 /// recording them in `deferred_indexes` in the same transaction as the drop so that no index
@@ -52,8 +53,10 @@ package struct IndexDeferral: Sendable {
         try pending(connection).filter { $0.attachTo == nil }.count
     }
 
-    /// Drops every index of the table except its primary key (which the merge needs), with
-    /// the partitions' indexes under them; returns how many were dropped (parents).
+    /// Drops this tool's secondary indexes of the table (``MessageIndexCatalog``), with the
+    /// partitions' indexes under them; returns how many were dropped (parents). The primary key
+    /// (which the merge needs) and indexes a user made stay: they could not be built again from
+    /// statements this tool checks.
     @discardableResult
     package func dropSecondaryIndexes(_ connection: PostgresConnection) throws -> Int {
         try connection.execute(LockTimeout.begin)
@@ -61,8 +64,8 @@ package struct IndexDeferral: Sendable {
             let parents = try connection.execute("""
                 SELECT i.indexrelid, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.relname
                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary
-                """, [quotedSchema + "." + Self.table]).rows
+                WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary AND c.relname = ANY($2::text[])
+                """, [quotedSchema + "." + Self.table, Self.catalogNames]).rows
             for parent in parents {
                 guard parent.count == 4, let oid = parent[0], let qualified = parent[1], let definition = parent[2],
                       let name = parent[3] else { continue }
@@ -97,13 +100,55 @@ package struct IndexDeferral: Sendable {
             """, [index.name, index.table, index.definition, index.attachTo])
     }
 
-    func create(_ index: DeferredIndex, on connection: PostgresConnection) throws {
+    /// `{"messages_timeline",...}`: the catalog's names as a `text[]` parameter.
+    static var catalogNames: String {
+        "{" + MessageIndexCatalog.shapes.keys.sorted().joined(separator: ",") + "}"
+    }
+
+    /// Builds `index` from the catalog's statement (never the recorded one); `only`: a
+    /// partitioned parent, made on the table alone. `index` must have passed ``checked(_:partitions:)``.
+    func create(_ index: DeferredIndex, only: Bool = false, on connection: PostgresConnection) throws {
+        guard let statement = MessageIndexCatalog.statement(for: index, schema: schema, only: only) else {
+            throw LoadError(.schema, "deferred index \(index.name) is not one this tool makes: not built")
+        }
         do {
-            try connection.execute(LockTimeout.bounded(index.definition))
+            try connection.execute(LockTimeout.bounded(statement))
         } catch {
             // 42P07: built by an earlier attempt that stopped before forgetting it.
             guard error.sqlState == "42P07" else { throw error }
         }
+    }
+
+    /// `index` as it may be built, or nil when its record is not of this tool's indexes: a
+    /// parent must be a catalog index of `messages`, a partition's index must belong to one
+    /// and name a partition of `messages` (records older than `table_name` said `messages` for
+    /// all: the partition is then read from the recorded statement, and checked).
+    static func checked(_ index: DeferredIndex, partitions: Set<String>) -> DeferredIndex? {
+        guard MessageIndexCatalog.shapes[index.attachTo ?? index.name] != nil else { return nil }
+        guard index.attachTo != nil else { return index.table == table ? index : nil }
+        if partitions.contains(index.table) { return index }
+        guard let named = recordedTable(index.definition), partitions.contains(named) else { return nil }
+        var repaired = index
+        repaired.table = named
+        return repaired
+    }
+
+    /// The table's name in a recorded `CREATE INDEX name ON schema.table USING ...`, unquoted.
+    static func recordedTable(_ definition: String) -> String? {
+        guard let on = definition.range(of: " ON "), let using = definition.range(of: " USING ", range: on.upperBound..<definition.endIndex)
+        else { return nil }
+        let qualified = definition[on.upperBound..<using.lowerBound]
+        guard let dot = qualified.lastIndex(of: ".") else { return nil }
+        let name = qualified[qualified.index(after: dot)...]
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } ? String(name) : nil
+    }
+
+    /// The partitions of `messages`, by name.
+    func partitions(_ connection: PostgresConnection) throws -> Set<String> {
+        Set(try connection.execute("""
+            SELECT c.relname FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+            WHERE h.inhparent = to_regclass($1)
+            """, [quotedSchema + "." + Self.table]).rows.compactMap { $0.first ?? nil })
     }
 
     func forget(_ index: DeferredIndex, on connection: PostgresConnection) throws {
