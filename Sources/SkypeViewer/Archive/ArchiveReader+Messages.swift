@@ -198,7 +198,10 @@ extension ArchiveReader {
             // One row per participant of the call (or one without, for a call nobody is listed in).
             var call = message.call ?? .init(state: row.string(4), seconds: nil, participants: nil)
             if let name = row.string(5) { call.participants = (call.participants ?? []) + [name] }
-            if let seconds = row.string(6).flatMap(Double.init) { call.seconds = max(call.seconds ?? seconds, seconds) }
+            if let seconds = row.string(6).flatMap(Double.init) {
+                // PostgreSQL's max, which the statement used to take: NaN above every number.
+                call.seconds = seconds.isNaN || (call.seconds?.isNaN ?? false) ? .nan : max(call.seconds ?? seconds, seconds)
+            }
             message.call = call
         default:
             break

@@ -64,8 +64,9 @@ package struct ArchiveReader {
     package func conversations(account: String? = nil, filter: String = "", after: String? = nil,
                                limit: Int) throws -> [ConversationSummary] {
         // The cursor orders conversations without a message last: coalesce to -infinity. The
-        // participants come from the primary key's order (DISTINCT without a sort), only for
-        // the page's conversations: sorting text there was most of the statement's time.
+        // participants are read for the page's conversations only, where the primary key's
+        // order lets DISTINCT and the ordered aggregate skip most of the sorting of text that
+        // was most of the statement's time.
         try rows("""
             WITH page AS (
               SELECT c.account, c.id, c.title, c.kind, c.message_count, c.first_message_at, c.last_message_at
@@ -86,7 +87,8 @@ package struct ArchiveReader {
                      || '_' || page.account || E'\\x01' || page.id
             FROM page LEFT JOIN LATERAL (
               SELECT count(*) AS count,
-                     (array_agg(x.participant_id) FILTER (WHERE x.participant_id <> page.account))[1:4] AS names
+                     (array_agg(x.participant_id ORDER BY x.participant_id)
+                        FILTER (WHERE x.participant_id <> page.account))[1:4] AS names
               FROM (SELECT DISTINCT p.participant_id FROM $schema.participants p
                      WHERE p.conversation_id = page.id AND p.account = page.account) x) people ON true
             ORDER BY coalesce(page.last_message_at, '-infinity') DESC, page.account DESC, page.id DESC

@@ -82,7 +82,7 @@ package struct SafeURL: Sendable, Equatable {
             keeping.withUnsafeBufferPointer { kept in
                 // Copy the runs of kept bytes whole; most of a link's text is one run.
                 var runStart = 0
-                for index in input.indices where !kept[Int(input[index])] {
+                for index in input.indices where Int(input[index]) >= kept.count || !kept[Int(input[index])] {
                     if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index])) }
                     appendPercent(input[index], to: &bytes)
                     runStart = index + 1
