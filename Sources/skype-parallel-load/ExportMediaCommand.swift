@@ -10,7 +10,9 @@ struct ExportMediaCommand: ParsableCommand {
             Each media file of the loaded exports is written once, byte for byte (its SHA-256 \
             checked as it is written), as OUT/<conversation>/<date time> <original name>: the \
             conversation and time of the first message that points at it. Files no message \
-            points at go to OUT/unlinked/; thumbnails are marked "(thumbnail)".
+            points at go to OUT/unlinked/; thumbnails are marked "(thumbnail)". Files are \
+            private (0600, folders 0700) unless --mode says otherwise; a file appears only once \
+            whole and checked, and a symlink in OUT is never written through.
 
             Examples:
               skype-parallel-load export-media --out ~/skype-media
@@ -29,14 +31,24 @@ struct ExportMediaCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The folder a load with --media-dir wrote the files to.", valueName: "dir"))
     var mediaDir: String?
 
+    @Option(help: ArgumentHelp("Mode of the files written, in octal (folders get search bits where files are readable).", valueName: "mode"))
+    var mode: String = "0600"
+
     @Flag(help: "Print the result as JSON.")
     var json = false
+
+    func validate() throws {
+        guard let value = UInt32(mode, radix: 8), value <= 0o777, value & 0o600 == 0o600 else {
+            throw ValidationError("--mode takes an octal file mode that you can read and write, such as 0600 or 0644, not \(mode)")
+        }
+    }
 
     func run() throws {
         var exporter = MediaExporter(conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
                                      schema: database.schema, outputDirectory: out)
         exporter.conversation = conversation
         exporter.mediaDirectory = mediaDir
+
         let summary = try exporter.run()
         let text = String(format: "export-media: wrote %d files (%.1f MB) to %@\n",
                           summary.files, Double(summary.bytes) / 1_000_000, out)

@@ -11,6 +11,12 @@ import Glibc
 /// message that points at the file; files no message points at go to `OUT/unlinked/`.
 /// Thumbnails get ` (thumbnail)` before their extension. Each archive entry is written once,
 /// and its SHA-256 checked against the recorded one as it is written.
+///
+/// Files are written through ``OutputFolder``: under a private temporary name opened with
+/// `O_EXCL | O_NOFOLLOW` and renamed into place once checked, so a symlink planted in the
+/// folder is never written through and no name of the export can collide with a temporary
+/// one; folders that are symlinks are refused; modes are 0600 (folders 0700) unless
+/// ``fileMode`` says otherwise.
 package struct MediaExporter {
     package var conninfo: String
     package var schema: String
@@ -19,6 +25,8 @@ package struct MediaExporter {
     package var conversation: String?
     /// The folder of a `--media-dir` load, for contents stored there.
     package var mediaDirectory: String?
+    /// Mode of the files written. Default 0600; folders get search bits where files are readable.
+    package var fileMode: UInt32 = 0o600
 
     /// What was written.
     package struct Summary: Sendable, Codable, Equatable {
@@ -44,6 +52,8 @@ package struct MediaExporter {
             throw LoadError(.database, "cannot list the media files: \(error)",
                             hint: error.sqlState == "42P01" ? "Nothing with media was loaded into schema \(schema) yet" : nil)
         }
+        let output = OutputFolder(root: outputDirectory, fileMode: mode_t(fileMode & 0o777))
+        try output.makeDirectory("")
         var summary = Summary()
         var used = Set<String>()
         for row in rows {
@@ -59,49 +69,29 @@ package struct MediaExporter {
                 relative = folder + "/" + Self.inserting(" (\(attempt))", beforeExtensionOf: name)
                 attempt += 1
             }
-            summary.bytes += try write(digest, to: relative, entry: entry, with: reader)
+            summary.bytes += try write(digest, to: relative, in: output, entry: entry, with: reader)
             summary.files += 1
         }
         return summary
     }
 
-    /// Writes one content under a temporary name, checks its digest, then renames it into place.
-    private func write(_ digest: [UInt8], to relative: String, entry: String, with reader: MediaReader) throws -> Int64 {
-        let path = outputDirectory + "/" + relative
-        let partial = path + ".partial"
-        do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-        } catch {
-            throw LoadError(.system, "cannot create a folder for \(path): \(error.localizedDescription)")
-        }
-        let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw LoadError(.system, "cannot create \(partial): \(String(cString: strerror(errno)))",
-                            hint: "Pass an --out folder you can write to")
-        }
+    /// Writes one content whole, its digest checked before it takes its name.
+    private func write(_ digest: [UInt8], to relative: String, in folder: OutputFolder, entry: String,
+                       with reader: MediaReader) throws -> Int64 {
+        if let slash = relative.lastIndex(of: "/") { try folder.makeDirectory(String(relative[..<slash])) }
         var written: Int64 = 0
-        let read: [UInt8]
-        do {
-            defer { close(descriptor) }
-            read = try reader.read(digest) { bytes in
+        try folder.write(relative) { descriptor in
+            let read = try reader.read(digest) { bytes in
                 if let failure = FileDescriptorWriter.writeAll(descriptor, bytes) {
-                    throw LoadError(.system, "cannot write \(partial): \(String(cString: strerror(failure)))",
+                    throw LoadError(.system, "cannot write \(folder.root)/\(relative): \(String(cString: strerror(failure)))",
                                     hint: "Check the space and permissions of --out")
                 }
                 written += Int64(bytes.count)
             }
-        } catch {
-            unlink(partial)
-            throw error
-        }
-        guard read == digest else {
-            unlink(partial)
-            throw LoadError(.database, "the stored bytes of \(entry) do not match their SHA-256 (\(SHA256.hex(digest)))",
-                            hint: "The stored copy is damaged: load the export again")
-        }
-        guard rename(partial, path) == 0 else {
-            throw LoadError(.system, "cannot rename \(partial): \(String(cString: strerror(errno)))")
+            guard read == digest else {
+                throw LoadError(.database, "the stored bytes of \(entry) do not match their SHA-256 (\(SHA256.hex(digest)))",
+                                hint: "The stored copy is damaged: load the export again")
+            }
         }
         return written
     }

@@ -66,9 +66,18 @@ package struct HTMLArchiveExporter {
         } catch {
             throw ViewerError(.badRequest, error.message, hint: error.hint)
         }
+        do {
+            return try exportAll(progress: progress)
+        } catch let error as LoadError {
+            // The output folder's failures (a symlink refused, a full disk) say what and where.
+            throw ViewerError(.failed, error.message, hint: error.hint)
+        }
+    }
+
+    private func exportAll(progress: (Progress) -> Void) throws -> Summary {
         let connection = try ReadOnlySession.open(conninfo: settings.conninfo, applicationName: "skype-parallel-load export-html")
         let reader = ArchiveReader(connection: connection, schema: settings.schema, timeZone: settings.timeZone)
-        let folder = ExportFolder(root: settings.outputDirectory, fileMode: mode_t(settings.fileMode & 0o777))
+        let folder = OutputFolder(root: settings.outputDirectory, fileMode: mode_t(settings.fileMode & 0o777))
         try folder.makeDirectory("conversations")
         try folder.makeDirectory("media")
         try folder.write("style.css", Array(Stylesheet.css.utf8))
@@ -113,7 +122,7 @@ package struct HTMLArchiveExporter {
         return String(SHA256.hex(hasher.finish()).prefix(20))
     }
 
-    private func export(_ conversation: ConversationSummary, reader: ArchiveReader, folder: ExportFolder, summary: inout Summary) throws {
+    private func export(_ conversation: ConversationSummary, reader: ArchiveReader, folder: OutputFolder, summary: inout Summary) throws {
         let directory = "conversations/" + Self.folderName(conversation)
         let mark = "\(conversation.messageCount) \(conversation.lastMessageAt ?? "-") \(settings.messagesPerPage) \(settings.timeZone)\n"
         if folder.read(directory + "/.complete") == mark {
@@ -175,7 +184,7 @@ package struct HTMLArchiveExporter {
 
     /// Writes the stored media of a page's attachments (each content once, by its SHA-256) and
     /// returns their files by `docID/variant`.
-    private func writeMedia(_ messages: [ArchiveMessage], reader: ArchiveReader, folder: ExportFolder,
+    private func writeMedia(_ messages: [ArchiveMessage], reader: ArchiveReader, folder: OutputFolder,
                             summary: inout Summary) throws -> [String: String] {
         var files: [String: String] = [:]
         for attachment in messages.flatMap(\.attachments) {
@@ -225,7 +234,7 @@ package struct HTMLArchiveExporter {
                     throw ViewerError(.failed, "a chunk of \(media.archiveEntry) is missing from media_chunks",
                                       hint: "Load the export again to store it")
                 }
-                try ExportFolder.writeAll(descriptor, bytes, name: media.archiveEntry)
+                try OutputFolder.writeAll(descriptor, bytes, name: media.archiveEntry)
             }
         case .folder(let relative):
             guard let mediaDirectory = settings.mediaDirectory else {
@@ -241,7 +250,7 @@ package struct HTMLArchiveExporter {
                 if count < 0 && errno == EINTR { continue }
                 guard count >= 0 else { throw ViewerError(.failed, "cannot read \(path): \(String(cString: strerror(errno)))") }
                 if count == 0 { break }
-                try ExportFolder.writeAll(descriptor, Array(buffer[0..<count]), name: media.archiveEntry)
+                try OutputFolder.writeAll(descriptor, Array(buffer[0..<count]), name: media.archiveEntry)
             }
         }
     }
