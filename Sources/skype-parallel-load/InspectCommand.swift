@@ -26,6 +26,8 @@ struct InspectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How many of the largest conversations to list.", valueName: "n"))
     var top = 10
 
+    @OptionGroup var zstd: ZstdOptions
+
     func validate() throws {
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
     }
@@ -33,6 +35,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         var inspector = Inspector(exportPath: export)
         inspector.largestCount = top
+        inspector.zstdWindowLogMax = zstd.zstdWindowLog
         let report = try inspector.run()
         try show(report, text: report.text, asJSON: json)
     }

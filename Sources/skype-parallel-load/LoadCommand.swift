@@ -75,6 +75,8 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines when standard error is not a terminal (default: 10).", valueName: "seconds"))
     var progressInterval: Double?
 
+    @OptionGroup var zstd: ZstdOptions
+
     @Option(help: ArgumentHelp("Write the media files' bytes to this folder (at content-addressed paths, recorded in the database) instead of the database.", valueName: "dir"))
     var mediaDir: String?
 
@@ -128,6 +130,7 @@ struct LoadCommand: ParsableCommand {
         configuration.splitter.shardBytes = try byteCount(shardSize, option: "--shard-size")
         configuration.splitter.maximumValueBytes = try byteCount(maxValueBytes, option: "--max-value-bytes")
         configuration.splitter.spillDirectory = environment["TMPDIR"] ?? "/tmp"
+        configuration.zstdWindowLogMax = zstd.zstdWindowLog
         configuration.rejectsPath = rejects
         configuration.indexMode = indexMode
         configuration.maintenanceWorkMem = maintenanceWorkMem

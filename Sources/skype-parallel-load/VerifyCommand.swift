@@ -32,6 +32,8 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Do not compare media files (for exports loaded with --no-media).")
     var noMedia = false
 
+    @OptionGroup var zstd: ZstdOptions
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -41,6 +43,7 @@ struct VerifyCommand: ParsableCommand {
                                 schema: database.schema)
         verifier.mediaDirectory = mediaDir
         verifier.checksMedia = !noMedia
+        verifier.zstdWindowLogMax = zstd.zstdWindowLog
         let report = try verifier.run()
         try show(report, text: report.text, asJSON: json)
         if !report.matches { throw ExitCode(1) }

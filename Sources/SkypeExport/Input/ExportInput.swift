@@ -27,9 +27,10 @@ public final class ExportInput {
     package static let messagesEntry = "messages.json"
 
     /// Opens `path` (or standard input for `-`) and peels off zstd and tar layers found by magic bytes.
-    /// - Parameter zstdWindowLogMax: passed to ``ZstdByteSource``.
+    /// - Parameter zstdWindowLogMax: passed to ``ZstdByteSource``; 27 (128 MiB) unless the
+    ///   user raised it.
     /// - Parameter streaming: tar entries before `messages.json` whose bytes a reader takes as they pass.
-    public init(path: String, zstdWindowLogMax: Int32 = 31, streaming: TarEntrySource.Streaming? = nil) throws {
+    public init(path: String, zstdWindowLogMax: Int32 = 27, streaming: TarEntrySource.Streaming? = nil) throws {
         self.path = path
         let file = try FileByteSource(path: path)
         self.file = file

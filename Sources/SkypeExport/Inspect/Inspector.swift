@@ -10,11 +10,13 @@ package struct Inspector {
     package var splitter = SplitterConfiguration()
     /// How many of the largest conversations to list.
     package var largestCount = 10
+    /// The largest zstd window accepted (``ZstdByteSource``).
+    package var zstdWindowLogMax = ZstdByteSource.defaultWindowLog
 
     package init(exportPath: String) { self.exportPath = exportPath }
 
     package func run() throws -> InspectionReport {
-        let input = try ExportInput(path: exportPath)
+        let input = try ExportInput(path: exportPath, zstdWindowLogMax: zstdWindowLogMax)
         var report = InspectionReport(export: exportPath)
         report.formats = input.formats
         var sizes: [String: (title: String, messages: Int)] = [:]

@@ -16,6 +16,8 @@ package struct Verifier {
     package var mediaDirectory: String?
     /// Whether media files are compared (false for exports loaded with `--no-media`).
     package var checksMedia = true
+    /// The largest zstd window accepted (``ZstdByteSource``).
+    package var zstdWindowLogMax = ZstdByteSource.defaultWindowLog
 
     package init(exportPath: String, conninfo: String, schema: String) {
         self.exportPath = exportPath
@@ -52,7 +54,7 @@ package struct Verifier {
     /// export's owner (the account whose rows it is compared with); `media` hashes the media
     /// entries on the way (before and after `messages.json`), in the same single read.
     func tallyExport(media: MediaVerifier = MediaVerifier()) throws -> ([String: ConversationTally], Int, String) {
-        let input = try ExportInput(path: exportPath, streaming: checksMedia ? media.streaming : nil)
+        let input = try ExportInput(path: exportPath, zstdWindowLogMax: zstdWindowLogMax, streaming: checksMedia ? media.streaming : nil)
         var identities: [String: Set<UInt64>] = [:]
         var rejected = 0
         var scanner = MessageScanner()

@@ -29,8 +29,9 @@ package struct LoadConfiguration: Sendable {
     package var workerExecutable: String
     /// How progress is shown on standard error.
     package var progress: ProgressMode = .automatic(interval: 10)
-    /// The largest zstd window accepted, as a power of two. Default 31 (`zstd --long=31`).
-    package var zstdWindowLogMax: Int32 = 31
+    /// The largest zstd window accepted, as a power of two. Default 27 (128 MiB: a frame's
+    /// header alone can ask for the window); 31 opens `zstd --long=31` files.
+    package var zstdWindowLogMax: Int32 = ZstdByteSource.defaultWindowLog
     /// When the secondary indexes of `messages` are maintained. Default ``IndexMode/auto``.
     package var indexMode: IndexMode = .auto
     /// `maintenance_work_mem` for deferred index builds (such as `1GB`); nil keeps the server's.
@@ -89,5 +90,8 @@ package struct LoadConfiguration: Sendable {
         }
         guard splitter.shardBytes >= 1024 else { throw invalid("--shard-size must be at least 1 KiB") }
         try SchemaName.validate(schema)
+        guard (10...ZstdByteSource.largestWindowLog).contains(zstdWindowLogMax) else {
+            throw invalid("--zstd-window-log must be 10 to \(ZstdByteSource.largestWindowLog)")
+        }
     }
 }

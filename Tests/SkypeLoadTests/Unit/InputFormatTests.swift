@@ -50,6 +50,28 @@ import SyntheticExport
         #expect(try readAll(input).count == export.manifest.bytes)
     }
 
+    /// Security review finding 7: a frame header of a few bytes could ask for a 2 GiB window,
+    /// which the decoder then allocated. The window is bounded unless the user raises it.
+    @Test func aFrameAskingForAHugeWindowIsRefusedUnlessAllowed() throws {
+        let directory = try ScratchDirectory()
+        // A zstd frame: magic, a header without size or checksum, a window of 2^(10+18) = 256 MiB,
+        // then one raw last block holding "{}".
+        let frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 18 << 3, 0x11, 0x00, 0x00, UInt8(ascii: "{"), UInt8(ascii: "}")]
+        let path = directory.path("window.json.zst")
+        try Data(frame).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try readAll(try ExportInput(path: path))
+            Issue.record("a 256 MiB window was accepted by default")
+        } catch let error as LoadError {
+            #expect(error.code == .inputUnreadable)
+            #expect(error.message.contains("window larger than 2^27"))
+            #expect(error.hint?.contains("--zstd-window-log 31") == true)
+            #expect(error.location.file == path)
+        }
+        // Asked for, it opens.
+        #expect(try readAll(try ExportInput(path: path, zstdWindowLogMax: 28)) == Array("{}".utf8))
+    }
+
     @Test func truncatedZstdNamesTheFileAndOffset() throws {
         let directory = try ScratchDirectory()
         let export = try TestExport.generate(in: directory, messages: 2000, conversations: 5)
