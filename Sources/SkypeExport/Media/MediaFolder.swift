@@ -8,6 +8,12 @@ import Glibc
 /// A folder of media files at content-addressed paths, `ROOT/ab/cd/<sha256>`: a file is
 /// written under a temporary name while its digest is computed, flushed to disk, then renamed
 /// into place, so a path that exists always holds complete bytes and the same bytes are kept once.
+///
+/// What is already at a content's path is kept only if it is a regular file whose bytes have
+/// that digest: anyone who can write the folder could have planted a file, a symlink or a
+/// FIFO there, and recording it as stored would make `verify` and `export-media` read it.
+/// Anything else is replaced by the file just written; folders that are symlinks are refused.
+/// Files are private (0600).
 struct MediaFolder {
     let root: String
 
@@ -25,9 +31,10 @@ struct MediaFolder {
     init(root: String) throws {
         self.root = root
         do {
-            try FileManager.default.createDirectory(atPath: root + "/.incoming", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try Self.checked(root).makeDirectory(".incoming")
         } catch {
-            throw LoadError(.configuration, "cannot create the media folder \(root): \(error.localizedDescription)",
+            throw LoadError(.configuration, "cannot create the media folder \(root): \((error as? LoadError)?.message ?? error.localizedDescription)",
                             hint: "Pass a --media-dir you can write to")
         }
     }
@@ -41,7 +48,7 @@ struct MediaFolder {
 
     func begin() throws -> Incoming {
         let path = "\(root)/.incoming/\(getpid())-\(UUID().uuidString)"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("cannot create \(path)") }
         return Incoming(descriptor: descriptor, path: path)
     }
@@ -65,16 +72,15 @@ struct MediaFolder {
             throw error
         }
         close(file.descriptor)
-        if access(target, F_OK) == 0 {
+        if Self.holds(target, digest) {
             unlink(file.path)
             return relative
         }
         do {
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try Self.checked(root).makeDirectory((relative as NSString).deletingLastPathComponent)
         } catch {
             unlink(file.path)
-            throw LoadError(.system, "cannot create a folder for \(target): \(error.localizedDescription)")
+            throw error
         }
         guard rename(file.path, target) == 0 else {
             let error = failure("cannot move \(file.path) to \(target)")
@@ -82,6 +88,35 @@ struct MediaFolder {
             throw error
         }
         return relative
+    }
+
+    /// The folders under the root, refused where they are symlinks; the root itself is the
+    /// user's (`--media-dir` may well be a link to another disk), resolved first.
+    private static func checked(_ root: String) -> OutputFolder {
+        let resolved = realpath(root, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        return OutputFolder(root: resolved ?? root, fileMode: 0o600)
+    }
+
+    /// Whether `path` is a regular file (not a symlink, FIFO or device) whose bytes have `digest`.
+    static func holds(_ path: String, _ digest: [UInt8]) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        let hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return false }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        return hasher.finish() == digest
     }
 
     /// Removes a file that will not be finished.
