@@ -157,3 +157,15 @@ let package = Package(
         ),
     ]
 )
+
+// Coverage-guided fuzzing (scripts/fuzz): a libFuzzer binary, only when asked for, since it has
+// no `main` of its own (libFuzzer's is linked in by `--sanitize=fuzzer`).
+if ProcessInfo.processInfo.environment["SKYPE_FUZZ"] == "1" {
+    package.products.append(.executable(name: "skype-fuzz", targets: ["skype-fuzz"]))
+    package.targets.append(.executableTarget(
+        name: "skype-fuzz",
+        dependencies: ["SkypeSupport", "SkypeExport"],
+        path: "Fuzz/Export",
+        swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+    ))
+}
