@@ -48,6 +48,7 @@ struct ExportMediaCommand: ParsableCommand {
                                      schema: database.schema, outputDirectory: out)
         exporter.conversation = conversation
         exporter.mediaDirectory = mediaDir
+        exporter.fileMode = UInt32(mode, radix: 8) ?? 0o600
 
         let summary = try exporter.run()
         let text = String(format: "export-media: wrote %d files (%.1f MB) to %@\n",

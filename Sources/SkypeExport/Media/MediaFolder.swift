@@ -71,8 +71,10 @@ struct MediaFolder {
             abandon(file)
             throw error
         }
+        var written = stat()
+        let size = fstat(file.descriptor, &written) == 0 ? Int64(written.st_size) : -1
         close(file.descriptor)
-        if Self.holds(target, digest) {
+        if Self.holds(target, digest, size: size) {
             unlink(file.path)
             return relative
         }
@@ -101,12 +103,15 @@ struct MediaFolder {
     }
 
     /// Whether `path` is a regular file (not a symlink, FIFO or device) whose bytes have `digest`.
-    static func holds(_ path: String, _ digest: [UInt8]) -> Bool {
+    /// Its size is compared first, so that a huge planted file is not read.
+    static func holds(_ path: String, _ digest: [UInt8], size: Int64) -> Bool {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int64(status.st_size) == size else {
+            return false
+        }
         let hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {

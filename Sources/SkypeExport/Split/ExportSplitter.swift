@@ -27,7 +27,7 @@ public final class ExportSplitter {
     /// The first message of a conversation whose id is not known yet: with its own keys, it
     /// names a conversation that has no id.
     private var firstMessageWithoutID: [UInt8]?
-    /// Messages over the size limit in the conversation being read, named once its id is known.
+    /// Rejected messages of a conversation whose id comes after its MessageList (rare), named once it is known.
     private var oversized: [RejectRecord] = []
 
     /// Called with each message larger than `--max-value-bytes`, which is stepped over (never
@@ -181,8 +181,16 @@ public final class ExportSplitter {
                 let (reason, detail) = skipped == .tooLarge
                     ? (RejectReason.valueTooLarge, "larger than --max-value-bytes \(self.configuration.maximumValueBytes)")
                     : (RejectReason.invalidJSON, "nesting deeper than \(JSONParser.maximumDepth)")
-                self.oversized.append(RejectRecord(offset: offset, length: Int(self.jsonOffset - offset), conversation: "",
-                                                   messageIndex: index, reason: reason.rawValue, raw: nil, detail: detail))
+                var record = RejectRecord(offset: offset, length: Int(self.jsonOffset - offset), conversation: "",
+                                          messageIndex: index, reason: reason.rawValue, raw: nil, detail: detail)
+                if let conversation, let report = self.onOversizedMessage {
+                    // Said at once when the id is known: a conversation of many small
+                    // rejects (messages nested too deep) would otherwise pile up here.
+                    record.conversation = conversation
+                    try report(record)
+                } else {
+                    self.oversized.append(record)
+                }
                 index += 1
                 self.summary.messages += 1
                 return

@@ -35,11 +35,8 @@ extension IndexDeferral {
         try SchemaName.validate(schema)
         let name = "skype-parallel-load index build"
         let coordinator = RetryingConnection(conninfo: conninfo, applicationName: name, policy: options.retry, stop: options.stop)
-        let recorded = try coordinator.run { try self.pending($0) }
-        guard !recorded.isEmpty else { return [:] }
-        let partitions = try coordinator.run { try self.partitions($0) }
-        let pending = recorded.compactMap { Self.checked($0, partitions: partitions) }
-        let refused = recorded.filter { index in !pending.contains { $0.name == index.name } }.map(\.name)
+        let pending = try coordinator.run { try self.pending($0) }
+        guard !pending.isEmpty else { return [:] }
         let parents = pending.filter { $0.attachTo == nil }
         let children = pending.filter { $0.attachTo != nil }
         let partitioned = Set(children.compactMap(\.attachTo))
@@ -88,12 +85,6 @@ extension IndexDeferral {
         guard invalid.isEmpty else {
             throw LoadError(.database, "indexes of \(schema) are not valid after their build: \(invalid.joined(separator: ", "))",
                             hint: "Drop and create them again (REINDEX does not rebuild a partitioned index that is not attached)")
-        }
-        guard refused.isEmpty else {
-            // Never run: the statement in the record could be anything a writer of the table put there.
-            throw LoadError(.schema, "\(schema).deferred_indexes records indexes this tool does not make, and they were not built: "
-                            + refused.joined(separator: ", "),
-                            hint: "If you want such an index, create it yourself; then delete its row from \(schema).deferred_indexes")
         }
         return seconds
     }

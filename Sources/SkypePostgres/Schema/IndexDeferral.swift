@@ -39,8 +39,21 @@ package struct IndexDeferral: Sendable {
         try connection.execute("SELECT NOT EXISTS (SELECT 1 FROM \(quotedSchema).\(Self.table))").rows.first?.first == "t"
     }
 
-    /// Indexes dropped by an earlier load and not yet rebuilt, parents and partitions' indexes.
+    /// Indexes dropped by an earlier load and not yet rebuilt, parents and partitions' indexes:
+    /// the records that are of this tool's indexes (``checked(_:partitions:)``). Others are
+    /// left alone (``refused(_:)``), so that a row anyone put there cannot stop a load.
     package func pending(_ connection: PostgresConnection) throws -> [DeferredIndex] {
+        let partitions = try self.partitions(connection)
+        return try recorded(connection).compactMap { Self.checked($0, partitions: partitions) }
+    }
+
+    /// The names of the records that are not of this tool's indexes: never built, never run.
+    package func refused(_ connection: PostgresConnection) throws -> [String] {
+        let buildable = Set(try pending(connection).map(\.name))
+        return try recorded(connection).map(\.name).filter { !buildable.contains($0) }
+    }
+
+    private func recorded(_ connection: PostgresConnection) throws -> [DeferredIndex] {
         try connection.execute("SELECT index_name, definition, attach_to, table_name FROM \(quotedSchema).deferred_indexes ORDER BY index_name")
             .rows.compactMap { row in
                 guard row.count == 4, let name = row[0], let definition = row[1], let table = row[3] else { return nil }
@@ -126,11 +139,15 @@ package struct IndexDeferral: Sendable {
     static func checked(_ index: DeferredIndex, partitions: Set<String>) -> DeferredIndex? {
         guard MessageIndexCatalog.shapes[index.attachTo ?? index.name] != nil else { return nil }
         guard index.attachTo != nil else { return index.table == table ? index : nil }
-        if partitions.contains(index.table) { return index }
-        guard let named = recordedTable(index.definition), partitions.contains(named) else { return nil }
-        var repaired = index
-        repaired.table = named
-        return repaired
+        var child = index
+        if !partitions.contains(index.table) {
+            guard let named = recordedTable(index.definition), partitions.contains(named) else { return nil }
+            child.table = named
+        }
+        // A partition's index is named after its partition (as PostgreSQL names them), never
+        // like one of the parents.
+        guard child.name.hasPrefix(child.table + "_"), MessageIndexCatalog.shapes[child.name] == nil else { return nil }
+        return child
     }
 
     /// The table's name in a recorded `CREATE INDEX name ON schema.table USING ...`, unquoted.

@@ -10,6 +10,11 @@ extension Coordinator {
     func prepareIndexes() throws {
         let deferral = IndexDeferral(schema: configuration.schema)
         try withDatabase("cannot prepare the indexes") { connection in
+            let refused = try deferral.refused(connection)
+            if !refused.isEmpty {
+                // Never built from the record: its statement could be anything a writer of the table put there.
+                logger.warning("\(configuration.schema).deferred_indexes records indexes this tool does not make; they are not built: \(refused.joined(separator: ", ")). If you want one, create it yourself, then delete its row")
+            }
             let pending = try deferral.pending(connection)
             let shouldDefer: Bool
             switch configuration.indexMode {

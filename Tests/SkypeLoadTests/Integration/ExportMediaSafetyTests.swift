@@ -70,6 +70,22 @@ import Testing
         #expect(try MediaTestExport.digests(under: out) == loaded.export.digests.values.sorted())
     }
 
+    @Test func theCommandWritesTheModeItIsGiven() throws {
+        let loaded = try loaded()
+        defer { loaded.db.drop() }
+        let out = loaded.directory.path("shared")
+        let cli = try Shell.run(TestEnvironment.loaderExecutable, ["export-media", "--database", loaded.db.url, "--schema", loaded.db.schema,
+                                                                   "--out", out, "--mode", "0644"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        var status = stat()
+        #expect(lstat(out + "/unlinked", &status) == 0 && status.st_mode & 0o777 == 0o755)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out + "/unlinked")
+        #expect(!names.isEmpty)
+        for name in names {
+            #expect(lstat(out + "/unlinked/" + name, &status) == 0 && status.st_mode & 0o777 == 0o644, "\(name)")
+        }
+    }
+
     @Test func aFolderThatIsASymlinkIsRefused() throws {
         let loaded = try loaded()
         defer { loaded.db.drop() }
