@@ -52,7 +52,7 @@ package struct MediaExporter {
             throw LoadError(.database, "cannot list the media files: \(error)",
                             hint: error.sqlState == "42P01" ? "Nothing with media was loaded into schema \(schema) yet" : nil)
         }
-        let output = OutputFolder(root: outputDirectory, fileMode: mode_t(fileMode & 0o777))
+        let output = OutputFolder(root: outputDirectory, fileMode: fileMode)
         try output.makeDirectory("")
         var summary = Summary()
         var used = Set<String>()

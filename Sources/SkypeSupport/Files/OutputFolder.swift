@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-package import Glibc
+import Glibc
 #endif
 
 /// A folder the exports (`export-html`, `export-media`) write to. Files appear whole or not at
@@ -15,11 +15,12 @@ package import Glibc
 /// symlink between the check and the write.
 package struct OutputFolder {
     package let root: String
-    package let fileMode: mode_t
+    /// The files' mode (permission bits only).
+    let fileMode: mode_t
 
-    package init(root: String, fileMode: mode_t = 0o600) {
+    package init(root: String, fileMode: UInt32 = 0o600) {
         self.root = root
-        self.fileMode = fileMode
+        self.fileMode = mode_t(fileMode & 0o777)
     }
 
     var directoryMode: mode_t {

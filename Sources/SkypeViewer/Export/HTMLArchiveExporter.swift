@@ -77,7 +77,7 @@ package struct HTMLArchiveExporter {
     private func exportAll(progress: (Progress) -> Void) throws -> Summary {
         let connection = try ReadOnlySession.open(conninfo: settings.conninfo, applicationName: "skype-parallel-load export-html")
         let reader = ArchiveReader(connection: connection, schema: settings.schema, timeZone: settings.timeZone)
-        let folder = OutputFolder(root: settings.outputDirectory, fileMode: mode_t(settings.fileMode & 0o777))
+        let folder = OutputFolder(root: settings.outputDirectory, fileMode: settings.fileMode)
         try folder.makeDirectory("conversations")
         try folder.makeDirectory("media")
         try folder.write("style.css", Array(Stylesheet.css.utf8))

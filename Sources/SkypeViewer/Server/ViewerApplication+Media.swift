@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SkypeSupport
 
 extension ViewerApplication {
     /// `/media`: a stored file's bytes, streamed one chunk at a time. Images, audio and video
@@ -58,14 +59,14 @@ extension ViewerApplication {
     /// through a symlink, and only a regular file. `O_NONBLOCK`: a FIFO planted in the folder
     /// must not block a thread at open. The caller closes the descriptor.
     static func openContentFile(_ path: String, name: String) throws -> Int32 {
-        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw ViewerError(.notFound, "the media file \(name) is not in --media-dir") }
-        var status = Glibc.stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            Glibc.close(descriptor)
+        switch RegularFile.openForReading(path) {
+        case .success(let descriptor):
+            return descriptor
+        case .failure(.notRegular):
             throw ViewerError(.failed, "\(name) in --media-dir is not a regular file")
+        case .failure(.missing):
+            throw ViewerError(.notFound, "the media file \(name) is not in --media-dir")
         }
-        return descriptor
     }
 
     private static func readPiece(_ path: String, offset: Int, count: Int, name: String) throws -> [UInt8] {
