@@ -10,7 +10,9 @@ struct ExportMediaCommand: ParsableCommand {
             Each media file of the loaded exports is written once, byte for byte (its SHA-256 \
             checked as it is written), as OUT/<conversation>/<date time> <original name>: the \
             conversation and time of the first message that points at it. Files no message \
-            points at go to OUT/unlinked/; thumbnails are marked "(thumbnail)". Files are \
+            points at go to OUT/unlinked/; thumbnails are marked "(thumbnail)". When the \
+            files belong to several accounts, each account gets a folder above \
+            (OUT/<account>/<conversation>/...), unless --account picks one. Files are \
             private (0600, folders 0700) unless --mode says otherwise; a file appears only once \
             whole and checked, and a symlink in OUT is never written through.
 
@@ -27,6 +29,10 @@ struct ExportMediaCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only the files of this conversation (its id, such as 8:live:friend or 19:...@thread.skype).", valueName: "id"))
     var conversation: String?
+
+    @Option(help: ArgumentHelp("Only the files of this account (the export's userId, such as 8:live:.cid.0123). "
+                               + "Without it, the files of several accounts go into a folder per account.", valueName: "id"))
+    var account: String?
 
     @Option(help: ArgumentHelp("The folder a load with --media-dir wrote the files to.", valueName: "dir"))
     var mediaDir: String?
@@ -47,6 +53,7 @@ struct ExportMediaCommand: ParsableCommand {
         var exporter = MediaExporter(conninfo: database.conninfo(environment: ProcessInfo.processInfo.environment),
                                      schema: database.schema, outputDirectory: out)
         exporter.conversation = conversation
+        exporter.account = account
         exporter.mediaDirectory = mediaDir
         exporter.fileMode = UInt32(mode, radix: 8) ?? 0o600
 

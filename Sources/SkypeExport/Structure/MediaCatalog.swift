@@ -60,10 +60,13 @@ package struct MediaCatalog {
         return nil
     }
 
-    /// COPY rows for `media_files`.
-    package func rows() -> [UInt8] {
+    /// COPY rows for `media_files`, as the documents of `account`'s export of `exportedAt`
+    /// (PostgreSQL text).
+    package func rows(account: String, exportedAt: String?) -> [UInt8] {
         var writer = CopyWriter()
         for record in records.values.sorted(by: { $0.docID < $1.docID }) {
+            writer.field(account)
+            writer.field(exportedAt)
             writer.field(record.docID)
             writer.field(record.fileName)
             writer.field(record.contentType)
@@ -75,5 +78,5 @@ package struct MediaCatalog {
         return writer.buffer
     }
 
-    package static let columns = ["doc_id", "file_name", "content_type", "metadata", "archive_entry", "size_bytes"]
+    package static let columns = ["account", "exported_at", "doc_id", "file_name", "content_type", "metadata", "archive_entry", "size_bytes"]
 }

@@ -192,19 +192,24 @@ package struct LoadStatements {
         """
     }
 
-    /// Media metadata: a newer export's values win.
+    /// Media metadata, by account and document. Of two states of one document the newer
+    /// export's is kept, then the greater values: the rows kept do not depend on the load order.
     package var media: (create: String, copy: String, merge: String) {
         let columns = MediaCatalog.columns.joined(separator: ", ")
+        func rank(_ table: String) -> String {
+            "ROW(coalesce(\(table).exported_at, '-infinity'), coalesce(\(table).metadata::text, '') COLLATE \"C\", "
+                + "coalesce(\(table).file_name, '') COLLATE \"C\", coalesce(\(table).content_type, '') COLLATE \"C\", "
+                + "coalesce(\(table).archive_entry, '') COLLATE \"C\", coalesce(\(table).size_bytes, -1))"
+        }
         return ("CREATE TEMP TABLE stage_media (LIKE \(schema).media_files) ON COMMIT DROP",
                 "COPY stage_media (\(columns)) FROM STDIN",
                 """
-                INSERT INTO \(schema).media_files (\(columns)) SELECT \(columns) FROM stage_media
-                ON CONFLICT (doc_id) DO UPDATE SET
-                    file_name = coalesce(EXCLUDED.file_name, media_files.file_name),
-                    content_type = coalesce(EXCLUDED.content_type, media_files.content_type),
-                    metadata = coalesce(EXCLUDED.metadata, media_files.metadata),
-                    archive_entry = coalesce(EXCLUDED.archive_entry, media_files.archive_entry),
-                    size_bytes = coalesce(EXCLUDED.size_bytes, media_files.size_bytes)
+                INSERT INTO \(schema).media_files (\(columns))
+                SELECT DISTINCT ON (account, doc_id) \(columns) FROM stage_media ORDER BY account, doc_id, \(rank("stage_media")) DESC
+                ON CONFLICT (account, doc_id) DO UPDATE SET
+                    exported_at = EXCLUDED.exported_at, file_name = EXCLUDED.file_name, content_type = EXCLUDED.content_type,
+                    metadata = EXCLUDED.metadata, archive_entry = EXCLUDED.archive_entry, size_bytes = EXCLUDED.size_bytes
+                WHERE \(rank("EXCLUDED")) > \(rank("media_files"))
                 """)
     }
 

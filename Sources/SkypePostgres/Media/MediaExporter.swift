@@ -9,8 +9,10 @@ import Glibc
 /// `export-media`: writes the stored media files back, byte for byte, under readable names:
 /// `OUT/<conversation>/<date time> <original name>`, the conversation and time of the first
 /// message that points at the file; files no message points at go to `OUT/unlinked/`.
-/// Thumbnails get ` (thumbnail)` before their extension. Each archive entry is written once,
-/// and its SHA-256 checked against the recorded one as it is written.
+/// Thumbnails get ` (thumbnail)` before their extension. Each account's archive entry is
+/// written once, and its SHA-256 checked against the recorded one as it is written. When the
+/// files written belong to several accounts, each account has a folder of its own above:
+/// `OUT/<account>/<conversation>/...` (two accounts can hold one name with other bytes).
 ///
 /// Files are written through ``OutputFolder``: under a private temporary name opened with
 /// `O_EXCL | O_NOFOLLOW` and renamed into place once checked, so a symlink planted in the
@@ -23,6 +25,8 @@ package struct MediaExporter {
     package var outputDirectory: String
     /// Only the files of this conversation.
     package var conversation: String?
+    /// Only the files of this account (its `userId`, such as `8:live:.cid.0123`).
+    package var account: String?
     /// The folder of a `--media-dir` load, for contents stored there.
     package var mediaDirectory: String?
     /// Mode of the files written. Default 0600; folders get search bits where files are readable.
@@ -47,7 +51,7 @@ package struct MediaExporter {
         let reader = MediaReader(connection: connection, statements: statements, mediaDirectory: mediaDirectory)
         let rows: [[String?]]
         do {
-            rows = try connection.execute(statements.entriesToExport, [conversation]).rows
+            rows = try connection.execute(statements.entriesToExport, [conversation, account]).rows
         } catch {
             throw LoadError(.database, "cannot list the media files: \(error)",
                             hint: error.sqlState == "42P01" ? "Nothing with media was loaded into schema \(schema) yet" : nil)
@@ -56,10 +60,12 @@ package struct MediaExporter {
         try output.makeDirectory("")
         var summary = Summary()
         var used = Set<String>()
+        let accounts = Set(rows.compactMap { $0.count == 9 ? $0[8] : nil })
         for row in rows {
-            guard row.count == 8, let entry = row[0], let docID = row[1], let hex = row[3],
+            guard row.count == 9, let entry = row[0], let docID = row[1], let hex = row[3],
                   let digest = SHA256.bytes(hex: hex) else { continue }
-            let folder = row[6].map(Self.safeName) ?? "unlinked"
+            var folder = row[6].map(Self.safeName) ?? "unlinked"
+            if accounts.count > 1 { folder = Self.safeName(row[8].flatMap { $0.isEmpty ? nil : $0 } ?? "no account") + "/" + folder }
             let original = row[5].flatMap { $0.isEmpty ? nil : $0 } ?? String(entry.split(separator: "/").last ?? "file")
             var name = (row[7] ?? docID) + " " + Self.safeName(original)
             if row[2] == "thumbnail" { name = Self.inserting(" (thumbnail)", beforeExtensionOf: name) }

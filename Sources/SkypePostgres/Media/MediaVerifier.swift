@@ -24,8 +24,9 @@ final class MediaVerifier {
         }
     }
 
-    /// Compares the export's entries with the database's records and stored bytes.
-    func compare(on connection: PostgresConnection, schema: String, mediaDirectory: String?) throws -> MediaVerification {
+    /// Compares the export's entries with what the database recorded for the export's account,
+    /// and with the stored bytes.
+    func compare(on connection: PostgresConnection, schema: String, account: String, mediaDirectory: String?) throws -> MediaVerification {
         var result = MediaVerification()
         result.files = exported.count
         result.bytes = exported.values.reduce(0) { $0 + $1.size }
@@ -33,10 +34,13 @@ final class MediaVerifier {
         var recorded: [String: [UInt8]] = [:]
         let rows: [[String?]]
         do {
-            rows = try connection.execute(statements.allEntries).rows
+            rows = try connection.execute(statements.accountEntries, [account]).rows
         } catch {
             // A schema from before media storage has no media_entries: every entry is missing.
-            guard error.sqlState == "42P01" else { throw LoadError(.database, "cannot read media_entries: \(error)") }
+            guard error.sqlState == "42P01" else {
+                throw LoadError(.database, "cannot read media_entries: \(error)",
+                                hint: error.sqlState == "42703" ? "The schema is older than this tool: run `skype-parallel-load migrate`" : nil)
+            }
             rows = []
         }
         for row in rows {

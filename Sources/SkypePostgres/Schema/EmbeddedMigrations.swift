@@ -12,5 +12,6 @@ extension Migration {
         .migration007,
         .migration008,
         .migration009,
+        .migration010,
     ]
 }

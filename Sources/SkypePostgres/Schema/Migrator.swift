@@ -58,7 +58,7 @@ package struct Migrator {
             }
             var outcome = Outcome()
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !present.contains(migration.version) {
-                try connection.execute(migration.sql)
+                for statement in migration.statements { try connection.execute(statement) }
                 try connection.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                                        [String(migration.version), migration.name])
                 outcome.applied.append(migration.version)

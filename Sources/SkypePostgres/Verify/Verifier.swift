@@ -45,7 +45,7 @@ package struct Verifier {
         report.onlyInDatabase = actual.others.sorted()
         if checksMedia && !media.exported.isEmpty {
             let connection = try connect()
-            report.media = try media.compare(on: connection, schema: schema, mediaDirectory: mediaDirectory)
+            report.media = try media.compare(on: connection, schema: schema, account: account, mediaDirectory: mediaDirectory)
         }
         return report
     }

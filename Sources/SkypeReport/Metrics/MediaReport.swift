@@ -24,6 +24,9 @@ package struct MediaReport: Sendable, Codable, Equatable {
     package var bytesSkipped: Int64 = 0
     /// Entries whose document no message points at (kept all the same).
     package var filesUnreferenced = 0
+    /// Entries that the database held already with other bytes for the same account and name
+    /// (each keeps the newer export's state, whatever the load order).
+    package var filesConflicting = 0
     /// Shards of chunks sent to the workers, and what they did with them.
     package var shards = 0
     package var shardsLoaded = 0

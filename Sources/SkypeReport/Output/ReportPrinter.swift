@@ -95,6 +95,7 @@ package enum ReportPrinter {
             + "\(files(media.filesAlreadyPresent, media.bytesAlreadyPresent)) already present"
         if media.filesSkipped > 0 { line += ", \(files(media.filesSkipped, media.bytesSkipped)) skipped" }
         if media.filesUnreferenced > 0 { line += ", \(media.filesUnreferenced) pointed at by no message" }
+        if media.filesConflicting > 0 { line += ", \(media.filesConflicting) held already with other bytes (the newer export's kept)" }
         return line + String(format: "; %.1f MB/s", media.bytesPerSecond / 1_000_000)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SkypeExport
 import SkypePostgres
 import SkypeSupport
@@ -14,22 +15,23 @@ extension Coordinator {
         readingMedia = true
         defer { readingMedia = false }
         let started = MonotonicClock.now()
-        defer {
-            report.media.seconds += MonotonicClock.seconds(since: started)
-            report.mediaFiles = mediaCatalog.records.count
-        }
         let collector = try MediaCollector(destination: configuration.media, shardBytes: configuration.splitter.shardBytes,
                                            firstOrdinal: nextOrdinal + 1) { [unowned self] shard in
             try self.dispatch(InFlightShard(shard))
             self.report.media.shards += 1
         }
+        let exportMedia = ExportMedia(summary: exportSummary, collector: collector)
         media = collector
-        mediaCollectors.append(collector)
+        mediaOfExports.append(exportMedia)
+        defer {
+            report.media.seconds += MonotonicClock.seconds(since: started)
+            report.mediaFiles = mediaOfExports.reduce(0) { $0 + $1.catalog.records.count }
+        }
         report.media.destination = MediaReport.Destination(configuration.media)
-        for entry in tar.entriesBefore { mediaCatalog.add(entry) }
+        for entry in tar.entriesBefore { exportMedia.catalog.add(entry) }
         do {
             try tar.remainingEntries(streaming: collector.streaming) { entry in
-                mediaCatalog.add(entry)
+                exportMedia.catalog.add(entry)
                 // Workers still load meanwhile: their events are handled, and a stop stops this too.
                 pump(waiting: 0)
                 try checkOutcome(during: "while reading media entries")
@@ -52,23 +54,25 @@ extension Coordinator {
         }
         try collector.flush()
         // Summed over the exports read so far.
-        report.media.filesFound = mediaCollectors.reduce(0) { $0 + $1.filesFound }
-        report.media.bytesFound = mediaCollectors.reduce(0) { $0 + $1.bytesFound }
-        report.media.filesSkipped = mediaCollectors.reduce(0) { $0 + $1.filesSkipped }
-        report.media.bytesSkipped = mediaCollectors.reduce(0) { $0 + $1.bytesSkipped }
-        report.repairs.add(mediaCatalog.repairs)
+        let collectors = mediaOfExports.map(\.collector)
+        report.media.filesFound = collectors.reduce(0) { $0 + $1.filesFound }
+        report.media.bytesFound = collectors.reduce(0) { $0 + $1.bytesFound }
+        report.media.filesSkipped = collectors.reduce(0) { $0 + $1.filesSkipped }
+        report.media.bytesSkipped = collectors.reduce(0) { $0 + $1.bytesSkipped }
+        report.repairs.add(exportMedia.catalog.repairs)
     }
 
     /// Once every media shard is committed: records each content (its digest and its chunks'
-    /// digests, or its path in the folder), each entry and the documents' metadata, in one
-    /// transaction. Recording only now means a content row always has all its chunks stored.
+    /// digests, or its path in the folder), each entry and the documents' metadata, under each
+    /// export's account and date, in one transaction. Recording only now means a content row
+    /// always has all its chunks stored.
     func storeMedia() throws {
         let started = MonotonicClock.now()
         defer { report.media.seconds += MonotonicClock.seconds(since: started) }
-        // Several exports: every export's collector.
-        let entries = mediaCollectors.flatMap(\.entries)
-        let shardsSent = mediaCollectors.reduce(0) { $0 + $1.shardsSent }
-        guard !entries.isEmpty || !mediaCatalog.records.isEmpty else {
+        let entries = mediaOfExports.flatMap(\.collector.entries)
+        let shardsSent = mediaOfExports.reduce(0) { $0 + $1.collector.shardsSent }
+        let documents = mediaOfExports.reduce(0) { $0 + $1.catalog.records.count }
+        guard !entries.isEmpty || documents > 0 else {
             if let mediaInputError { throw mediaInputError }
             return
         }
@@ -78,18 +82,25 @@ extension Coordinator {
         }
         let sql = MediaStatements(schema: configuration.schema)
         let metadata = LoadStatements(schema: configuration.schema).media
-        let rows = mediaCatalog.rows()
-        let variants = Self.variants(of: entries)
-        let (blobRows, entryRows) = Self.stagingRows(entries, variants: variants)
-        let newContents: Set<String> = try withDatabase("cannot record the media files") { connection in
+        var rows: [UInt8] = []
+        var blobRows: [UInt8] = []
+        var entryRows: [UInt8] = []
+        for export in mediaOfExports {
+            rows += export.catalog.rows(account: export.account, exportedAt: export.exportedAt)
+            let staged = Self.stagingRows(export)
+            blobRows += staged.blobs
+            entryRows += staged.entries
+        }
+        let (newContents, conflicts): (Set<String>, Int) = try withDatabase("cannot record the media files") { connection in
             do {
                 try connection.execute("BEGIN")
-                if !mediaCatalog.records.isEmpty {
+                if documents > 0 {
                     try connection.execute(metadata.create)
                     try connection.copyIn(metadata.copy, data: rows)
                     try connection.execute(metadata.merge)
                 }
                 var new = Set<String>()
+                var conflicts = 0
                 if !entries.isEmpty {
                     try connection.execute(sql.createStaging)
                     try connection.copyIn(sql.copyBlobs, data: blobRows)
@@ -97,14 +108,19 @@ extension Coordinator {
                     for row in try connection.execute(sql.mergeBlobs, [String(runID)]).rows where row.last == "t" {
                         if let digest = row.first ?? nil { new.insert(digest) }
                     }
+                    conflicts = Int(try connection.execute(sql.conflictingEntries).rows.first?.first.flatMap { $0 } ?? "") ?? 0
                     try connection.execute(sql.mergeEntries)
                 }
                 try connection.execute("COMMIT")
-                return new
+                return (new, conflicts)
             } catch {
                 if connection.isHealthy { _ = try? connection.execute("ROLLBACK") }
                 throw error
             }
+        }
+        report.media.filesConflicting = conflicts
+        if conflicts > 0 {
+            logger.notice("\(conflicts) media entries were stored already with other bytes for the same account and name: each keeps the newer export's")
         }
         // The first entry of a content new to the database stored it; any other entry found it there.
         var counted = Set<String>()
@@ -127,22 +143,26 @@ extension Coordinator {
         if let mediaInputError { throw mediaInputError }
     }
 
-    /// COPY rows for the staging tables; digests as `\x` hex, as COPY's text form of `bytea`.
-    static func stagingRows(_ entries: [MediaCollector.StoredEntry], variants: [String]) -> (blobs: [UInt8], entries: [UInt8]) {
+    /// COPY rows of one export for the staging tables; digests as `\x` hex, as COPY's text
+    /// form of `bytea`.
+    static func stagingRows(_ export: ExportMedia) -> (blobs: [UInt8], entries: [UInt8]) {
         var blobs = CopyWriter()
         var rows = CopyWriter()
-        for (entry, variant) in zip(entries, variants) {
+        let entries = export.collector.entries
+        for (entry, variant) in zip(entries, variants(of: entries)) {
             let digest = "\\x" + SHA256.hex(entry.sha256)
             blobs.field(digest)
             blobs.field(entry.size)
             blobs.field(entry.path == nil ? "\\x" + SHA256.hex(entry.chunkHashes) : nil)
             blobs.field(entry.path)
             blobs.endRow()
+            rows.field(export.account)
             rows.field(entry.name)
             rows.field(entry.docID)
             rows.field(variant)
             rows.field(digest)
             rows.field(entry.size)
+            rows.field(export.exportedAt)
             rows.endRow()
         }
         return (blobs.buffer, rows.buffer)

@@ -43,8 +43,10 @@ package final class Coordinator: @unchecked Sendable {
     var ordinalBases: [Int] = []
     /// The ordinal after the last one used (message and media shards of every export so far).
     var nextOrdinal = 0
-    /// Each export's media collector, for ``storeMedia()`` once every shard is in.
-    var mediaCollectors: [MediaCollector] = []
+    /// Each export's media, for ``storeMedia()`` once every shard is in.
+    var mediaOfExports: [ExportMedia] = []
+    /// What the splitter learned of the export being read (its account and date, for its media).
+    var exportSummary = ExportSummary()
     /// The deferred index build's state, for the progress display.
     let indexStatus = IndexBuildStatus()
     /// When the current phase after the workers began (``MonotonicClock``).
@@ -52,7 +54,6 @@ package final class Coordinator: @unchecked Sendable {
     var readingMedia = false
     /// The media files read from the tar, recorded once their chunks are committed.
     var media: MediaCollector?
-    var mediaCatalog = MediaCatalog()
     /// Media files before `messages.json` in an archive read from standard input.
     var mediaSpool: MediaSpool?
     /// The archive ended or broke among the media entries: reported once what was read is recorded.
@@ -144,10 +145,10 @@ package final class Coordinator: @unchecked Sendable {
                 let shardsBefore = report.shards
                 try split(input)
                 nextOrdinal += report.shards - shardsBefore
-                let collectorsBefore = mediaCollectors.count
+                let exportsWithMedia = mediaOfExports.count
                 try loadMedia(input)
-                if mediaCollectors.count > collectorsBefore, let collector = mediaCollectors.last {
-                    nextOrdinal += collector.shardsSent + 1
+                if mediaOfExports.count > exportsWithMedia, let media = mediaOfExports.last {
+                    nextOrdinal += media.collector.shardsSent + 1
                 }
             }
             try drain()
@@ -207,6 +208,7 @@ package final class Coordinator: @unchecked Sendable {
                       shards: report.shards, jsonBytes: report.jsonBytes)
         defer {
             let summary = reader.summarySoFar
+            exportSummary = summary
             // With several exports the figures add up; each export's own are in its line.
             report.exportConversations = before.conversations + summary.conversations
             report.exportMessages = before.messages + summary.messages

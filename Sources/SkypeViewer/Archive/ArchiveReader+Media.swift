@@ -21,22 +21,22 @@ package struct StoredMedia: Sendable, Equatable {
 }
 
 extension ArchiveReader {
-    /// The stored entry of a document (`original` or `thumbnail`), nil when its bytes were not kept.
-    package func media(docID: String, variant: String) throws -> StoredMedia? {
+    /// The stored entry of one account's document (`original` or `thumbnail`), nil when its
+    /// bytes were not kept.
+    package func media(account: String, docID: String, variant: String) throws -> StoredMedia? {
+        let parameters = [Array(docID.utf8), Array(variant.utf8), Array(account.utf8)]
         let found: (rows: [[[UInt8]?]], affectedRows: Int)
         do {
             found = try connection.executeBinary("""
                 SELECT convert_to(e.archive_entry, 'UTF8'), convert_to(e.size_bytes::text, 'UTF8'), e.sha256,
-                       convert_to(f.content_type, 'UTF8'),
-                       convert_to(coalesce(f.file_name, (SELECT a.name FROM \(schema).attachments a WHERE a.doc_id = e.doc_id
-                                                          AND a.name IS NOT NULL LIMIT 1)), 'UTF8'),
+                       convert_to(f.content_type, 'UTF8'), convert_to(f.file_name, 'UTF8'),
                        b.chunk_hashes, convert_to(b.stored_path, 'UTF8')
                 FROM \(schema).media_entries e
                 JOIN \(schema).media_blobs b ON b.sha256 = e.sha256
-                LEFT JOIN \(schema).media_files f ON f.doc_id = e.doc_id
-                WHERE e.doc_id = convert_from($1, 'UTF8') AND e.variant = convert_from($2, 'UTF8')
+                LEFT JOIN \(schema).media_files f ON f.account = e.account AND f.doc_id = e.doc_id
+                WHERE e.account = convert_from($3, 'UTF8') AND e.doc_id = convert_from($1, 'UTF8') AND e.variant = convert_from($2, 'UTF8')
                 ORDER BY e.archive_entry LIMIT 1
-                """, [Array(docID.utf8), Array(variant.utf8)])
+                """, parameters)
         } catch {
             throw ViewerError(failure: error)
         }
@@ -51,7 +51,24 @@ extension ArchiveReader {
             return nil
         }
         return StoredMedia(docID: docID, variant: variant, archiveEntry: text(entry) ?? "", sizeBytes: Int64(text(size) ?? "") ?? 0,
-                           sha256: sha, contentType: text(row[3]), fileName: text(row[4]), location: location)
+                           sha256: sha, contentType: text(row[3]), fileName: try text(row[4]) ?? attachmentName(parameters),
+                           location: location)
+    }
+
+    /// The name an attachment of the document gives, where the export had no metadata file. A
+    /// statement of its own: on Citus, attachments (by conversation) and media_blobs (by
+    /// digest) are distributed apart and cannot meet in one join.
+    private func attachmentName(_ parameters: [[UInt8]]) throws -> String? {
+        do {
+            let rows = try connection.executeBinary("""
+                SELECT convert_to(name, 'UTF8') FROM \(schema).attachments
+                WHERE account = convert_from($3, 'UTF8') AND doc_id = convert_from($1, 'UTF8') AND name IS NOT NULL
+                ORDER BY conversation_id, message_id LIMIT 1
+                """, parameters).rows
+            return rows.first?.first?.flatMap { String(decoding: $0, as: UTF8.self) }
+        } catch {
+            throw ViewerError(failure: error)
+        }
     }
 
     /// One chunk's bytes, by its digest.

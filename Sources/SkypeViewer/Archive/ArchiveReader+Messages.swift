@@ -57,11 +57,13 @@ extension ArchiveReader {
         SELECT 'a', a.message_id, a.fingerprint, row_number() OVER (ORDER BY a.message_id, a.fingerprint, a.position),
                a.position::text, a.kind, coalesce(a.name, f.file_name), a.size_bytes::text, a.doc_id, f.content_type,
                o.archive_entry,
-               EXISTS (SELECT 1 FROM $schema.media_entries t WHERE t.doc_id = a.doc_id AND t.variant = 'thumbnail')::text
+               EXISTS (SELECT 1 FROM $schema.media_entries t WHERE t.account = a.account AND t.doc_id = a.doc_id
+                                                               AND t.variant = 'thumbnail')::text
           FROM $schema.attachments a
-          LEFT JOIN $schema.media_files f ON f.doc_id = a.doc_id
+          LEFT JOIN $schema.media_files f ON f.account = a.account AND f.doc_id = a.doc_id
           LEFT JOIN LATERAL (SELECT e.archive_entry FROM $schema.media_entries e
-                              WHERE e.doc_id = a.doc_id AND e.variant = 'original' ORDER BY e.archive_entry LIMIT 1) o ON true
+                              WHERE e.account = a.account AND e.doc_id = a.doc_id AND e.variant = 'original'
+                              ORDER BY e.archive_entry LIMIT 1) o ON true
          WHERE a.conversation_id = $1 AND a.account = $2 AND a.message_id = ANY($4::text[])
         UNION ALL
         SELECT 'c', k.message_id, k.fingerprint, row_number() OVER (ORDER BY k.message_id, k.fingerprint, p.position),

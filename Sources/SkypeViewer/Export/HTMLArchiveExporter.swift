@@ -187,10 +187,11 @@ package struct HTMLArchiveExporter {
     private func writeMedia(_ messages: [ArchiveMessage], reader: ArchiveReader, folder: OutputFolder,
                             summary: inout Summary) throws -> [String: String] {
         var files: [String: String] = [:]
-        for attachment in messages.flatMap(\.attachments) {
+        for (account, attachment) in messages.flatMap({ message in message.attachments.map { (message.account, $0) } }) {
             guard let doc = attachment.docID else { continue }
             for (variant, present) in [("original", attachment.hasOriginal), ("thumbnail", attachment.hasThumbnail)] where present {
-                guard files[doc + "/" + variant] == nil, let media = try reader.media(docID: doc, variant: variant) else { continue }
+                guard files[doc + "/" + variant] == nil,
+                      let media = try reader.media(account: account, docID: doc, variant: variant) else { continue }
                 let type = MediaKind.responseType(contentType: media.contentType, fileName: media.fileName ?? media.archiveEntry)
                 let file = SHA256.hex(media.sha256) + Self.fileExtension(media, type: type)
                 if !folder.hasFile("media/" + file, size: media.sizeBytes) {

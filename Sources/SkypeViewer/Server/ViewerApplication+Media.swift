@@ -15,7 +15,9 @@ extension ViewerApplication {
         guard variant == "original" || variant == "thumbnail" else {
             throw ViewerError(.badRequest, "the variant is original or thumbnail")
         }
-        guard let media = try await read({ reader in try reader.media(docID: doc, variant: variant) }) else {
+        let account = request.parameter("account") ?? ""
+        guard account.utf8.count <= 512 else { throw ViewerError(.badRequest, "the media link's account is too long") }
+        guard let media = try await read({ reader in try reader.media(account: account, docID: doc, variant: variant) }) else {
             throw ViewerError(.notFound, "the archive does not hold this file's bytes",
                               hint: "It was loaded with --no-media, or the export had no media folder")
         }

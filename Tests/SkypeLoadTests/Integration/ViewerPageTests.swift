@@ -99,18 +99,18 @@ import Testing
 
     @Test func mediaIsServedWithItsTypeOnlyWhenItIsAPicture() async throws {
         let fixture = try ViewerFixture.get()
-        let photo = try await fixture.get("/media?doc=0-weu-d1-photo&variant=original")
+        let photo = try await fixture.get("/media?account=8%3Alive%3Aowner&doc=0-weu-d1-photo&variant=original")
         #expect(photo.status == 200)
         #expect(photo.response.header("Content-Type") == "image/png")
         #expect(try await photo.response.collectedBody() == ViewerArchive.png)
         for doc in ["0-weu-d1-svg", "0-weu-d1-html"] {
-            let file = try await fixture.get("/media?doc=\(doc)&variant=original")
+            let file = try await fixture.get("/media?account=8%3Alive%3Aowner&doc=\(doc)&variant=original")
             #expect(file.status == 200)
             #expect(file.response.header("Content-Type") == "application/octet-stream", "\(doc)")
             #expect(file.response.header("Content-Disposition")?.hasPrefix("attachment;") == true, "\(doc)")
             #expect(file.response.header("Content-Security-Policy")?.contains("sandbox") == true, "\(doc)")
         }
-        let html = try await fixture.get("/media?doc=0-weu-d1-html")
+        let html = try await fixture.get("/media?account=8%3Alive%3Aowner&doc=0-weu-d1-html")
         let disposition = try #require(html.response.header("Content-Disposition"))
         #expect(!disposition.contains("\"") && !disposition.contains("<"), "the file name is encoded: \(disposition)")
         #expect(try await fixture.get("/media?doc=0-weu-d1-nothing").status == 404)

@@ -78,7 +78,7 @@ import Testing
                 var catalog = MediaCatalog()
                 for entry in tar.entriesBefore { catalog.add(entry) }
                 try tar.remainingEntries { catalog.add($0) }
-                _ = catalog.rows()
+                _ = catalog.rows(account: "", exportedAt: nil)
             }
         }
         #expect(count >= Fuzzer.fixedSeeds.count)
