@@ -90,4 +90,28 @@ import Testing
         posing.table = "messages_p3"
         #expect(IndexDeferral.checked(posing, partitions: partitions) == nil)
     }
+
+    /// The catalog's statements build exactly the indexes the migrations make (a migration
+    /// that changes one must change the catalog too, or a rebuild would make another index).
+    @Test func theCatalogBuildsTheIndexesTheMigrationsMake() throws {
+        let db = try DatabaseFixture()
+        defer { db.drop() }
+        let connection = try db.connect()
+        try Migrator(schema: db.schema).migrate(connection)
+        let made = try connection.execute("""
+            SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = '\(db.schema).messages'::regclass AND NOT i.indisprimary ORDER BY 1
+            """).rows.compactMap { $0.first ?? nil }
+        #expect(made == MessageIndexCatalog.shapes.keys.sorted())
+        for name in made {
+            let probe = "probe_" + name
+            let statement = try #require(MessageIndexCatalog.statement(
+                for: IndexDeferral.DeferredIndex(name: probe, definition: "", attachTo: name), schema: db.schema, only: true))
+            try connection.execute(statement)
+            let definitions = try connection.execute("""
+                SELECT pg_get_indexdef('\(db.schema).\(name)'::regclass), pg_get_indexdef('\(db.schema).\(probe)'::regclass)
+                """).rows.first
+            #expect(definitions?[0] == definitions?[1]?.replacingOccurrences(of: probe, with: name), "\(name)")
+        }
+    }
 }
