@@ -176,7 +176,7 @@ struct LoadCommand: ParsableCommand {
             for (path, purpose) in [(metricsJSON, "metrics file"), (metricsProm, "metrics file"), (rejects, "reject file")] {
                 if let path { try PrivateFile.check(path, purpose: purpose) }
             }
-        } catch let error as LoadError {
+        } catch {
             printError(error.description)
             throw ExitCode(1)
         }
@@ -202,25 +202,31 @@ struct LoadCommand: ParsableCommand {
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
-    /// Writes `--metrics-json` and `--metrics-prom`; false (the error printed) when one failed.
+    /// Writes `--metrics-json` and `--metrics-prom`, each whole or not at all (a file that
+    /// cannot be written keeps what it held); false (the error printed) when one failed.
     private func writeMetrics(_ report: LoadReport) -> Bool {
-        do {
-            // Created 0600, never through a link: the report names the export and counts a
-            // person's chats.
-            if let path = metricsJSON {
-                try PrivateFile.write(Array(try ReportPrinter.json(report)), to: path, purpose: "metrics file")
+        let outputs: [(String?, () throws -> [UInt8])] = [
+            (metricsJSON, { Array(try ReportPrinter.json(report)) }),
+            (metricsProm, { Array(PrometheusRenderer.render(report).utf8) }),
+        ]
+        let unaffected = "The load itself is not affected: its report is printed above"
+        var written = true
+        for case let (path?, render) in outputs {
+            do {
+                // Created 0600, never through a link: the report names the export and counts a
+                // person's chats.
+                try PrivateFile.write(try render(), to: path, purpose: "metrics file")
+            } catch let error as LoadError {
+                var error = error
+                error.hint = (error.hint.map { "\($0). " } ?? "") + unaffected
+                printError(error.description)
+                written = false
+            } catch {
+                printError("cannot write the metrics file \(path): \(error). \(unaffected)")
+                written = false
             }
-            if let path = metricsProm {
-                try PrivateFile.write(Array(PrometheusRenderer.render(report).utf8), to: path, purpose: "metrics file")
-            }
-            return true
-        } catch let error as LoadError {
-            printError("\(error.description). The load itself is not affected")
-            return false
-        } catch {
-            printError("cannot write the metrics file: \(error.localizedDescription). The load itself is not affected")
-            return false
         }
+        return written
     }
 }
 

@@ -10,10 +10,12 @@ import Glibc
 /// the conversation is.
 final class SliceSpill {
     private let descriptor: Int32
+    private let directory: String
     private var writeOffset: Int64 = 0
     private var slices: [(offset: Int64, length: Int, slice: Int, count: Int)] = []
 
     init(directory: String) throws {
+        self.directory = directory
         descriptor = try UnlinkedTemporaryFile.create(in: directory, prefix: "skype-parallel-load-spill",
                                                       hint: "Set TMPDIR to a writable directory with room for the largest conversation")
     }
@@ -30,8 +32,8 @@ final class SliceSpill {
                 let count = pwrite(descriptor, base + done, bytes.count - done, off_t(writeOffset) + off_t(done))
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw LoadError(.system, "cannot write a temporary file: \(String(cString: strerror(errno)))",
-                                    hint: "Free disk space in TMPDIR")
+                    throw LoadError(.system, "cannot write a temporary file in \(directory): \(String(cString: strerror(errno)))",
+                                    hint: "Free space there, or set TMPDIR to a folder with room for the largest conversation; then rerun the same command")
                 }
                 done += count
             }

@@ -17,6 +17,10 @@ package final class PostgresConnection {
         /// The five-character SQLSTATE, when the server sent one.
         package var sqlState: String?
         package var message: String
+        package init(sqlState: String?, message: String) {
+            self.sqlState = sqlState
+            self.message = message
+        }
         package var description: String {
             sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message
         }

@@ -32,6 +32,10 @@ package struct RetryPolicy: Sendable, Codable, Equatable {
 
     /// Whether a failure may succeed if tried again.
     package static func isTransient(_ failure: PostgresConnection.Failure, connectionHealthy: Bool) -> Bool {
+        // A full disk waits for someone to free space, even when the server crashed on it: a
+        // PANIC writing the WAL (53100 too) ends every connection, and on a full disk the
+        // server cannot finish its recovery and stays down. Retrying would only hide why.
+        if failure.isDiskFull { return false }
         guard let state = failure.sqlState else {
             // No SQLSTATE: the connection broke, or could not be made (server down or restarting).
             return true

@@ -33,6 +33,22 @@ package final class RetryingConnection {
         self.prepare = prepare
     }
 
+    /// No retry after this moment (``MonotonicClock``), whatever the policy allows: a load
+    /// that has failed winds down without waiting --retry-timeout for the server again.
+    package private(set) var windDownDeadline: UInt64?
+
+    /// Sets ``windDownDeadline`` (an earlier one stays).
+    package func windDown(by deadline: UInt64) {
+        windDownDeadline = min(windDownDeadline ?? deadline, deadline)
+    }
+
+    /// Seconds left before ``windDownDeadline`` (infinite without one).
+    private var windDownLeft: Double {
+        guard let windDownDeadline else { return .infinity }
+        let now = MonotonicClock.now()
+        return now >= windDownDeadline ? 0 : Double(windDownDeadline - now) / 1e9
+    }
+
     /// Retries counted since the last reset.
     package var retries: Int { retriesBySQLState.values.reduce(0, +) }
 
@@ -67,17 +83,20 @@ package final class RetryingConnection {
                 let healthy = connection?.isHealthy ?? false
                 let started = firstFailure ?? MonotonicClock.now()
                 firstFailure = started
-                guard policy.allowsRetry(after: failure, connectionHealthy: healthy, firstFailure: started) else {
+                let windingDown = windDownLeft <= 0
+                guard !windingDown && policy.allowsRetry(after: failure, connectionHealthy: healthy, firstFailure: started) else {
                     guard attempt > 1 else { throw failure }
                     let seconds = Int(MonotonicClock.seconds(since: started).rounded())
+                    let limit = windingDown && RetryPolicy.isTransient(failure, connectionHealthy: healthy)
+                        ? "no longer: the load has failed already" : "--retry-timeout is \(Int(policy.timeout)) s"
                     throw PostgresConnection.Failure(
                         sqlState: failure.sqlState,
-                        message: failure.message + " (after \(attempt) attempts in \(seconds) s; --retry-timeout is \(Int(policy.timeout)) s)")
+                        message: failure.message + " (after \(attempt) attempts in \(seconds) s; \(limit))")
                 }
                 retriesBySQLState[failure.sqlState ?? "connection", default: 0] += 1
                 if !healthy { connection = nil }
                 // Never sleep past the deadline: the last attempt comes at the timeout, not after it.
-                let remaining = policy.timeout - MonotonicClock.seconds(since: started)
+                let remaining = min(policy.timeout - MonotonicClock.seconds(since: started), windDownLeft)
                 let delay = max(0, min(policy.delay(afterAttempt: attempt), remaining))
                 if let stop {
                     if stop.wait(seconds: delay) { try stop.check() }

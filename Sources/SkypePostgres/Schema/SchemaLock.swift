@@ -24,6 +24,11 @@ package final class SchemaLock {
                                       policy: retry, stop: stop) { try $0.execute("BEGIN") }
     }
 
+    /// No retry after `deadline` (``RetryingConnection/windDown(by:)``).
+    package func windDown(by deadline: UInt64) {
+        database.windDown(by: deadline)
+    }
+
     /// Takes the lock (again: holding it already succeeds), waiting while another session holds it; `waiting` is called once, with
     /// who holds it, when it has to wait. A stop request ends the wait (``StopControl/Stopped``).
     package func acquire(stop: StopControl, waiting: (String) -> Void) throws {

@@ -1,9 +1,10 @@
 import Foundation
 package import SkypeExport
-import SkypeSupport
+package import SkypeSupport
 
 /// Appends ``RejectRecord``s as JSON lines to the `--rejects` file, created (mode 0600, see
-/// ``PrivateFile``) on the first one.
+/// ``PrivateFile``) on the first one. Each line is written whole or not at all: a full disk
+/// leaves no partial line for a rerun to append after.
 package final class RejectLog {
     private let path: String?
     private var handle: FileHandle?
@@ -13,17 +14,36 @@ package final class RejectLog {
 
     deinit { try? handle?.close() }
 
-    package func write(_ record: RejectRecord) throws {
+    /// What a rerun does about a reject file that could not be written.
+    static let rerunHint = "then rerun the same command: it writes every reject again (those of the shards already committed too), "
+        + "and committed shards are kept"
+
+    package func write(_ record: RejectRecord) throws(LoadError) {
         guard let path else { return }
-        if handle == nil {
-            // Appended to across reruns; created 0600: it holds raw private messages.
-            handle = try PrivateFile.open(path, .append, purpose: "reject file")
+        do throws(LoadError) {
+            let handle: FileHandle
+            if let open = self.handle {
+                handle = open
+            } else {
+                // Appended to across reruns; created 0600: it holds raw private messages.
+                handle = try PrivateFile.open(path, .append, purpose: "reject file")
+                self.handle = handle
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var line: [UInt8]
+            do {
+                line = Array(try encoder.encode(record))
+            } catch {
+                throw LoadError(.system, "cannot write a reject record as JSON: \(error)")
+            }
+            line.append(0x0A)
+            try PrivateFile.append(line, to: handle, path: path, purpose: "reject file")
+            written += 1
+        } catch {
+            var error = error
+            error.hint = error.hint.map { "\($0); \(Self.rerunHint)" } ?? "Fix the cause, \(Self.rerunHint)"
+            throw error
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try encoder.encode(record)
-        line.append(0x0A)
-        try handle?.write(contentsOf: line)
-        written += 1
     }
 }

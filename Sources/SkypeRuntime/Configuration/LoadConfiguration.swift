@@ -40,6 +40,11 @@ package struct LoadConfiguration: Sendable {
     package var rejectsPath: String?
     /// How database failures are retried.
     package var retry = RetryPolicy()
+    /// Once a load has failed, how long what is left may still wait on the database, all
+    /// together: the workers' shards in flight (then the workers are stopped), the count
+    /// refresh, the report, each tried at least once but retried only within this. The
+    /// failure is already known; the rerun redoes the rest.
+    package var windDownSeconds: Double { min(retry.timeout, 5) }
     /// A shard whose worker died this many times is quarantined instead of sent again. Default 3.
     package var shardAttemptsBeforeQuarantine = 3
     /// Dead workers are replaced at most this many times in a load. Default: 2 per worker plus 8.

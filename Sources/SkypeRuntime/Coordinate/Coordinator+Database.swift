@@ -18,6 +18,7 @@ extension Coordinator {
     @discardableResult
     func withDatabase<T>(_ what: String, stoppable: Bool = true, _ body: (PostgresConnection) throws -> T) throws -> T {
         guard let database else { throw LoadError(.database, "\(what): not connected") }
+        if isWindingDown { database.windDown(by: windDownDeadline()) }
         database.resetCounts()
         defer {
             for (state, count) in database.retriesBySQLState {
@@ -32,7 +33,30 @@ extension Coordinator {
             throw interrupted(by: stopped.signal, during: doing)
         } catch let failure as PostgresConnection.Failure {
             throw LoadError(.database, "\(what): \(failure)",
-                            hint: "Committed shards are kept; rerun the same command when the cause is fixed")
+                            hint: diskFullHint(failure) ?? "Committed shards are kept; rerun the same command when the cause is fixed")
+        }
+    }
+
+    /// The load has failed (not been stopped): what is left is tidying up, and waits on the
+    /// database for ``LoadConfiguration/windDownSeconds`` at most.
+    var isWindingDown: Bool { firstFailure != nil && interruptedBy == nil }
+
+    /// When the wind-down ends: ``LoadConfiguration/windDownSeconds`` after it began (the
+    /// first time this is asked for), one deadline for the workers and every later step.
+    func windDownDeadline() -> UInt64 {
+        if let deadline = database?.windDownDeadline { return deadline }
+        let deadline = MonotonicClock.now() + UInt64(configuration.windDownSeconds * 1e9)
+        database?.windDown(by: deadline)
+        return deadline
+    }
+
+    /// What to do about a full disk on the server, naming the tablespace when the server can
+    /// still say (one try on the coordinator's connection, not retried); nil for other failures.
+    func diskFullHint(_ failure: PostgresConnection.Failure) -> String? {
+        failure.diskFullHint { oid in
+            guard let connection = try? database?.connected(),
+                  let rows = try? connection.execute(PostgresConnection.Failure.tablespaceQuery, [oid]).rows else { return nil }
+            return rows.first?.first ?? nil
         }
     }
 
@@ -42,6 +66,7 @@ extension Coordinator {
         let lock = schemaLock ?? SchemaLock(schema: configuration.schema, conninfo: configuration.conninfo,
                                             retry: configuration.retry, stop: stop)
         schemaLock = lock
+        if isWindingDown { lock.windDown(by: windDownDeadline()) }
         do {
             try lock.acquire(stop: stop) { holder in
                 logger.warning("another load into schema \(configuration.schema) is running (\(holder)); waiting for it to end (Ctrl-C stops waiting)")

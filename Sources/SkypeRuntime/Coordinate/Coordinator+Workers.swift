@@ -111,11 +111,21 @@ extension Coordinator {
         apply(supervisor.shutDown())
         let grace = configuration.retry.timeout + 60
         var lastHeard = MonotonicClock.now()
+        var windDownEnds: UInt64?
         var killed = false
         while !supervisor.workersGone {
             if pump() { lastHeard = MonotonicClock.now() }
-            if !killed && MonotonicClock.seconds(since: lastHeard) > grace {
-                logger.warning("workers sent nothing for \(Int(grace)) s after their input ended; stopping them")
+            // Once the load has failed, nothing waits for the server to come back: a worker
+            // still retrying its shards (a server down, or stopped by its full disk) would hold
+            // the error back for --retry-timeout per shard it holds.
+            if windDownEnds == nil && isWindingDown { windDownEnds = windDownDeadline() }
+            let windDownOver = windDownEnds.map { MonotonicClock.now() >= $0 } ?? false
+            if !killed && (windDownOver || MonotonicClock.seconds(since: lastHeard) > grace) {
+                if windDownOver {
+                    logger.notice("the load failed: stopping the workers still loading after \(configuration.windDownSeconds) s (their shards roll back; the rerun loads them)")
+                } else {
+                    logger.warning("workers sent nothing for \(Int(grace)) s after their input ended; stopping them")
+                }
                 killed = true
                 for process in processes.compactMap({ $0 }) { process.kill() }
             }
@@ -142,9 +152,11 @@ extension Coordinator {
             apply(supervisor.handle(.shardLoaded(slot: slot, ordinal: metrics.ordinal)))
         case let .shardFailed(ordinal, label, message, sqlState)?:
             let state = sqlState.map { " (SQLSTATE \($0))" } ?? ""
+            let nothing = "Nothing of this shard was committed"
+            let hint = diskFullHint(PostgresConnection.Failure(sqlState: sqlState, message: message)).map { "\(nothing). \($0)" }
             let error = LoadError(.database, "worker \(slot) could not load the shard: \(message)\(state)",
                                   location: .init(file: exportPath(ofShard: ordinal), shard: label),
-                                  hint: "Nothing of this shard was committed; fix the cause and rerun to load the rest")
+                                  hint: hint ?? "\(nothing); fix the cause and rerun to load the rest")
             apply(supervisor.handle(.shardFailed(slot: slot, ordinal: ordinal, error)))
         case .finished?:
             apply(supervisor.handle(.workerFinished(slot: slot)))
@@ -177,10 +189,8 @@ extension Coordinator {
     func writeReject(_ record: RejectRecord) {
         do {
             try rejectLog.write(record)
-        } catch let error as LoadError {
-            self.record(error)
         } catch {
-            self.record(LoadError(.system, "cannot write the reject file: \(error)"))
+            self.record(error)
         }
     }
 }

@@ -19,7 +19,7 @@ package enum PrivateFile {
 
     /// Opens `path` for writing as ``PrivateFile`` describes.
     /// - Returns: a handle that closes the file when released.
-    package static func open(_ path: String, _ mode: Mode, purpose: String) throws -> FileHandle {
+    package static func open(_ path: String, _ mode: Mode, purpose: String) throws(LoadError) -> FileHandle {
         let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (mode == .append ? O_APPEND : 0)
         let descriptor = Glibc.open(path, flags, 0o600)
         guard descriptor >= 0 else {
@@ -45,7 +45,7 @@ package enum PrivateFile {
 
     /// Fails as ``open(_:_:purpose:)`` would for what is at `path` now, without creating or
     /// changing anything: for a check before a long run.
-    package static func check(_ path: String, purpose: String) throws {
+    package static func check(_ path: String, purpose: String) throws(LoadError) {
         var status = stat()
         guard lstat(path, &status) == 0 else { return }  // nothing there yet: it will be created
         if (status.st_mode & S_IFMT) == S_IFLNK {
@@ -58,15 +58,57 @@ package enum PrivateFile {
         }
     }
 
-    /// Replaces the contents of `path` with `bytes`.
-    package static func write(_ bytes: [UInt8], to path: String, purpose: String) throws {
-        let handle = try open(path, .replace, purpose: purpose)
-        do {
-            try handle.write(contentsOf: Data(bytes))
-            try handle.close()
-        } catch {
-            throw failure("cannot write the \(purpose) \(path): \(error.localizedDescription)", hint: nil)
+    /// Replaces the contents of `path` with `bytes`, whole: they go to a new private file
+    /// beside it, which then takes its name. A reader never sees half a report, and a write
+    /// that fails (a full disk) leaves the file as it was. In a folder the user cannot create
+    /// files in, an existing file is rewritten in place, as before.
+    package static func write(_ bytes: [UInt8], to path: String, purpose: String) throws(LoadError) {
+        try check(path, purpose: purpose)
+        let url = URL(fileURLWithPath: path)
+        var template = Array((url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard descriptor >= 0 else {
+            let error = errno
+            if error == EACCES || error == EPERM {
+                return try writeInPlace(bytes, to: path, purpose: purpose)
+            }
+            throw writeFailure(purpose, path, errno: error)
         }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        let temporary = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        var failed = bytes.withUnsafeBytes { FileDescriptorWriter.writeAll(descriptor, $0) }
+        if Glibc.close(descriptor) != 0 && failed == nil { failed = errno }
+        if failed == nil && rename(temporary, path) != 0 { failed = errno }
+        if let failed {
+            unlink(temporary)
+            throw writeFailure(purpose, path, errno: failed)
+        }
+    }
+
+    private static func writeInPlace(_ bytes: [UInt8], to path: String, purpose: String) throws(LoadError) {
+        let handle = try open(path, .replace, purpose: purpose)
+        if let failed = bytes.withUnsafeBytes({ FileDescriptorWriter.writeAll(handle.fileDescriptor, $0) }) {
+            throw writeFailure(purpose, path, errno: failed)
+        }
+    }
+
+    /// Appends `bytes` whole or not at all: after a write that fails (a full disk) the file is
+    /// cut back to where it ended, so that no partial line is left for the next append to run
+    /// into.
+    package static func append(_ bytes: [UInt8], to handle: FileHandle, path: String, purpose: String) throws(LoadError) {
+        let descriptor = handle.fileDescriptor
+        let end = lseek(descriptor, 0, SEEK_END)
+        guard let failed = bytes.withUnsafeBytes({ FileDescriptorWriter.writeAll(descriptor, $0) }) else { return }
+        if end >= 0 { _ = ftruncate(descriptor, end) }
+        throw writeFailure(purpose, path, errno: failed)
+    }
+
+    /// "cannot write the reject file PATH: No space left on device", and for a full disk (or
+    /// quota, or file size limit) what to do; the caller adds what follows for its file.
+    static func writeFailure(_ purpose: String, _ path: String, errno error: Int32) -> LoadError {
+        let full = [ENOSPC, EDQUOT, EFBIG].contains(error)
+        return LoadError(.system, "cannot write the \(purpose) \(path): \(String(cString: strerror(error)))",
+                         hint: full ? "Its filesystem is full: free space there, or name a file on another one" : nil)
     }
 
     private static func failure(_ message: String, hint: String?) -> LoadError {
