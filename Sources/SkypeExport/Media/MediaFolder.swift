@@ -37,6 +37,7 @@ struct MediaFolder {
             throw LoadError(.configuration, "cannot create the media folder \(root): \((error as? LoadError)?.message ?? error.localizedDescription)",
                             hint: "Pass a --media-dir you can write to")
         }
+        Self.removeAbandonedFiles(root)
     }
 
     /// The path of a content, relative to the root.
@@ -46,11 +47,23 @@ struct MediaFolder {
         return "\(String(characters[0..<2]))/\(String(characters[2..<4]))/\(hex)"
     }
 
+    /// A new file in `.incoming`, locked (`flock`) while its descriptor is open: the lock tells
+    /// another load's ``removeAbandonedFiles(_:)`` that its writer is alive.
     func begin() throws -> Incoming {
-        let path = "\(root)/.incoming/\(getpid())-\(UUID().uuidString)"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("cannot create \(path)") }
-        return Incoming(descriptor: descriptor, path: path)
+        while true {
+            let path = "\(root)/.incoming/\(getpid())-\(UUID().uuidString)"
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw failure("cannot create \(path)") }
+            guard flock(descriptor, LOCK_EX) == 0 else {
+                let error = failure("cannot lock \(path)")
+                close(descriptor)
+                unlink(path)
+                throw error
+            }
+            // Another load's sweep may have taken it between the open and the lock.
+            if Self.isSameFile(descriptor, path) { return Incoming(descriptor: descriptor, path: path) }
+            close(descriptor)
+        }
     }
 
     /// On failure the caller abandons the file.
@@ -71,9 +84,10 @@ struct MediaFolder {
             abandon(file)
             throw error
         }
+        // Open (and so locked) until the file has its name or is gone.
+        defer { close(file.descriptor) }
         var written = stat()
         let size = fstat(file.descriptor, &written) == 0 ? Int64(written.st_size) : -1
-        close(file.descriptor)
         if Self.holds(target, digest, size: size) {
             unlink(file.path)
             return relative
@@ -126,8 +140,8 @@ struct MediaFolder {
 
     /// Removes a file that will not be finished.
     func abandon(_ file: Incoming) {
-        close(file.descriptor)
         unlink(file.path)
+        close(file.descriptor)
     }
 
     private func failure(_ what: String) -> LoadError {
