@@ -164,7 +164,8 @@ if ProcessInfo.processInfo.environment["SKYPE_FUZZ"] == "1" {
     package.products.append(.executable(name: "skype-fuzz", targets: ["skype-fuzz"]))
     package.targets.append(.executableTarget(
         name: "skype-fuzz",
-        dependencies: ["SkypeSupport", "SkypeExport"],
+        // SkypeRuntime for the pipe protocol (its frames, the shard codec, the events).
+        dependencies: ["SkypeSupport", "SkypeExport", "SkypeReport", "SkypeRuntime"],
         path: "Fuzz/Export",
         swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
     ))

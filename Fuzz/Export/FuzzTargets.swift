@@ -2,9 +2,10 @@ import Foundation
 import SkypeExport
 import SkypeSupport
 
-// libFuzzer entry points for the readers of an export, built only by scripts/fuzz
-// (SKYPE_FUZZ=1 adds this target; `--sanitize=fuzzer --sanitize=address`). One binary holds
-// every target; SKYPE_FUZZ_TARGET chooses which one an input goes to. A target may throw on
+// libFuzzer entry points for the readers of an export and for the pipe protocol between the
+// coordinator and its workers (ProtocolTargets.swift), built only by scripts/fuzz (SKYPE_FUZZ=1
+// adds this target; `--sanitize=fuzzer --sanitize=address`). One binary holds every target;
+// SKYPE_FUZZ_TARGET chooses which one an input goes to. A target may throw on
 // bad input (that is its job): what it must never do is crash, hang, leak or read out of
 // bounds, which the sanitizers and libFuzzer's limits report.
 
@@ -33,6 +34,7 @@ final class FuzzSource: ByteSource {
 
 enum FuzzTarget: String, CaseIterable {
     case splitter, json, markup, tar, zstd, input
+    case frames, shard, media
 
     static let chosen: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["SKYPE_FUZZ_TARGET"] ?? "splitter"
@@ -77,6 +79,9 @@ enum FuzzTarget: String, CaseIterable {
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
             defer { unlink(path) }
             if let input = try? ExportInput(path: path) { drain(input.source) }
+        case .frames: ProtocolTargets.frames(bytes)
+        case .shard: ProtocolTargets.shard(bytes)
+        case .media: ProtocolTargets.media(bytes)
         }
     }
 
@@ -87,6 +92,20 @@ enum FuzzTarget: String, CaseIterable {
             total += count
         }
     }
+}
+
+/// Before the first input: SIGPIPE ignored (the `frames` target's writer meets a closed pipe
+/// as a worker's does), and with SKYPE_FUZZ_WRITE_SEEDS=DIR the protocol targets' seeds are
+/// written to DIR/TARGET (`Fuzz/corpus`) instead of fuzzing.
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>,
+                           _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    signal(SIGPIPE, SIG_IGN)
+    if let directory = ProcessInfo.processInfo.environment["SKYPE_FUZZ_WRITE_SEEDS"] {
+        ProtocolSeeds.write(to: directory)
+        exit(0)
+    }
+    return 0
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -39,6 +39,16 @@ void sp_ignore_sigpipe(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
+// Defined only when a sanitizer's runtime is linked in (AddressSanitizer, LeakSanitizer, ...).
+extern void __sanitizer_purge_allocator(void) __attribute__((weak));
+
 void sp_release_free_memory(void) {
-    malloc_trim(0);
+    // Under a sanitizer its own allocator serves every malloc and glibc's never starts: the first
+    // malloc_trim then sets glibc's up, and two threads calling it at once let one walk arenas not
+    // yet set up (SIGSEGV at address 0x8, or a deadlock). Purge the allocator in use instead.
+    if (__sanitizer_purge_allocator) {
+        __sanitizer_purge_allocator();
+    } else {
+        malloc_trim(0);
+    }
 }

@@ -19,8 +19,9 @@ int sp_set_parent_death_signal(int signal);
 /// Ignores SIGPIPE so that writing to a dead worker's pipe is an EPIPE error, not a death.
 void sp_ignore_sigpipe(void);
 
-/// Returns freed heap memory to the system (malloc_trim), so that a long-lived worker's
-/// resident size follows what it holds rather than its high-water mark.
+/// Returns freed heap memory to the system (malloc_trim; under a sanitizer, its allocator's
+/// purge), so that a long-lived worker's resident size follows what it holds rather than its
+/// high-water mark.
 void sp_release_free_memory(void);
 
 #endif

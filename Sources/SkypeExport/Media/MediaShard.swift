@@ -8,6 +8,11 @@ package struct MediaShard: Sendable {
     package struct Chunk: Sendable {
         package var sha256: [UInt8]
         package var data: [UInt8]
+
+        package init(sha256: [UInt8], data: [UInt8]) {
+            self.sha256 = sha256
+            self.data = data
+        }
     }
 
     /// Position in this run's sequence of shards (after the message shards).
@@ -47,29 +52,20 @@ package struct MediaShard: Sendable {
         return output
     }
 
+    /// Decodes a media shard frame; any frame that is not exactly what ``encoded()`` makes is a
+    /// ``LoadError`` `.workerProtocol` naming the byte where it goes wrong.
     package static func decode(_ bytes: [UInt8]) throws -> MediaShard {
-        var position = 0
-        func take(_ count: Int) throws -> ArraySlice<UInt8> {
-            guard count >= 0, position + count <= bytes.count else {
-                throw LoadError(.workerProtocol, "a media shard frame is shorter than its contents say")
-            }
-            defer { position += count }
-            return bytes[position..<(position + count)]
-        }
-        func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-            var value: T = 0
-            for (index, byte) in try take(MemoryLayout<T>.size).enumerated() { value |= T(byte) << (8 * index) }
-            return value
-        }
-        let ordinal = Int(try integer(UInt64.self))
-        let count = Int(try integer(UInt32.self))
+        var reader = FrameFieldReader(bytes, frame: "media shard frame")
+        let ordinal = try reader.int(UInt64.self, "a media shard ordinal")
+        let count = Int(try reader.integer(UInt32.self))
         var chunks: [Chunk] = []
-        chunks.reserveCapacity(min(count, 1024))
+        // Each chunk takes at least its digest and length: the count cannot reserve more.
+        chunks.reserveCapacity(min(count, reader.remaining / (SHA256.byteCount + 4)))
         for _ in 0..<count {
-            let digest = Array(try take(SHA256.byteCount))
-            let length = Int(try integer(UInt32.self))
-            chunks.append(Chunk(sha256: digest, data: Array(try take(length))))
+            let digest = try reader.bytes(SHA256.byteCount)
+            chunks.append(Chunk(sha256: digest, data: try reader.block()))
         }
+        try reader.end(after: "the last chunk")
         return MediaShard(ordinal: ordinal, chunks: chunks)
     }
 

@@ -24,15 +24,13 @@ package enum ShardCodec {
     /// Decodes a shard frame; any frame that is not exactly what ``encode(_:)`` makes is a
     /// ``LoadError`` `.workerProtocol` naming the byte where it goes wrong.
     package static func decode(_ bytes: [UInt8]) throws -> Shard {
-        var reader = Reader(bytes: bytes)
-        guard let ordinal = Int(exactly: try reader.integer(UInt64.self)) else {
-            throw reader.failure("a shard ordinal beyond Int", at: 0)
-        }
-        let account = String(decoding: try reader.block(), as: UTF8.self)
+        var reader = FrameFieldReader(bytes, frame: "shard frame")
+        let ordinal = try reader.int(UInt64.self, "a shard ordinal")
+        let account = try reader.text("an account")
         let count = Int(try reader.integer(UInt32.self))
         var parts: [ConversationPart] = []
         for _ in 0..<count {
-            let id = String(decoding: try reader.block(), as: UTF8.self)
+            let id = try reader.text("a conversation id")
             let slice = Int(try reader.integer(UInt32.self))
             let messageCount = Int(try reader.integer(UInt32.self))
             let flagOffset = reader.position
@@ -51,9 +49,7 @@ package enum ShardCodec {
             parts.append(ConversationPart(conversationID: id, slice: slice, header: header,
                                           messages: messages, messageCount: messageCount))
         }
-        guard reader.position == bytes.count else {
-            throw reader.failure("\(bytes.count - reader.position) bytes after the last part", at: reader.position)
-        }
+        try reader.end(after: "the last part")
         return Shard(ordinal: ordinal, parts: parts, account: account)
     }
 
@@ -64,35 +60,5 @@ package enum ShardCodec {
     private static func appendBytes(_ bytes: [UInt8], to output: inout [UInt8]) {
         append(UInt32(bytes.count), to: &output)
         output.append(contentsOf: bytes)
-    }
-
-    private struct Reader {
-        let bytes: [UInt8]
-        var position = 0
-
-        mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-            let size = MemoryLayout<T>.size
-            guard bytes.count - position >= size else { throw truncated() }
-            var value: T = 0
-            for index in 0..<size { value |= T(bytes[position + index]) << (8 * index) }
-            position += size
-            return value
-        }
-
-        mutating func block() throws -> [UInt8] {
-            let count = Int(try integer(UInt32.self))
-            guard bytes.count - position >= count else { throw truncated() }
-            defer { position += count }
-            return Array(bytes[position..<(position + count)])
-        }
-
-        func truncated() -> LoadError {
-            failure("a shard frame of \(bytes.count) bytes is shorter than its contents say", at: position)
-        }
-
-        func failure(_ message: String, at offset: Int) -> LoadError {
-            LoadError(.workerProtocol, "\(message) (byte \(offset) of the shard frame)",
-                      location: .init(offset: Int64(offset)))
-        }
     }
 }

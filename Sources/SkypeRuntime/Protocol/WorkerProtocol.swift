@@ -24,11 +24,11 @@ package enum WorkerProtocol {
         case event = 1
     }
 
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    package static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         Array(try JSONEncoder().encode(value))
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(payload))
         } catch {

@@ -17,6 +17,13 @@ enum TestEnvironment {
         return url
     }
 
+    /// How much slower than a plain debug build this one runs, for the few bounds on time that
+    /// catch quadratic behaviour: `scripts/asan-test` sets SKYPE_TEST_TIME_SCALE (AddressSanitizer
+    /// makes every allocation and access dearer, unevenly).
+    static var timeScale: Double {
+        ProcessInfo.processInfo.environment["SKYPE_TEST_TIME_SCALE"].flatMap(Double.init) ?? 1
+    }
+
     /// A local Citus cluster's coordinator, set by `scripts/test` where ../shared/citus is
     /// present (PostgreSQL 15 runs only).
     static var citusURL: String? {

@@ -182,7 +182,7 @@ import Testing
 
     /// Generous: these inputs took minutes or crashed when the readers were quadratic or
     /// recursed without a bound; linear, they take well under a second.
-    static let bound = 10.0
+    static let bound = 10 * TestEnvironment.timeScale
 
     func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = Date()

@@ -60,12 +60,12 @@ import Testing
         var text = ""
         let elapsed = Self.seconds { text = PlainText.from(html: String(decoding: content, as: UTF8.self)) }
         #expect(text.utf8.count == 1 << 20)
-        #expect(elapsed < 4, "1 MiB of < took \(elapsed) s")
+        #expect(elapsed < 4 * TestEnvironment.timeScale, "1 MiB of < took \(elapsed) s")
         // The whole way a load takes it: JSON, structure, body text, COPY rows.
         var result = TransformedShard()
         let loaded = Self.seconds { result = Self.transform(content, type: "RichText") }
         #expect(result.rows == 1)
-        #expect(loaded < 4, "transforming 1 MiB of < took \(loaded) s")
+        #expect(loaded < 4 * TestEnvironment.timeScale, "transforming 1 MiB of < took \(loaded) s")
     }
 
     /// Inputs built to make a scan restart at every position, 512 KiB of each as plain chat text
@@ -82,7 +82,7 @@ import Testing
             let size = type == "RichText" ? 1 << 19 : 1 << 17
             let content = Array([[UInt8]](repeating: unit, count: size / unit.count).joined())
             let elapsed = Self.seconds { _ = Self.transform(content, type: type) }
-            #expect(elapsed < 8, "\(type): \(size) bytes of \(fragment.prefix(20)) took \(elapsed) s")
+            #expect(elapsed < 8 * TestEnvironment.timeScale, "\(type): \(size) bytes of \(fragment.prefix(20)) took \(elapsed) s")
         }
     }
 
@@ -93,14 +93,14 @@ import Testing
         var text = ""
         let elapsed = Self.seconds { text = PlainText.from(html: link) }
         #expect(text.hasSuffix("b)"))
-        #expect(elapsed < 8, "a long link took \(elapsed) s")
+        #expect(elapsed < 8 * TestEnvironment.timeScale, "a long link took \(elapsed) s")
         // An event naming 50,000 different people, each once: a duplicate check per target.
         let targets = (0..<50_000).map { "<target>8:live:p\($0)</target>" }.joined()
         let event = Array("<addmember><initiator>8:live:a</initiator>\(targets)</addmember>".utf8)
         var result = TransformedShard()
         let listed = Self.seconds { result = Self.transform(event, type: "ThreadActivity/AddMember") }
         #expect(result.structureRows[.threadEvents]?.isEmpty == false)
-        #expect(listed < 8, "50,000 targets took \(listed) s")
+        #expect(listed < 8 * TestEnvironment.timeScale, "50,000 targets took \(listed) s")
     }
 
     static let fragments: [[UInt8]] = [
