@@ -78,8 +78,8 @@ package final class FrameReader: @unchecked Sendable {
         // the bytes exist, so the buffer grows (doubling, from one chunk) only as they come.
         // Reading straight into it, rather than into 1 MB chunks appended to it, spares a copy
         // and fresh zeroed pages per chunk (5% of a worker's time went to those page faults);
-        // nor is it zeroed first (a debug build zeroed byte by byte: 1.4 s for 8 MiB, so that a
-        // fuzzer ran 4 frames a second).
+        // nor is it zeroed first (a debug build zeroed it byte by byte: Docs/reliability.md,
+        // "Coverage-guided fuzzing").
         var payload: [UInt8] = []
         while payload.count < length {
             let target = min(length, max(Self.chunk, payload.count * 2))

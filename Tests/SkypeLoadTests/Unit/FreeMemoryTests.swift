@@ -15,8 +15,8 @@ import Glibc
     /// in glibc's malloc_trim (reading address 0x8) after loading a shard; the coordinator
     /// restarted it, so the load still passed. Under a sanitizer glibc's allocator never starts
     /// (the sanitizer's serves every malloc): the first malloc_trim sets it up, and a second
-    /// thread calling it meanwhile walks arenas not yet set up (here 8% of processes crashed,
-    /// 3% hung). It can only happen on a process's first call, so this runs fresh processes of
+    /// thread calling it meanwhile walks arenas not yet set up (Docs/reliability.md gives how
+    /// often). It can only happen on a process's first call, so this runs fresh processes of
     /// this test bundle, each making its first call from 8 threads at once.
     @Test func theFirstReleaseFromManyThreadsAtOnceIsSafe() throws {
         if ProcessInfo.processInfo.environment[Self.child] != nil {

@@ -66,8 +66,8 @@ import Glibc
 
     /// A frame header claiming a gigabyte, then a few bytes: the reader holds at most one chunk
     /// (8 MiB) for bytes that never come, and says the stream ended inside the frame. Found by
-    /// the `frames` target, which ran 4 inputs a second: the chunk was zeroed first, byte by
-    /// byte in a debug build (now it is not zeroed at all).
+    /// the `frames` target, which this made slow: the chunk was zeroed first, byte by byte in a
+    /// debug build (now it is not zeroed at all).
     @Test func aFrameClaimingAGigabyteEndsAsTruncatedWithoutItsClaim() throws {
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)
